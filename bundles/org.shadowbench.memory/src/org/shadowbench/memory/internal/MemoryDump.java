@@ -3,6 +3,7 @@ package org.shadowbench.memory.internal;
 import java.io.IOException;
 import java.util.Locale;
 
+import org.shadowbench.memory.ByteCount;
 import org.shadowbench.memory.DeviceMemoryRegion;
 import org.shadowbench.memory.HostFrameStore;
 import org.shadowbench.memory.PageState;
@@ -25,8 +26,8 @@ final class MemoryDump {
         HostFrameStore frames = memory.frames();
         out.append(String.format(Locale.ROOT,
                 "Guest-physical address space: %d ranges, %d pages (%s), %d host frames in use (%s), descriptors %d bytes/page%n",
-                memory.rangeCount(), pages, size(pages << 12), frames.framesInUse(),
-                size((long) frames.framesInUse() << 12), RamRangeImpl.descriptorBytesPerPage()));
+                memory.rangeCount(), pages, ByteCount.format(pages << 12), frames.framesInUse(),
+                ByteCount.format((long) frames.framesInUse() << 12), RamRangeImpl.descriptorBytesPerPage()));
         out.append(String.format(Locale.ROOT, "%-16s - %-16s %8s  %-5s %-22s %s%n", "From", "To (incl.)", "Pages",
                 "Kind", "Pages by state/type", "Description"));
         for (RamRange range : memory.ranges()) {
@@ -38,7 +39,7 @@ final class MemoryDump {
                     "Size", "Chunks", "Mapped at", "Description (owner)"));
             for (DeviceMemoryRegion region : memory.regions()) {
                 out.append(String.format(Locale.ROOT, "%6d  %-5s %-10s %6d  %-18s %s (%s)%n", region.handle(),
-                        region.isMmio2() ? "MMIO2" : "MMIO", size(region.size()), region.chunks().size(),
+                        region.isMmio2() ? "MMIO2" : "MMIO", ByteCount.format(region.size()), region.chunks().size(),
                         region.isMapped() ? String.format(Locale.ROOT, "%016x", region.mappedAt()) : "-",
                         region.description(), region.owner()));
             }
@@ -79,17 +80,5 @@ final class MemoryDump {
             text.append("shadowed ");
         }
         return text.toString().trim();
-    }
-
-    /** A byte count in the largest unit that divides it, e.g. "128 MiB" or "12 KiB". */
-    static String size(long bytes) {
-        String[] units = { "B", "KiB", "MiB", "GiB", "TiB" };
-        int unit = 0;
-        long value = bytes;
-        while (unit < units.length - 1 && value >= 1024 && value % 1024 == 0) {
-            value /= 1024;
-            unit++;
-        }
-        return value + " " + units[unit];
     }
 }

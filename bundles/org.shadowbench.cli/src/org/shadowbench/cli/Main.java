@@ -1,0 +1,98 @@
+package org.shadowbench.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+
+import org.shadowbench.machine.MachineConfiguration;
+import org.shadowbench.memory.ByteCount;
+import org.shadowbench.machine.PcMemoryLayout;
+import org.shadowbench.memory.PgmException;
+import org.shadowbench.memory.PhysicalMemory;
+import org.shadowbench.memory.RamRange;
+
+/**
+ * {@code shadowbench}: the headless runner. Exit codes: 0 success, 1 failure, 2 bad input.
+ */
+public final class Main {
+    /** Exit code for bad command-line input. */
+    public static final int EXIT_USAGE = 2;
+
+    private static final String USAGE = """
+            usage: shadowbench <command> [options]
+
+            commands:
+              layout [--ram SIZE] [--vram SIZE]   build a PC's guest-physical memory layout and print it
+              help                                this text
+
+            sizes: a byte count or a number with K, M, G or T (e.g. 128M, 4G)""";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** A runner printing to the given streams. */
+    public Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        System.exit(new Main(System.out, System.err).run(args));
+    }
+
+    /** Runs a command line and returns the exit code. */
+    public int run(String... args) {
+        try {
+            if (args.length == 0) {
+                throw new UsageException("no command given (try 'shadowbench help')");
+            }
+            return switch (args[0]) {
+                case "layout" -> layout(args);
+                case "help", "--help", "-h" -> {
+                    out.println(USAGE);
+                    yield 0;
+                }
+                default -> throw new UsageException("unknown command '" + args[0] + "' (try 'shadowbench help')");
+            };
+        } catch (UsageException e) {
+            err.println("shadowbench: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (PgmException e) {
+            err.println("shadowbench: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+    }
+
+    private int layout(String[] args) throws UsageException {
+        MachineConfiguration configuration = MachineConfiguration.defaults();
+        for (int i = 1; i < args.length; i++) {
+            String option = args[i];
+            if (i + 1 >= args.length && option.startsWith("--")) {
+                throw new UsageException(option + " needs a value");
+            }
+            switch (option) {
+                case "--ram" -> configuration = configuration.withRam(Sizes.parse(option, args[++i]));
+                case "--vram" -> configuration = configuration.withVram(Sizes.parse(option, args[++i]));
+                default -> throw new UsageException("layout: unknown option '" + option + "'");
+            }
+        }
+        PhysicalMemory memory = PhysicalMemory.create();
+        PcMemoryLayout.build(memory, configuration);
+        out.printf(Locale.ROOT, "PC with %s of RAM and %s of video memory%n%n", ByteCount.format(configuration.ramSize()),
+                ByteCount.format(configuration.vramSize()));
+        try {
+            memory.dump(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("printing to a stream cannot fail", e);
+        }
+        long pages = 0;
+        for (RamRange range : memory.ranges()) {
+            pages += range.pageCount();
+        }
+        out.printf(Locale.ROOT, "%nPage descriptors: %d pages x 16 bytes = %s%n", pages, ByteCount.format(pages * 16));
+        var problems = memory.check();
+        out.println(problems.isEmpty() ? "Consistency check: clean" : "Consistency check: " + problems);
+        return problems.isEmpty() ? 0 : 1;
+    }
+}

@@ -1,0 +1,48 @@
+package org.shadowbench.machine;
+
+import org.shadowbench.memory.PgmException;
+import org.shadowbench.memory.PgmStatus;
+
+/**
+ * What a virtual PC is made of.
+ *
+ * @param ramSize  guest RAM in bytes: a multiple of 1 MiB, at least {@link #MIN_RAM}
+ * @param vramSize the graphics card's MMIO2 video memory in bytes: a multiple of 4 KiB, at most 256 MiB
+ */
+public record MachineConfiguration(long ramSize, long vramSize) {
+    /** Smallest RAM: conventional memory plus one MiB above it. */
+    public static final long MIN_RAM = 2L << 20;
+    /** Largest RAM: 1 TiB. */
+    public static final long MAX_RAM = 1L << 40;
+    /** Default RAM. */
+    public static final long DEFAULT_RAM = 128L << 20;
+    /** Default video memory. */
+    public static final long DEFAULT_VRAM = 8L << 20;
+
+    /** Validates the sizes. */
+    public MachineConfiguration {
+        if (ramSize < MIN_RAM || ramSize > MAX_RAM || ramSize % (1L << 20) != 0) {
+            throw new PgmException(PgmStatus.VERR_OUT_OF_RANGE, "RAM size " + ramSize
+                    + " bytes: must be a multiple of 1 MiB between 2 MiB and 1 TiB");
+        }
+        if (vramSize < 4096 || vramSize > (256L << 20) || vramSize % 4096 != 0) {
+            throw new PgmException(PgmStatus.VERR_OUT_OF_RANGE, "video memory size " + vramSize
+                    + " bytes: must be a multiple of 4 KiB between 4 KiB and 256 MiB");
+        }
+    }
+
+    /** The default machine: 128 MiB of RAM, 8 MiB of video memory. */
+    public static MachineConfiguration defaults() {
+        return new MachineConfiguration(DEFAULT_RAM, DEFAULT_VRAM);
+    }
+
+    /** A copy with another RAM size. */
+    public MachineConfiguration withRam(long bytes) {
+        return new MachineConfiguration(bytes, vramSize);
+    }
+
+    /** A copy with another video memory size. */
+    public MachineConfiguration withVram(long bytes) {
+        return new MachineConfiguration(ramSize, bytes);
+    }
+}
