@@ -1,0 +1,95 @@
+package org.shadowbench.handlers.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.shadowbench.handlers.HandlerKind;
+import org.shadowbench.handlers.HandlerType;
+import org.shadowbench.handlers.HandlerTypeService;
+import org.shadowbench.handlers.PhysicalAccessCallback;
+import org.shadowbench.memory.PgmException;
+import org.shadowbench.memory.PgmStatus;
+
+/** A handler type of one registry, with the handlers created from it. */
+public final class HandlerTypeImpl implements HandlerType {
+    final PhysicalHandlerRegistryImpl owner;
+    private final HandlerKind kind;
+    private final String description;
+    private final PhysicalAccessCallback callback;
+    /** The whiteboard service the type stands for, or {@code null}. */
+    final HandlerTypeService service;
+    private int references = 1;
+    /**
+     * Set when the type's service departs, before its handlers are removed: from then on no
+     * callback is made. Volatile because departure is noticed on an OSGi thread.
+     */
+    private volatile boolean departed;
+    /** Handlers created from this type and not destroyed yet, registered or not. */
+    final List<PhysicalHandlerImpl> handlers = new ArrayList<>();
+
+    HandlerTypeImpl(PhysicalHandlerRegistryImpl owner, HandlerKind kind, String description,
+            PhysicalAccessCallback callback, HandlerTypeService service) {
+        this.owner = owner;
+        this.kind = kind;
+        this.description = description;
+        this.callback = callback;
+        this.service = service;
+    }
+
+    @Override
+    public HandlerKind kind() {
+        return kind;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public PhysicalAccessCallback callback() {
+        return callback;
+    }
+
+    @Override
+    public int referenceCount() {
+        return references;
+    }
+
+    @Override
+    public boolean isLive() {
+        return references > 0 && !departed;
+    }
+
+    /** Whether callbacks may be made. */
+    boolean mayCall() {
+        return !departed;
+    }
+
+    void markDeparted() {
+        departed = true;
+    }
+
+    private void checkAlive(String operation) {
+        if (references <= 0) {
+            throw new PgmException(PgmStatus.VERR_INVALID_HANDLE, operation + " of dead handler type '" + description + "'");
+        }
+    }
+
+    @Override
+    public int retain() {
+        checkAlive("retain");
+        return ++references;
+    }
+
+    @Override
+    public int release() {
+        checkAlive("release");
+        return --references;
+    }
+
+    @Override
+    public String toString() {
+        return kind + " '" + description + "'";
+    }
+}

@@ -1,0 +1,143 @@
+package org.shadowbench.handlers.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.shadowbench.handlers.HandlerKind;
+import org.shadowbench.memory.PageHandlerState;
+import org.shadowbench.memory.PageType;
+import org.shadowbench.memory.PhysicalMemory;
+import org.shadowbench.memory.RamRange;
+
+/**
+ * The registry's consistency checker: the tree's invariants; every handler against its type and
+ * RAM range; every page with a handler state against the handlers on it (VirtualBox's
+ * PGMAssertHandlerAndFlagsInSync); and the reverse, which VirtualBox left as a todo: every page
+ * of every handler carries its state, and the aliased and switched-off counts match the pages.
+ */
+final class RegistryChecker {
+    private static final int MAX_PROBLEMS = 100;
+    private static final long OFFSET_MASK = PhysicalMemory.PAGE_OFFSET_MASK;
+
+    private final PhysicalHandlerRegistryImpl registry;
+    private final PhysicalMemory memory;
+    private final List<String> problems = new ArrayList<>();
+
+    RegistryChecker(PhysicalHandlerRegistryImpl registry, PhysicalMemory memory) {
+        this.registry = registry;
+        this.memory = memory;
+    }
+
+    List<String> check() {
+        registry.tree.check(problems);
+        List<PhysicalHandlerImpl> handlers = registry.tree.toList();
+        for (PhysicalHandlerImpl handler : handlers) {
+            checkHandler(handler);
+        }
+        for (HandlerTypeImpl type : registry.types) {
+            if (type.referenceCount() < type.handlers.size()) {
+                problems.add(type + " has " + type.referenceCount() + " references but " + type.handlers.size() + " handlers");
+            }
+            for (PhysicalHandlerImpl handler : type.handlers) {
+                if (handler.destroyed || handler.type != type) {
+                    problems.add(type + " lists " + handler + " which is destroyed or of another type");
+                }
+            }
+        }
+        PhysicalHandlerImpl hit = registry.lastHit;
+        if (hit != null && registry.tree.get(hit.first) != hit) {
+            problems.add("the look-up cache holds " + hit + ", which is not registered");
+        }
+        for (RamRange range : memory.ranges()) {
+            for (int index = 0; index < range.pageCount() && problems.size() < MAX_PROBLEMS; index++) {
+                checkPage(range, index);
+            }
+        }
+        return problems.size() > MAX_PROBLEMS ? problems.subList(0, MAX_PROBLEMS) : problems;
+    }
+
+    private static boolean wholePages(PhysicalHandlerImpl handler) {
+        return (handler.first & OFFSET_MASK) == 0 && (handler.last & OFFSET_MASK) == OFFSET_MASK;
+    }
+
+    private void checkHandler(PhysicalHandlerImpl handler) {
+        if (handler.destroyed || handler.owner != registry || !handler.type.handlers.contains(handler)) {
+            problems.add(handler + " is registered but destroyed, foreign, or unknown to its type");
+        }
+        if (!handler.type.isLive()) {
+            problems.add(handler + " has a dead type " + handler.type);
+        }
+        if (handler.pageCount != PhysicalHandlerImpl.pagesOf(handler.first, handler.last)) {
+            problems.add(handler + " counts " + handler.pageCount + " pages");
+        }
+        HandlerKind kind = handler.type.kind();
+        if (kind.needsWholePages() && !wholePages(handler)) {
+            problems.add(kind + " " + handler + " does not cover whole pages");
+        }
+        RamRange range = memory.rangeAt(handler.first);
+        if (range == null || handler.last > range.last()) {
+            problems.add(handler + " is not inside one RAM range");
+            return;
+        }
+        int aliased = 0;
+        int disabled = 0;
+        int index = range.pageIndex(handler.first);
+        for (int n = 0; n < handler.pageCount; n++, index++) {
+            PageType type = range.pageType(index);
+            PageHandlerState state = range.handlerState(index);
+            String where = handler + " page " + String.format("%#x", range.pageAddress(index)) + ": ";
+            if (type.isMmioAlias()) {
+                aliased++;
+                if (state != PageHandlerState.DISABLED) {
+                    problems.add(where + "aliased but in state " + state);
+                }
+            } else if (state == PageHandlerState.DISABLED) {
+                disabled++;
+            } else if (state.compareTo(kind.pageState()) < 0) {
+                problems.add(where + "state " + state + " below the handler's " + kind.pageState());
+            }
+            if (kind == HandlerKind.MMIO && !type.isMmioOrAlias()) {
+                problems.add(where + "MMIO handler over a " + type + " page");
+            }
+        }
+        if (aliased != handler.aliasedPages) {
+            problems.add(handler + " counts " + handler.aliasedPages + " aliased pages, the pages say " + aliased);
+        }
+        if (disabled != handler.tempOffPages) {
+            problems.add(handler + " counts " + handler.tempOffPages + " pages off, the pages say " + disabled);
+        }
+        if ((aliased > 0 && kind != HandlerKind.MMIO) || (disabled > 0 && kind == HandlerKind.MMIO)) {
+            problems.add(handler + " of kind " + kind + " has " + aliased + " aliased and " + disabled + " pages off");
+        }
+        if ((aliased > 0 || disabled > 0) && !wholePages(handler)) {
+            problems.add(handler + " switched pages off or aliased them without covering whole pages");
+        }
+    }
+
+    /** The forward check: a page's state is what the handlers on it imply. */
+    private void checkPage(RamRange range, int index) {
+        PageHandlerState state = range.handlerState(index);
+        PageType type = range.pageType(index);
+        long page = range.pageAddress(index);
+        if (state == PageHandlerState.NONE && !type.isMmioAlias()) {
+            return;
+        }
+        PageHandlerState expected = PageHandlerState.NONE;
+        boolean mmio = false;
+        long pageLast = page | OFFSET_MASK;
+        for (PhysicalHandlerImpl handler = registry.tree.floor(pageLast); handler != null && handler.last >= page;
+                handler = registry.tree.floor(handler.first - 1)) {
+            expected = expected.max(handler.type.kind().pageState());
+            mmio |= handler.type.kind() == HandlerKind.MMIO;
+        }
+        String where = String.format("page %#x (%s): ", page, range.description());
+        if (expected == PageHandlerState.NONE) {
+            problems.add(where + "state " + state + (type.isMmioAlias() ? " and " + type : "") + " but no handler covers it");
+        } else if (state != expected && state != PageHandlerState.DISABLED) {
+            problems.add(where + "state " + state + " but the handlers on it imply " + expected);
+        }
+        if (type.isMmioAlias() && !mmio) {
+            problems.add(where + type + " outside an MMIO handler");
+        }
+    }
+}
