@@ -143,7 +143,7 @@ class ModifySplitJoinTest {
         f.assertConsistent();
         PhysicalHandler write = f.register(f.writeType, 0x8000, 0x9fff, "write");
         f.registry.pageTempOff(0x8000, 0x9000);
-        f.assertRejected(PgmStatus.VERR_INVALID_PARAMETER, () -> f.registry.split(0x8000, 0x8800), "switched off");
+        f.assertRejected(PgmStatus.VERR_INVALID_PARAMETER, () -> f.registry.split(0x8000, 0x9800), "would cut page 0x9000");
         f.registry.split(0x8000, 0x9000);
         assertEquals(0, write.tempOffPageCount());
         assertEquals(1, f.registry.handlerAt(0x9000).tempOffPageCount(), "the switched-off page moves with its half");

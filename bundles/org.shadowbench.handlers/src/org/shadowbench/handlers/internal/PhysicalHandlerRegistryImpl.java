@@ -182,18 +182,7 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
             throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER,
                     "handler '" + impl.description + "' range " + span(first, last) + ": first must be below last");
         }
-        if (kind.needsWholePages() && ((first & OFFSET_MASK) != 0 || (last & OFFSET_MASK) != OFFSET_MASK)) {
-            throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER,
-                    kind + " handler '" + impl.description + "' range " + span(first, last) + " must cover whole pages");
-        }
-        RamRange range = memory.rangeAt(first);
-        if (range == null || last > range.last()) {
-            throw new PgmException(PgmStatus.VERR_PGM_HANDLER_PHYSICAL_NO_RAM_RANGE, "handler '" + impl.description
-                    + "' range " + span(first, last) + " is not inside one RAM range");
-        }
-        if (kind == HandlerKind.MMIO) {
-            requireMmioPages(impl, range, first, last);
-        }
+        RamRange range = placement(impl, first, last);
         impl.place(first, last);
         if (!tree.insert(impl)) {
             PhysicalHandlerImpl other = tree.overlapping(first, last);
@@ -212,15 +201,31 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
         return status;
     }
 
-    /** MMIO handlers only cover MMIO pages (the reference asserts this; here it is an error). */
-    private static void requireMmioPages(PhysicalHandlerImpl handler, RamRange range, long first, long last) {
-        for (int index = range.pageIndex(first); index <= range.pageIndex(last); index++) {
-            if (!range.pageType(index).isMmioOrAlias()) {
-                throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, "MMIO handler '" + handler.description
-                        + "' range " + span(first, last) + " covers " + range.pageType(index) + " page "
-                        + hex(range.pageAddress(index)));
+    /**
+     * Checks where a handler may go, in the reference's order: whole pages for ALL and MMIO, inside
+     * one RAM range, and (an assertion in the reference) MMIO handlers over MMIO pages only.
+     *
+     * @return the RAM range holding the span
+     */
+    private RamRange placement(PhysicalHandlerImpl handler, long first, long last) {
+        HandlerKind kind = handler.type.kind();
+        String subject = kind + " handler '" + handler.description + "' range " + span(first, last);
+        if (kind.needsWholePages() && ((first & OFFSET_MASK) != 0 || (last & OFFSET_MASK) != OFFSET_MASK)) {
+            throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, subject + " must cover whole pages");
+        }
+        RamRange range = memory.rangeAt(first);
+        if (range == null || last > range.last()) {
+            throw new PgmException(PgmStatus.VERR_PGM_HANDLER_PHYSICAL_NO_RAM_RANGE, subject + " is not inside one RAM range");
+        }
+        if (kind == HandlerKind.MMIO) {
+            for (int index = range.pageIndex(first); index <= range.pageIndex(last); index++) {
+                if (!range.pageType(index).isMmioOrAlias()) {
+                    throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, subject + " covers " + range.pageType(index)
+                            + " page " + hex(range.pageAddress(index)));
+                }
             }
         }
+        return range;
     }
 
     @Override
@@ -298,22 +303,14 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
         pages.disarm(handler);
         HandlerKind kind = handler.type.kind();
         boolean restoreAsRam = kind != HandlerKind.MMIO;
-        String failure;
-        PgmStatus status;
+        PgmException failure;
         if (last < first) {
-            status = PgmStatus.VERR_INVALID_PARAMETER;
-            failure = "invalid new range " + span(first, last);
-        } else if (kind.needsWholePages() && ((first & OFFSET_MASK) != 0 || (last & OFFSET_MASK) != OFFSET_MASK)) {
-            // The reference does not check this; an ALL or MMIO handler over partial pages would break its invariants.
-            status = PgmStatus.VERR_INVALID_PARAMETER;
-            failure = kind + " handler's new range " + span(first, last) + " must cover whole pages";
+            failure = new PgmException(PgmStatus.VERR_INVALID_PARAMETER, "invalid new range " + span(first, last));
         } else {
-            RamRange range = memory.rangeAt(first);
-            // The reference forgets to check the end against the RAM range; a handler must never leave it.
-            if (range == null || last > range.last()) {
-                status = PgmStatus.VERR_PGM_HANDLER_PHYSICAL_NO_RAM_RANGE;
-                failure = "new range " + span(first, last) + " is not inside one RAM range";
-            } else {
+            try {
+                // Unlike the reference, the new range gets the same checks as a registration: it forgets the
+                // end of the RAM range and the whole pages of ALL and MMIO handlers.
+                RamRange range = placement(handler, first, last);
                 handler.place(first, last);
                 if (tree.insert(handler)) {
                     pages.arm(handler, range);
@@ -325,16 +322,18 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
                     return PgmStatus.VINF_SUCCESS;
                 }
                 // As in the reference, the engine then hears of the deregistration of the new range.
-                status = PgmStatus.VERR_PGM_HANDLER_PHYSICAL_CONFLICT;
-                failure = "new range " + span(first, last) + " overlaps " + tree.overlapping(first, last);
+                failure = new PgmException(PgmStatus.VERR_PGM_HANDLER_PHYSICAL_CONFLICT,
+                        "new range " + span(first, last) + " overlaps " + tree.overlapping(first, last));
+            } catch (PgmException e) {
+                failure = e;
             }
         }
         pages.notifyDeregistered(handler, -1);
         handler.place(PhysicalMemory.NIL_ADDRESS, PhysicalMemory.NIL_ADDRESS);
         deregistrations++;
         dispose(handler);
-        throw new PgmException(status, "modify of the handler at " + hex(current) + " failed, so it was deregistered and destroyed: "
-                + failure);
+        throw new PgmException(failure.status(), "modify of the handler at " + hex(current)
+                + " failed, so it was deregistered and destroyed: " + failure.getMessage());
     }
 
     @Override
@@ -352,10 +351,17 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
         if (splitAt > handler.last) {
             throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, "split address " + hex(splitAt) + " is outside " + handler);
         }
-        boolean pageLevelState = handler.aliasedPages > 0 || handler.tempOffPages > 0;
-        if ((handler.type.kind().needsWholePages() || pageLevelState) && (splitAt & OFFSET_MASK) != 0) {
-            throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, "split address " + hex(splitAt) + " of " + handler
-                    + " must be page aligned (" + (pageLevelState ? "pages are switched off or aliased" : "whole-page handler") + ")");
+        if ((splitAt & OFFSET_MASK) != 0) {
+            // A switched-off or aliased page must stay inside one handler; whole-page kinds stay whole.
+            if (handler.type.kind().needsWholePages()) {
+                throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, "split address " + hex(splitAt) + " of "
+                        + handler + " must be page aligned (whole-page handler)");
+            }
+            RamRange range = memory.rangeAt(splitAt);
+            if (range.handlerState(range.pageIndex(splitAt)) == PageHandlerState.DISABLED) {
+                throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, "split address " + hex(splitAt) + " of "
+                        + handler + " would cut page " + hex(splitAt & ~OFFSET_MASK) + ", which is switched off");
+            }
         }
         PhysicalHandlerImpl second = (PhysicalHandlerImpl) create(handler.type, handler.userArgument, handler.description);
         long last = handler.last;
@@ -370,16 +376,20 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
         splits++;
     }
 
-    /** Recounts a handler's aliased and switched-off pages from the page states. */
+    /**
+     * Recounts a handler's aliased and switched-off pages from the page states. Such pages always lie
+     * wholly inside their handler, so a partial first or last page never counts.
+     */
     private void recount(PhysicalHandlerImpl handler) {
         handler.aliasedPages = 0;
         handler.tempOffPages = 0;
-        if ((handler.first & OFFSET_MASK) != 0 || (handler.last & OFFSET_MASK) != OFFSET_MASK) {
-            return;
-        }
         RamRange range = memory.rangeAt(handler.first);
         int index = range.pageIndex(handler.first);
         for (int n = 0; n < handler.pageCount; n++, index++) {
+            long page = range.pageAddress(index);
+            if (page < handler.first || (page | OFFSET_MASK) > handler.last) {
+                continue;
+            }
             if (range.pageType(index).isMmioAlias()) {
                 handler.aliasedPages++;
             } else if (range.handlerState(index) == PageHandlerState.DISABLED) {

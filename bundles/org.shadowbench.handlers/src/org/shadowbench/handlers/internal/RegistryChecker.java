@@ -85,7 +85,12 @@ final class RegistryChecker {
         for (int n = 0; n < handler.pageCount; n++, index++) {
             PageType type = range.pageType(index);
             PageHandlerState state = range.handlerState(index);
-            String where = handler + " page " + String.format("%#x", range.pageAddress(index)) + ": ";
+            long page = range.pageAddress(index);
+            String where = handler + " page " + String.format("%#x", page) + ": ";
+            boolean inside = page >= handler.first && (page | OFFSET_MASK) <= handler.last;
+            if ((type.isMmioAlias() || state == PageHandlerState.DISABLED) && !inside) {
+                problems.add(where + "switched off or aliased but shared with the neighbouring range");
+            }
             if (type.isMmioAlias()) {
                 aliased++;
                 if (state != PageHandlerState.DISABLED) {
@@ -108,9 +113,6 @@ final class RegistryChecker {
         }
         if ((aliased > 0 && kind != HandlerKind.MMIO) || (disabled > 0 && kind == HandlerKind.MMIO)) {
             problems.add(handler + " of kind " + kind + " has " + aliased + " aliased and " + disabled + " pages off");
-        }
-        if ((aliased > 0 || disabled > 0) && !wholePages(handler)) {
-            problems.add(handler + " switched pages off or aliased them without covering whole pages");
         }
     }
 
