@@ -24,7 +24,10 @@ public final class HandlerTypeImpl implements HandlerType {
      * callback is made. Volatile because departure is noticed on an OSGi thread.
      */
     private volatile boolean departed;
-    /** Handlers created from this type and not destroyed yet, registered or not. */
+    /**
+     * Handlers created from this type and not destroyed yet, registered or not. Unordered: a
+     * handler knows its slot, so that removal swaps the last one in and costs O(1).
+     */
     final List<PhysicalHandlerImpl> handlers = new ArrayList<>();
 
     HandlerTypeImpl(PhysicalHandlerRegistryImpl owner, HandlerKind kind, String description,
@@ -86,6 +89,25 @@ public final class HandlerTypeImpl implements HandlerType {
     public int release() {
         checkAlive("release");
         return --references;
+    }
+
+    void adopt(PhysicalHandlerImpl handler) {
+        handler.typeSlot = handlers.size();
+        handlers.add(handler);
+    }
+
+    void disown(PhysicalHandlerImpl handler) {
+        PhysicalHandlerImpl last = handlers.remove(handlers.size() - 1);
+        if (last != handler) {
+            handlers.set(handler.typeSlot, last);
+            last.typeSlot = handler.typeSlot;
+        }
+        handler.typeSlot = -1;
+    }
+
+    /** Whether the handler is one of this type's. */
+    boolean owns(PhysicalHandlerImpl handler) {
+        return handler.typeSlot >= 0 && handler.typeSlot < handlers.size() && handlers.get(handler.typeSlot) == handler;
     }
 
     @Override

@@ -18,6 +18,8 @@ public final class PhysicalHandlerImpl implements PhysicalHandler {
     long readHits;
     long writeHits;
     boolean destroyed;
+    /** Position in the type's handler list. */
+    int typeSlot = -1;
 
     PhysicalHandlerImpl(PhysicalHandlerRegistryImpl owner, HandlerTypeImpl type, Object userArgument, String description) {
         this.owner = owner;

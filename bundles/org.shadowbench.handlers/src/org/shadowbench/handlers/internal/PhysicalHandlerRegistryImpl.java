@@ -160,7 +160,7 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
         PhysicalHandlerImpl handler = new PhysicalHandlerImpl(this, impl, userArgument,
                 description != null ? description : impl.description());
         impl.retain();
-        impl.handlers.add(handler);
+        impl.adopt(handler);
         return handler;
     }
 
@@ -275,7 +275,7 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
     /** Destroys an unregistered handler and drops its type reference. */
     private void dispose(PhysicalHandlerImpl handler) {
         handler.destroyed = true;
-        handler.type.handlers.remove(handler);
+        handler.type.disown(handler);
         handler.type.release();
         forgetIfDead(handler.type);
     }

@@ -39,7 +39,7 @@ final class RegistryChecker {
                 problems.add(type + " has " + type.referenceCount() + " references but " + type.handlers.size() + " handlers");
             }
             for (PhysicalHandlerImpl handler : type.handlers) {
-                if (handler.destroyed || handler.type != type) {
+                if (handler.destroyed || handler.type != type || !type.owns(handler)) {
                     problems.add(type + " lists " + handler + " which is destroyed or of another type");
                 }
             }
@@ -61,7 +61,7 @@ final class RegistryChecker {
     }
 
     private void checkHandler(PhysicalHandlerImpl handler) {
-        if (handler.destroyed || handler.owner != registry || !handler.type.handlers.contains(handler)) {
+        if (handler.destroyed || handler.owner != registry || !handler.type.owns(handler)) {
             problems.add(handler + " is registered but destroyed, foreign, or unknown to its type");
         }
         if (!handler.type.isLive()) {
