@@ -1160,6 +1160,12 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
             throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, String.format(
                     "map guest page: entry %#x does not point at the frame of guest page %#x", entry, range.pageAddress(pageIndex)));
         }
+        long guest = guestAddressOf(pageTable, index);
+        if (guest != range.pageAddress(pageIndex)) {
+            throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, String.format(
+                    "map guest page: entry %d of pool page %d maps guest page %#x, not %#x", index, pageTable, guest,
+                    range.pageAddress(pageIndex)));
+        }
         writeEntry(pageTable, index, entry);
         present[pageTable]++;
         totalPresent++;
