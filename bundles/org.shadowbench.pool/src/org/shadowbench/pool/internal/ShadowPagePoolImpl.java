@@ -340,6 +340,9 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
                 monitoredPrev[monitoredNext[head]] = page;
             }
             monitoredNext[head] = page;
+            // The reference leaves the flag to the head only; every page of a chain shares the guest page,
+            // so every page gets it, and views and the checker can trust it on any page.
+            set(page, F_CR3_MIX, has(head, F_CR3_MIX));
         } else {
             long base = gcPhys[page] & ~0xfffL;
             registry.register(base, base + PAGE - 1, monitorType, page, null);
@@ -834,7 +837,8 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
                 cacheHits++;
                 return page;
             }
-            if (reusedByKind(cached, requested)) {
+            // Never the requesting user, whose entry is about to point at the result (as eviction spares it).
+            if (page != user && reusedByKind(cached, requested)) {
                 cacheKindMismatches++;
                 flushPage(page);
                 hooks.flushGuestTlbs();
