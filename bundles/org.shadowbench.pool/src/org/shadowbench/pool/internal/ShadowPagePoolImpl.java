@@ -81,6 +81,12 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
     final byte[] flags;
     /** The PAE root's four frames. */
     final int[] paeRootFrames = new int[4];
+    /** A guest page table read in one go when a shadow table is dereferenced. */
+    private final byte[] guestScratch = new byte[PAGE];
+    private static final java.lang.invoke.VarHandle INT = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     final FrameIndex frameIndex;
 
     // ---- pool wide
@@ -275,9 +281,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
     }
 
     private void zeroFrame(int f) {
-        for (int offset = 0; offset < PAGE; offset += 8) {
-            frames.write(f, offset, 8, 0);
-        }
+        frames.copyFrame(HostFrameStore.ZERO_FRAME, f);
     }
 
     /**
@@ -1327,13 +1331,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
     private void trackDeref(int page) {
         PoolKind k = kindOf(page);
         if (k.isPageTable()) {
-            int count = entries(page);
-            int start = firstPresent[page] == NO_FIRST_PRESENT ? count : firstPresent[page];
-            for (int i = start; i < count && present[page] > 0; i++) {
-                if ((readEntry(page, i) & PRESENT) != 0) {
-                    removeEntry(page, i, guestAddressOf(page, i));
-                }
-            }
+            derefPageTable(page, k);
         } else if (k.isDirectory()) {
             int count = entries(page);
             for (int i = 0; i < count; i++) {
@@ -1351,6 +1349,65 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         zeroTable(page);
         present[page] = 0;
         firstPresent[page] = NO_FIRST_PRESENT;
+    }
+
+    /**
+     * Drops the guest reference of every present entry of a page table whose table is about to be zeroed
+     * (the per-kind pgmPoolTrackDeref* helpers). This is the flush hot spot, so it reads the shadow table
+     * and the guest table straight from their arrays, walks guest pages with a range hint, and leaves the
+     * zeroing to one copy of the zero frame.
+     */
+    private void derefPageTable(int page, PoolKind k) {
+        int count = entries(page);
+        int remaining = present[page];
+        if (remaining == 0) {
+            return;
+        }
+        byte[] table = frames.backing(frame[page]);
+        int tableBase = frames.backingOffset(frame[page]);
+        boolean wide = k.shadowEntrySize() == 8;
+        int guestEntrySize = k.guestEntrySize();
+        boolean computed = k.isBigPage() || guestEntrySize == 0;
+        if (!computed) {
+            memory.read(gcPhys[page], guestScratch, 0, count * guestEntrySize);
+        }
+        RamRange hint = null;
+        int single = PageTracking.make(1, page);
+        for (int i = firstPresent[page]; i < count && remaining > 0; i++) {
+            long entry = wide ? (long) LONG.get(table, tableBase + 8 * i) : (int) INT.get(table, tableBase + 4 * i) & 0xffff_ffffL;
+            if ((entry & PRESENT) == 0) {
+                continue;
+            }
+            remaining--;
+            long guest;
+            if (computed) {
+                guest = gcPhys[page] + ((long) i << 12);
+            } else if (guestEntrySize == 4) {
+                guest = (int) INT.get(guestScratch, 4 * i) & PTE32_FRAME;
+            } else {
+                guest = (long) LONG.get(guestScratch, 8 * i) & PAE_FRAME;
+            }
+            int hostFrame = (int) ((wide ? entry & PAE_FRAME : entry & PTE32_FRAME) >>> 12);
+            RamRange range = hint != null && guest >= hint.first() && guest <= hint.last() ? hint : memory.rangeAt(guest);
+            if (range != null) {
+                hint = range;
+                int index = (int) ((guest - range.first()) >>> 12);
+                int tracking = range.tracking(index);
+                if (range.hostFrame(index) == hostFrame) {
+                    if (tracking == single) {
+                        range.setTracking(index, 0);
+                        continue;
+                    }
+                    if (references(tracking, page)) {
+                        dropReference(range, index, page);
+                        continue;
+                    }
+                }
+            }
+            dropReferenceWithHint(page, (long) hostFrame << 12, guest);
+        }
+        totalPresent -= present[page];
+        present[page] = 0;
     }
 
     // ==================================================================================== flushing
