@@ -1,7 +1,6 @@
 package org.shadowbench.handlers.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +27,7 @@ import org.shadowbench.memory.PgmException;
 import org.shadowbench.memory.PgmStatus;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
+import org.shadowbench.memory.tests.ModelRun;
 import org.shadowbench.memory.tests.TestScale;
 
 /**
@@ -42,19 +42,11 @@ class RandomizedRegistryTest {
     @ParameterizedTest
     @ValueSource(longs = { 101, 202, 303, 404 })
     void randomOperationsAgreeWithTheReference(long seed) {
-        Scenario scenario = new Scenario(seed);
-        long steps = TestScale.steps(50_000);
-        for (long step = 0; step < steps; step++) {
-            String operation = scenario.step();
-            List<String> problems = scenario.problems();
-            if (!problems.isEmpty()) {
-                fail("seed " + seed + " step " + step + " (" + operation + "): " + problems);
-            }
-        }
+        ModelRun.run(seed, TestScale.steps(50_000), new Scenario(seed));
     }
 
     /** One seeded run. */
-    private static final class Scenario {
+    private static final class Scenario implements ModelRun.Scenario {
         private static final long PAGE = PhysicalMemory.PAGE_SIZE;
         private static final long MMIO_BASE = 0x80000;
 
@@ -182,7 +174,8 @@ class RandomizedRegistryTest {
             }
         }
 
-        List<String> problems() {
+        @Override
+        public List<String> problems() {
             List<String> problems = new ArrayList<>(registry.check());
             problems.addAll(memory.check());
             List<PhysicalHandler> actual = registry.handlers();
@@ -238,7 +231,8 @@ class RandomizedRegistryTest {
             assertEquals(expected, actual, what);
         }
 
-        String step() {
+        @Override
+        public String step() {
             int op = random.nextInt(100);
             if (op < 22) {
                 return register();

@@ -6,12 +6,12 @@ import java.util.List;
 /**
  * The registry's ordered set of disjoint handler ranges: a B+-tree keyed by first address.
  *
- * <p>Nodes hold up to {@value #CAPACITY} keys in primitive arrays (wide nodes measured best: two
- * levels for thousands of handlers), so a look-up touches a handful
- * of contiguous arrays instead of one object per level; leaves also hold each range's last
- * address next to its first, and are chained for in-order walks. Inner nodes keep the smallest key
- * of each child. Nodes that fall below a quarter full borrow from or merge with a sibling, so all
- * leaves stay at the same depth and the height logarithmic.
+ * <p>Nodes hold up to {@value #CAPACITY} keys in primitive arrays, so a look-up touches a handful of
+ * contiguous arrays instead of one object per level; wide nodes measured best (two levels for
+ * thousands of handlers, see docs/PERFORMANCE.md). Leaves also hold each range's last address next to
+ * its first and are chained for in-order walks; inner nodes keep the smallest key of each child. Nodes
+ * that fall below a quarter full borrow from or merge with a sibling, so all leaves stay at the same
+ * depth and the height logarithmic.
  */
 final class HandlerTree {
     static final int CAPACITY = 128;

@@ -517,8 +517,12 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
             pages.unalias(range, index);
             handler.aliasedPages--;
         }
-        memory.aliasMmioPage(range, index, PageType.MMIO2_ALIAS_MMIO, remap.hostFrame(),
-                remap.range().pageId(remap.index()), PageHandlerState.DISABLED);
+        return alias(handler, target, PageType.MMIO2_ALIAS_MMIO, remap.hostFrame(), remap.range().pageId(remap.index()));
+    }
+
+    /** Backs an MMIO page of the handler with the frame; its accesses are no longer intercepted. */
+    private PgmStatus alias(PhysicalHandlerImpl handler, PageLocation target, PageType type, int hostFrame, int pageId) {
+        memory.aliasMmioPage(target.range(), target.index(), type, hostFrame, pageId, PageHandlerState.DISABLED);
         handler.aliasedPages++;
         aliases++;
         return PgmStatus.VINF_SUCCESS;
@@ -538,11 +542,7 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
             }
             return PgmStatus.VINF_PGM_HANDLER_ALREADY_ALIASED;
         }
-        memory.aliasMmioPage(range, index, PageType.SPECIAL_ALIAS_MMIO, hostFrame, PhysicalMemory.NIL_PAGE_ID,
-                PageHandlerState.DISABLED);
-        handler.aliasedPages++;
-        aliases++;
-        return PgmStatus.VINF_SUCCESS;
+        return alias(handler, target, PageType.SPECIAL_ALIAS_MMIO, hostFrame, PhysicalMemory.NIL_PAGE_ID);
     }
 
     @Override

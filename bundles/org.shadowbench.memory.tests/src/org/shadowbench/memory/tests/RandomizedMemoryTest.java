@@ -2,7 +2,6 @@ package org.shadowbench.memory.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,27 +30,13 @@ class RandomizedMemoryTest {
     @ParameterizedTest
     @ValueSource(longs = { 1, 2, 3, 4 })
     void randomOperationsAgreeWithTheReference(long seed) {
-        Scenario run = new Scenario(seed);
-        long steps = TestScale.steps(5_000);
-        for (long i = 0; i < steps; i++) {
-            try {
-                run.step();
-            } catch (PgmException e) {
-                fail("step " + i + " of seed " + seed + " failed: " + e.getMessage(), e);
-            }
-            List<String> problems = run.memory.check();
-            if (!problems.isEmpty()) {
-                fail("step " + i + " of seed " + seed + " broke the model: " + problems);
-            }
-            if (i % 64 == 0) {
-                run.compareEverything();
-            }
-        }
-        run.compareEverything();
+        Scenario scenario = new Scenario(seed);
+        ModelRun.run(seed, TestScale.steps(5_000), scenario);
+        scenario.compareEverything();
     }
 
     /** One seeded run: the model under test and the reference. */
-    private static final class Scenario {
+    private static final class Scenario implements ModelRun.Scenario {
         private static final long PAGE = PhysicalMemory.PAGE_SIZE;
         /** The test plays in the first 1 MiB plus a window above 4 GiB. */
         private static final long HIGH = 1L << 32;
@@ -140,23 +125,43 @@ class RandomizedMemoryTest {
             }
         }
 
-        private void step() {
+        private long steps;
+
+        @Override
+        public String step() {
             int op = random.nextInt(100);
+            String name;
             if (op < 30) {
                 write();
+                name = "write";
             } else if (op < 50) {
                 read();
+                name = "read";
             } else if (op < 58) {
                 registerRange();
+                name = "register range";
             } else if (op < 62) {
                 deregisterRange();
+                name = "deregister range";
             } else if (op < 70) {
                 pageTransition();
+                name = "page transition";
             } else if (op < 78) {
                 bulk();
+                name = "bulk access";
             } else {
                 regionOperation();
+                name = "device region operation";
             }
+            if (++steps % 64 == 0) {
+                compareEverything();
+            }
+            return name;
+        }
+
+        @Override
+        public List<String> problems() {
+            return memory.check();
         }
 
         private void write() {

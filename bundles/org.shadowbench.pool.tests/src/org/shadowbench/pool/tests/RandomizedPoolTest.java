@@ -2,7 +2,6 @@ package org.shadowbench.pool.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.shadowbench.memory.PageState;
 import org.shadowbench.memory.PgmException;
 import org.shadowbench.memory.PgmStatus;
 import org.shadowbench.memory.RamRange;
+import org.shadowbench.memory.tests.ModelRun;
 import org.shadowbench.memory.tests.TestScale;
 import org.shadowbench.pool.Allocation;
 import org.shadowbench.pool.FaultingInstruction;
@@ -43,20 +43,7 @@ class RandomizedPoolTest {
     @ValueSource(longs = { 7, 8, 9, 10 })
     void randomOperationsKeepThePoolConsistent(long seed) {
         Scenario scenario = new Scenario(seed);
-        long steps = TestScale.steps(50_000);
-        for (long step = 0; step < steps; step++) {
-            String operation;
-            try {
-                operation = scenario.step();
-            } catch (PgmException e) {
-                fail("seed " + seed + " step " + step + " threw " + e.getMessage(), e);
-                return;
-            }
-            List<String> problems = scenario.problems();
-            if (!problems.isEmpty()) {
-                fail("seed " + seed + " step " + step + " (" + operation + "): " + problems);
-            }
-        }
+        ModelRun.run(seed, TestScale.steps(50_000), scenario);
         // The run must have reached the pool's rare paths, or it proved little.
         var stats = scenario.f.pool.statistics();
         String summary = "seed " + seed + ": " + stats;
@@ -67,7 +54,7 @@ class RandomizedPoolTest {
                 && stats.monitorReused() > 0 && stats.monitorRepPrefix() > 0, summary);
     }
 
-    private static final class Scenario {
+    private static final class Scenario implements ModelRun.Scenario {
         private static final int PD = ShadowPagePool.ROOT_32BIT_PD;
         private static final long GUEST_TABLES = 0x100000;
         private static final int TABLES = 24;
@@ -98,14 +85,16 @@ class RandomizedPoolTest {
             return (DATA + 0x1000L * random.nextInt(DATA_PAGES)) | (random.nextBoolean() ? 3 : 1);
         }
 
-        List<String> problems() {
+        @Override
+        public List<String> problems() {
             List<String> problems = new ArrayList<>(f.pool.check());
             problems.addAll(f.registry.check());
             problems.addAll(f.memory.check());
             return problems;
         }
 
-        String step() {
+        @Override
+        public String step() {
             int op = random.nextInt(1000);
             if (op < 200) {
                 return allocate();
