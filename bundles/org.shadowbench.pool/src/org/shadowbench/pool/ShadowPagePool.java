@@ -165,6 +165,15 @@ public interface ShadowPagePool {
     /** A copy of one page's bookkeeping. */
     PoolPageInfo page(int index);
 
+    /** The host frame holding a page's table: {@link #page(int)}{@code .hostFrame()} without building the record. */
+    int hostFrame(int index);
+
+    /** What a page shadows: {@link #page(int)}{@code .kind()} without building the record. */
+    PoolKind kind(int index);
+
+    /** The guest-physical address a page shadows: {@link #page(int)}{@code .gcPhys()} without building the record. */
+    long guestAddress(int index);
+
     /** Pages that exist now (including NIL and the roots); grows up to the configured maximum. */
     int currentPages();
 

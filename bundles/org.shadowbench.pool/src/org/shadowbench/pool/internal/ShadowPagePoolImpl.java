@@ -1687,6 +1687,24 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
     // ==================================================================================== state and inspection
 
     @Override
+    public int hostFrame(int index) {
+        checkPage(index, "host frame");
+        return frame[index];
+    }
+
+    @Override
+    public PoolKind kind(int index) {
+        checkPage(index, "kind");
+        return kindOf(index);
+    }
+
+    @Override
+    public long guestAddress(int index) {
+        checkPage(index, "guest address");
+        return gcPhys[index];
+    }
+
+    @Override
     public PoolPageInfo page(int index) {
         checkPage(index, "page");
         List<int[]> pageUsers = new ArrayList<>();

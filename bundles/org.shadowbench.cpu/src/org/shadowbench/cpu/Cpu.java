@@ -1,0 +1,161 @@
+package org.shadowbench.cpu;
+
+import java.util.function.Function;
+
+import org.shadowbench.cpu.internal.CpuCore;
+import org.shadowbench.handlers.PhysicalHandlerRegistry;
+import org.shadowbench.memory.PhysicalMemory;
+import org.shadowbench.pool.PoolHooks;
+import org.shadowbench.pool.ShadowPagePool;
+
+/**
+ * One IA-32 processor in protected mode. Guest code runs through shadow page tables: the CPU
+ * becomes the pool's {@link org.shadowbench.pool.PoolHooks}, so that shadow changes flush its TLB
+ * and guest writes to monitored page tables carry the facts of the instruction.
+ *
+ * <p>Guest misbehaviour (bad opcodes, faults, triple faults) never becomes a Java exception: it is
+ * delivered to the guest through its IDT, or stops the run with {@link StopReason#SHUTDOWN}.
+ * Not thread-safe, except {@link #requestStop()}: the emulation thread owns the CPU.
+ */
+public interface Cpu {
+    /** Vector of the divide error. */
+    int DE = 0;
+    /** Vector of the debug exception. */
+    int DB = 1;
+    /** Vector of the breakpoint (INT3). */
+    int BP = 3;
+    /** Vector of the overflow trap (INTO). */
+    int OF = 4;
+    /** Vector of the BOUND range exception. */
+    int BR = 5;
+    /** Vector of the invalid opcode. */
+    int UD = 6;
+    /** Vector of device not available. */
+    int NM = 7;
+    /** Vector of the double fault. */
+    int DF = 8;
+    /** Vector of the invalid TSS. */
+    int TS = 10;
+    /** Vector of segment not present. */
+    int NP = 11;
+    /** Vector of the stack fault. */
+    int SS = 12;
+    /** Vector of the general protection fault. */
+    int GP = 13;
+    /** Vector of the page fault. */
+    int PF = 14;
+    /** Vector of the alignment check. */
+    int AC = 17;
+
+    /**
+     * A CPU over the engine's layers. The pool is built by {@code poolFactory} with the CPU as its
+     * {@link PoolHooks} (for example {@code hooks -> ShadowPagePool.create(memory, registry, config, hooks)}),
+     * since each needs the other.
+     */
+    static Cpu create(PhysicalMemory memory, PhysicalHandlerRegistry registry,
+            Function<PoolHooks, ShadowPagePool> poolFactory, IoPortBus io, InterruptController interrupts) {
+        return CpuCore.create(memory, registry, poolFactory, io, interrupts);
+    }
+
+    /** The shadow page pool the CPU translates through. */
+    ShadowPagePool pool();
+
+    /** Runs at most {@code maxInstructions} instructions. */
+    StopReason run(long maxInstructions);
+
+    /** Makes a running {@link #run} return soon with {@link StopReason#STOP_REQUESTED}; callable from any thread. */
+    void requestStop();
+
+    /** Puts the CPU in 32-bit protected mode with flat ring-0 segments and paging off (the multiboot state). */
+    void enterFlatProtectedMode();
+
+    /** A general-purpose register. */
+    int register(Register register);
+
+    /** Sets a general-purpose register. */
+    void setRegister(Register register, int value);
+
+    /** The instruction pointer. */
+    int eip();
+
+    /** Sets the instruction pointer (and leaves the halted state). */
+    void setEip(int eip);
+
+    /** EFLAGS with the arithmetic flags materialised. */
+    int eflags();
+
+    /** Sets EFLAGS (reserved bits are forced to their fixed values). */
+    void setEflags(int eflags);
+
+    /** A segment register's selector. */
+    int segmentSelector(SegmentRegister segment);
+
+    /** A segment register's cached base. */
+    int segmentBase(SegmentRegister segment);
+
+    /** A segment register's cached limit (in bytes, granularity applied). */
+    int segmentLimit(SegmentRegister segment);
+
+    /** CR0, CR2, CR3 or CR4. */
+    int controlRegister(int number);
+
+    /** Writes CR0, CR3 or CR4 with the architectural side effects (TLB flushes, mode changes). */
+    void setControlRegister(int number, int value);
+
+    /**
+     * Reads a model-specific register as RDMSR would.
+     *
+     * @throws IllegalArgumentException for an MSR this CPU does not implement
+     */
+    long msr(int index);
+
+    /**
+     * Writes a model-specific register as WRMSR would.
+     *
+     * @throws IllegalArgumentException for an unknown MSR or a value it rejects
+     */
+    void setMsr(int index, long value);
+
+    /** Loads GDTR and IDTR as LGDT and LIDT would. */
+    void loadDescriptorTables(int gdtBase, int gdtLimit, int idtBase, int idtLimit);
+
+    /**
+     * Loads a segment register from the descriptor tables with the checks of a MOV to it (for CS: of a
+     * far jump at the current privilege level).
+     *
+     * @throws IllegalArgumentException when the guest instruction would fault
+     */
+    void loadSegment(SegmentRegister segment, int selector);
+
+    /**
+     * Reads guest memory at a linear address through the guest's translation with supervisor rights,
+     * as a debugger does (no guest fault is raised; accessed and dirty bits may be set).
+     *
+     * @throws IllegalArgumentException when the address is not mapped or the size is not 1, 2, 4 or 8
+     */
+    long readMemory(int linearAddress, int size);
+
+    /** The current privilege level. */
+    int cpl();
+
+    /** Instructions retired since creation. */
+    long instructions();
+
+    /** Whether the CPU is halted, waiting for an interrupt. */
+    boolean halted();
+
+    /** Stops {@link #run} before the instruction at the linear address. */
+    void addBreakpoint(int linearAddress);
+
+    /** Removes a breakpoint. */
+    void removeBreakpoint(int linearAddress);
+
+    /** Invalidates the whole TLB and decoded-instruction cache. */
+    void flushTlb();
+
+    /** Counters. */
+    CpuStatistics statistics();
+
+    /** Why the last SHUTDOWN happened, or {@code null}. */
+    String shutdownReason();
+}

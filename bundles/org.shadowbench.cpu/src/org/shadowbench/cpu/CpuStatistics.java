@@ -1,0 +1,19 @@
+package org.shadowbench.cpu;
+
+/**
+ * Counters of a {@link Cpu}.
+ *
+ * @param instructions      instructions retired
+ * @param tlbHits           memory accesses answered by the TLB
+ * @param tlbFills          TLB entries filled from the shadow page tables
+ * @param shadowSyncs       shadow entries created or upgraded by the trap handler
+ * @param guestPageFaults   page faults delivered to the guest
+ * @param handlerAccesses   accesses dispatched to physical access handlers
+ * @param tlbFlushes        full TLB flushes
+ * @param exceptions        exceptions delivered (page faults included)
+ * @param interrupts        external interrupts delivered
+ * @param decodedInstructions instructions decoded, including those that then faulted
+ */
+public record CpuStatistics(long instructions, long tlbHits, long tlbFills, long shadowSyncs, long guestPageFaults,
+        long handlerAccesses, long tlbFlushes, long exceptions, long interrupts, long decodedInstructions) {
+}

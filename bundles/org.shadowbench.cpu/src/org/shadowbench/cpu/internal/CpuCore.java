@@ -1,0 +1,850 @@
+package org.shadowbench.cpu.internal;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Function;
+
+import org.shadowbench.cpu.Cpu;
+import org.shadowbench.cpu.CpuStatistics;
+import org.shadowbench.cpu.InterruptController;
+import org.shadowbench.cpu.IoPortBus;
+import org.shadowbench.cpu.Register;
+import org.shadowbench.cpu.SegmentRegister;
+import org.shadowbench.cpu.StopReason;
+import org.shadowbench.handlers.PhysicalHandlerRegistry;
+import org.shadowbench.memory.PhysicalMemory;
+import org.shadowbench.pool.FaultingInstruction;
+import org.shadowbench.pool.OpcodeClass;
+import org.shadowbench.pool.PoolHooks;
+import org.shadowbench.pool.ShadowPagePool;
+
+/**
+ * The processor: architectural state, the run loop, segment-checked memory and stack access, and
+ * the pool's hooks. Decoding, execution by instruction group, segment loading and event delivery
+ * live in their own classes, which work on this state directly (as Bochs splits its CPU by
+ * instruction group over one {@code BX_CPU_C}).
+ *
+ * <p>An instruction either completes or faults with no architectural effect but memory below the
+ * stack pointer: executors check and write memory before they change registers, and the loop puts
+ * EIP and ESP back before delivering the fault.
+ */
+public final class CpuCore implements Cpu, PoolHooks {
+    static final int EAX = 0;
+    static final int ECX = 1;
+    static final int EDX = 2;
+    static final int EBX = 3;
+    static final int ESP = 4;
+    static final int EBP = 5;
+    static final int ESI = 6;
+    static final int EDI = 7;
+
+    static final int ES = 0;
+    static final int CS = 1;
+    static final int SS = 2;
+    static final int DS = 3;
+    static final int FS = 4;
+    static final int GS = 5;
+
+    static final int UD_FAULT = Cpu.UD;
+    static final int GP_FAULT = Cpu.GP;
+    static final int PF_FAULT = Cpu.PF;
+
+    static final int CR0_PE = 0x1;
+    static final int CR0_MP = 0x2;
+    static final int CR0_EM = 0x4;
+    static final int CR0_TS = 0x8;
+    static final int CR0_ET = 0x10;
+    static final int CR0_NE = 0x20;
+    static final int CR0_WP = 0x10000;
+    static final int CR0_AM = 0x40000;
+    static final int CR0_NW = 0x2000_0000;
+    static final int CR0_CD = 0x4000_0000;
+    static final int CR0_PG = 0x8000_0000;
+
+    static final int CR4_TSD = 0x4;
+    static final int CR4_DE = 0x8;
+    static final int CR4_PSE = 0x10;
+    static final int CR4_PAE = 0x20;
+    static final int CR4_MCE = 0x40;
+    static final int CR4_PGE = 0x80;
+    static final int CR4_PCE = 0x100;
+    static final int CR4_OSFXSR = 0x200;
+    static final int CR4_OSXMMEXCPT = 0x400;
+    /** CR4 bits this CPU implements; setting any other raises #GP. */
+    static final int CR4_SUPPORTED = CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE | CR4_OSFXSR
+            | CR4_OSXMMEXCPT;
+
+    static final long EFER_NXE = 0x800;
+
+    /** REP string instructions stop after this many iterations and resume on the next step, so events get in. */
+    static final int REP_CHUNK = 16384;
+
+    // ================================================================== architectural state
+    final int[] gpr = new int[8];
+    int eip;
+    final Flags flags = new Flags();
+    final int[] segSelector = new int[6];
+    final int[] segBase = new int[6];
+    final int[] segLimit = new int[6];
+    /** Bits 8 to 23 of the descriptor's high word: type, S, DPL, P, AVL, L, D/B, G. */
+    final int[] segAttr = new int[6];
+    /** Whether reads (writes) through the segment are allowed at all; false for null selectors. */
+    final boolean[] segReadable = new boolean[6];
+    final boolean[] segWritable = new boolean[6];
+    int cpl;
+    /** 2 or 4: the code segment's default operand and address size. */
+    int codeSize = 4;
+    /** 2 or 4: the stack segment's B bit. */
+    int stackSize = 4;
+
+    int gdtBase;
+    int gdtLimit;
+    int idtBase;
+    int idtLimit = 0x3ff;
+    int ldtSelector;
+    int ldtBase;
+    int ldtLimit;
+    int trSelector;
+    int trBase;
+    int trLimit;
+    int trAttr;
+
+    int cr0 = CR0_ET;
+    int cr2;
+    int cr3;
+    int cr4;
+    final int[] dr = { 0, 0, 0, 0, 0, 0, 0xffff0ff0, 0x400 };
+    long efer;
+    long apicBase = 0xfee0_0900L;
+    long tscOffset;
+
+    /** XMM0-7 as low/high quadword pairs, MXCSR, and the x87 area of FXSAVE kept verbatim. */
+    final long[] xmm = new long[16];
+    int mxcsr = 0x1f80;
+    final byte[] x87Area = new byte[160];
+
+    // ================================================================== engine
+    final PhysicalMemory memory;
+    final PhysicalHandlerRegistry registry;
+    final ShadowPagePool pool;
+    final IoPortBus io;
+    final InterruptController interrupts;
+    final Mmu mmu;
+    final Insn insn = new Insn();
+    private final Decoder decoder;
+    private final Executor executor;
+    final Segments segments;
+    final Events events;
+    final SystemRegisters system;
+    private final GuestFault faultObject = new GuestFault();
+    private final FaultingInstruction poolFacts = new FaultingInstruction();
+    /** Set when {@link #currentInstruction()} handed out the facts during the current instruction. */
+    boolean poolFactsUsed;
+
+    // ================================================================== run control
+    private volatile boolean stopRequested;
+    boolean halted;
+    /** Interrupts are inhibited for the instruction after STI and after a load of SS. */
+    long interruptShadowUntil = -1;
+    private int[] breakpoints = new int[0];
+    private boolean stepOverBreakpoint;
+    private boolean cr3SyncPending;
+    private boolean poolClearPending;
+    private String shutdownReason;
+    private int startEip;
+    private int startEsp;
+
+    long instructions;
+    long decoded;
+    long exceptionCount;
+    long interruptCount;
+
+    CpuCore(PhysicalMemory memory, PhysicalHandlerRegistry registry, Function<PoolHooks, ShadowPagePool> poolFactory,
+            IoPortBus io, InterruptController interrupts) {
+        this.memory = Objects.requireNonNull(memory);
+        this.registry = Objects.requireNonNull(registry);
+        this.io = Objects.requireNonNull(io);
+        this.interrupts = Objects.requireNonNull(interrupts);
+        this.pool = Objects.requireNonNull(poolFactory.apply(this));
+        this.mmu = new Mmu(this, memory, registry, pool);
+        this.decoder = new Decoder(this);
+        this.segments = new Segments(this);
+        this.events = new Events(this);
+        this.system = new SystemRegisters(this);
+        this.executor = new Executor(this);
+        reset();
+    }
+
+    /** Creates a CPU whose pool is built by {@code poolFactory} with the CPU as its hooks. */
+    public static CpuCore create(PhysicalMemory memory, PhysicalHandlerRegistry registry,
+            Function<PoolHooks, ShadowPagePool> poolFactory, IoPortBus io, InterruptController interrupts) {
+        return new CpuCore(memory, registry, poolFactory, io, interrupts);
+    }
+
+    private void reset() {
+        Arrays.fill(gpr, 0);
+        eip = 0;
+        flags.load(0x2, -1);
+        for (int s = 0; s < 6; s++) {
+            segments.loadFlat(s, 0, 0xffff, 0x93);
+        }
+        segments.loadFlat(CS, 0, 0xffff, 0x9b);
+        cpl = 0;
+        mmu.privilegeChanged(0);
+    }
+
+    @Override
+    public ShadowPagePool pool() {
+        return pool;
+    }
+
+    // ================================================================== faults
+
+    /** The reusable fault object, set to the exception; callers throw it. */
+    GuestFault fault(int vector, int errorCode) {
+        return faultObject.set(vector, errorCode);
+    }
+
+    /** #GP(0) or, for the stack segment, #SS(0): a segment limit or type violation. */
+    GuestFault segmentFault(int segment) {
+        return fault(segment == SS ? Cpu.SS : Cpu.GP, 0);
+    }
+
+    GuestFault undefined() {
+        return fault(Cpu.UD, GuestFault.NO_ERROR_CODE);
+    }
+
+    void requireCpl0() {
+        if (cpl != 0) {
+            throw fault(Cpu.GP, 0);
+        }
+    }
+
+    // ================================================================== mode queries used by the MMU
+
+    boolean pagingEnabled() {
+        return (cr0 & CR0_PG) != 0;
+    }
+
+    boolean paePaging() {
+        return (cr0 & CR0_PG) != 0 && (cr4 & CR4_PAE) != 0;
+    }
+
+    boolean nxEnabled() {
+        return (efer & EFER_NXE) != 0;
+    }
+
+    boolean pseEnabled() {
+        return (cr4 & CR4_PSE) != 0;
+    }
+
+    boolean globalPagesEnabled() {
+        return (cr4 & CR4_PGE) != 0;
+    }
+
+    boolean writeProtect() {
+        return (cr0 & CR0_WP) != 0;
+    }
+
+    int cr3() {
+        return cr3;
+    }
+
+    void setCr2(int value) {
+        cr2 = value;
+    }
+
+    /** Whether memory accesses are checked as user accesses (CPL 3, and not a system-structure access). */
+    boolean userAccess() {
+        return cpl == 3 && !systemAccess;
+    }
+
+    private boolean systemAccess;
+
+    int codeSize() {
+        return codeSize;
+    }
+
+    // ================================================================== code fetch
+
+    int fetchCode(int offset) {
+        if (Integer.compareUnsigned(offset, segLimit[CS]) > 0) {
+            throw fault(Cpu.GP, 0);
+        }
+        return mmu.fetch8(segBase[CS] + offset);
+    }
+
+    // ================================================================== segment-checked memory
+
+    /** The linear address of a data access, checking the segment's type and limit. */
+    int linear(int segment, int offset, int size, boolean write) {
+        if (!(write ? segWritable[segment] : segReadable[segment])) {
+            throw segmentFault(segment);
+        }
+        if (!Segments.withinLimit(segAttr[segment], segLimit[segment], offset, size)) {
+            throw segmentFault(segment);
+        }
+        return segBase[segment] + offset;
+    }
+
+    int read8(int segment, int offset) {
+        return mmu.read8(linear(segment, offset, 1, false));
+    }
+
+    int read16(int segment, int offset) {
+        return mmu.read16(linear(segment, offset, 2, false));
+    }
+
+    int read32(int segment, int offset) {
+        return mmu.read32(linear(segment, offset, 4, false));
+    }
+
+    /** Reads 1, 2 or 4 bytes, zero-extended. */
+    int read(int segment, int offset, int size) {
+        int address = linear(segment, offset, size, false);
+        return switch (size) {
+            case 1 -> mmu.read8(address);
+            case 2 -> mmu.read16(address);
+            default -> mmu.read32(address);
+        };
+    }
+
+    void write(int segment, int offset, int size, int value) {
+        writeLinear(linear(segment, offset, size, true), size, value);
+    }
+
+    void writeLinear(int address, int size, int value) {
+        switch (size) {
+            case 1 -> mmu.write8(address, value);
+            case 2 -> mmu.write16(address, value);
+            default -> mmu.write32(address, value);
+        }
+    }
+
+    int readLinear(int address, int size) {
+        return switch (size) {
+            case 1 -> mmu.read8(address);
+            case 2 -> mmu.read16(address);
+            default -> mmu.read32(address);
+        };
+    }
+
+    /** Reads a system structure (descriptor table, TSS) with supervisor rights whatever the CPL. */
+    int readSystem(int address, int size) {
+        boolean previous = systemAccess;
+        systemAccess = true;
+        mmu.privilegeChanged(0);
+        try {
+            return readLinear(address, size);
+        } finally {
+            systemAccess = previous;
+            mmu.privilegeChanged(previous ? 0 : cpl);
+        }
+    }
+
+    /** Writes a system structure (a descriptor's accessed or busy bit) with supervisor rights. */
+    void writeSystem(int address, int size, int value) {
+        boolean previous = systemAccess;
+        systemAccess = true;
+        mmu.privilegeChanged(0);
+        try {
+            writeLinear(address, size, value);
+        } finally {
+            systemAccess = previous;
+            mmu.privilegeChanged(previous ? 0 : cpl);
+        }
+    }
+
+    // ================================================================== operands
+
+    /** The offset of the ModR/M memory operand (address-size wrapped). */
+    int effectiveAddress(Insn i) {
+        int address = i.displacement;
+        if (i.base != Insn.NO_REGISTER) {
+            address += gpr[i.base];
+        }
+        if (i.index != Insn.NO_REGISTER) {
+            address += gpr[i.index] << i.scale;
+        }
+        return i.addressSize == 4 ? address : address & 0xffff;
+    }
+
+    int reg8(int number) {
+        return number < 4 ? gpr[number] & 0xff : (gpr[number - 4] >>> 8) & 0xff;
+    }
+
+    void setReg8(int number, int value) {
+        if (number < 4) {
+            gpr[number] = (gpr[number] & ~0xff) | (value & 0xff);
+        } else {
+            gpr[number - 4] = (gpr[number - 4] & ~0xff00) | ((value & 0xff) << 8);
+        }
+    }
+
+    /** A register of 1, 2 or 4 bytes, zero-extended. */
+    int reg(int number, int size) {
+        return switch (size) {
+            case 1 -> reg8(number);
+            case 2 -> gpr[number] & 0xffff;
+            default -> gpr[number];
+        };
+    }
+
+    void setReg(int number, int size, int value) {
+        switch (size) {
+            case 1 -> setReg8(number, value);
+            case 2 -> gpr[number] = (gpr[number] & 0xffff_0000) | (value & 0xffff);
+            default -> gpr[number] = value;
+        }
+    }
+
+    /** Reads the ModR/M operand (register or memory). */
+    int readRm(Insn i, int size) {
+        if (i.mod == 3) {
+            return reg(i.rm, size);
+        }
+        return read(i.segment, effectiveAddress(i), size);
+    }
+
+    /** Writes the ModR/M operand. */
+    void writeRm(Insn i, int size, int value) {
+        if (i.mod == 3) {
+            setReg(i.rm, size, value);
+        } else {
+            write(i.segment, effectiveAddress(i), size, value);
+        }
+    }
+
+    private int updateAddress;
+
+    /**
+     * Reads the ModR/M operand of a read-modify-write instruction: a memory destination is checked for
+     * writing first, so the write that follows cannot fault.
+     */
+    int readRmForUpdate(Insn i, int size) {
+        if (i.mod == 3) {
+            return reg(i.rm, size);
+        }
+        updateAddress = linear(i.segment, effectiveAddress(i), size, true);
+        mmu.probeWrite(updateAddress, size);
+        return readLinear(updateAddress, size);
+    }
+
+    /** Completes {@link #readRmForUpdate}. */
+    void writeRmUpdate(Insn i, int size, int value) {
+        if (i.mod == 3) {
+            setReg(i.rm, size, value);
+        } else {
+            writeLinear(updateAddress, size, value);
+        }
+    }
+
+    /** Reads memory for update at an explicit linear address (the bit-string instructions' adjusted address). */
+    int readLinearForUpdate(int address, int size) {
+        updateAddress = address;
+        mmu.probeWrite(address, size);
+        return readLinear(address, size);
+    }
+
+    // ================================================================== stack
+
+    int stackPointer() {
+        return stackSize == 4 ? gpr[ESP] : gpr[ESP] & 0xffff;
+    }
+
+    /** ESP after moving by {@code delta}, wrapping within 16 bits for a 16-bit stack. */
+    int movedStackPointer(int delta) {
+        int esp = gpr[ESP];
+        return stackSize == 4 ? esp + delta : (esp & 0xffff_0000) | ((esp + delta) & 0xffff);
+    }
+
+    void push(int size, int value) {
+        int esp = movedStackPointer(-size);
+        write(SS, stackSize == 4 ? esp : esp & 0xffff, size, value);
+        gpr[ESP] = esp;
+    }
+
+    int pop(int size) {
+        int value = read(SS, stackPointer(), size);
+        gpr[ESP] = movedStackPointer(size);
+        return value;
+    }
+
+    /** Reads the stack {@code depth} bytes above ESP without popping. */
+    int peek(int depth, int size) {
+        int esp = movedStackPointer(depth);
+        return read(SS, stackSize == 4 ? esp : esp & 0xffff, size);
+    }
+
+    // ================================================================== control transfers
+
+    /** Jumps within the code segment, checking the limit; 16-bit operand size truncates EIP. */
+    void jumpNear(int target, int operandSize) {
+        int newEip = operandSize == 4 ? target : target & 0xffff;
+        if (Integer.compareUnsigned(newEip, segLimit[CS]) > 0) {
+            throw fault(Cpu.GP, 0);
+        }
+        eip = newEip;
+    }
+
+    void setCpl(int level) {
+        cpl = level;
+        mmu.privilegeChanged(level);
+    }
+
+    // ================================================================== run loop
+
+    @Override
+    public StopReason run(long maxInstructions) {
+        stopRequested = false;
+        long end = instructions + maxInstructions;
+        try {
+            while (instructions < end) {
+                if (stopRequested) {
+                    return StopReason.STOP_REQUESTED;
+                }
+                if (cr3SyncPending) {
+                    syncCr3();
+                }
+                if ((flags.other & Flags.IF) != 0 && interruptShadowUntil != instructions && interrupts.hasInterrupt()) {
+                    halted = false;
+                    deliverExternalInterrupt();
+                    continue;
+                }
+                if (halted) {
+                    return StopReason.HALTED;
+                }
+                if (breakpoints.length != 0 && hitsBreakpoint()) {
+                    return StopReason.BREAKPOINT;
+                }
+                step();
+            }
+            return StopReason.INSTRUCTION_LIMIT;
+        } catch (Shutdown e) {
+            shutdownReason = e.getMessage();
+            halted = true;
+            return StopReason.SHUTDOWN;
+        }
+    }
+
+    private boolean hitsBreakpoint() {
+        int address = segBase[CS] + eip;
+        if (stepOverBreakpoint) {
+            stepOverBreakpoint = false;
+            return false;
+        }
+        for (int b : breakpoints) {
+            if (b == address) {
+                stepOverBreakpoint = true;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Executes one instruction, or delivers the exception it raised. */
+    void step() {
+        startEip = eip;
+        startEsp = gpr[ESP];
+        boolean singleStep = (flags.other & Flags.TF) != 0;
+        poolFactsUsed = false;
+        try {
+            decoder.decode(insn, eip, codeSize);
+            decoded++;
+            eip += insn.length;
+            if (codeSize == 2) {
+                eip &= 0xffff;
+            }
+            executor.execute(insn);
+            instructions++;
+            if (singleStep) {
+                dr[6] |= 0x4000;
+                events.deliverException(Cpu.DB, GuestFault.NO_ERROR_CODE);
+            }
+        } catch (GuestFault f) {
+            eip = startEip;
+            gpr[ESP] = startEsp;
+            events.deliverException(f.vector, f.errorCode);
+        }
+    }
+
+    /** Abandons the current instruction with EIP back at its start (a REP chunk that resumes later). */
+    void restartInstruction() {
+        eip = insn.start;
+    }
+
+    private void deliverExternalInterrupt() {
+        int vector = interrupts.acknowledge() & 0xff;
+        interruptCount++;
+        startEip = eip;
+        startEsp = gpr[ESP];
+        events.deliverExternal(vector);
+    }
+
+    private void syncCr3() {
+        cr3SyncPending = false;
+        if (poolClearPending) {
+            poolClearPending = false;
+            pool.clearAll();
+        }
+        mmu.resetShadowRoots();
+        mmu.flushTlb(false);
+        pool.acknowledgeSync();
+    }
+
+    @Override
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    // ================================================================== pool hooks
+
+    @Override
+    public void flushGuestTlbs() {
+        mmu.flushTlb(false);
+    }
+
+    @Override
+    public void requestCr3Sync(boolean clearPool) {
+        cr3SyncPending = true;
+        poolClearPending |= clearPool;
+    }
+
+    @Override
+    public FaultingInstruction currentInstruction() {
+        Insn i = insn;
+        poolFactsUsed = true;
+        poolFacts.reset();
+        poolFacts.opcode(opcodeClass(i)).prefixes(i.prefixes).writeSize(destinationSize(i))
+                .modes(codeSize * 8, i.operandSize * 8, i.addressSize * 8).destinationIsEsp(writesThroughStack(i))
+                .cpl(cpl).length(i.length).registers(gpr[EAX], gpr[ECX], gpr[EDI])
+                .directionFlag((flags.other & Flags.DF) != 0).linearAddress(mmu.physicalWriteLinear & 0xffff_ffffL);
+        return poolFacts;
+    }
+
+    /** The pool's facts if it completed the instruction itself during the last write (a REP STOSD). */
+    FaultingInstruction completedByPool() {
+        return poolFactsUsed && poolFacts.completedByPool() ? poolFacts : null;
+    }
+
+    private static OpcodeClass opcodeClass(Insn i) {
+        return switch (i.opcode) {
+            case 0x06, 0x0e, 0x16, 0x1e, 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x68, 0x6a,
+                    Insn.TWO_BYTE + 0xa0, Insn.TWO_BYTE + 0xa8 -> OpcodeClass.PUSH;
+            case 0xff -> i.reg == 6 ? OpcodeClass.PUSH : OpcodeClass.OTHER;
+            case 0x9c -> OpcodeClass.PUSHF;
+            case 0x60 -> OpcodeClass.PUSHA;
+            case 0xaa, 0xab -> OpcodeClass.STOS;
+            case 0xa4, 0xa5 -> OpcodeClass.MOVS;
+            case Insn.TWO_BYTE + 0xb3 -> OpcodeClass.BTR;
+            case Insn.TWO_BYTE + 0xba -> i.reg == 6 ? OpcodeClass.BTR : OpcodeClass.OTHER;
+            case Insn.TWO_BYTE + 0xae -> i.reg == 0 ? OpcodeClass.FXSAVE : OpcodeClass.OTHER;
+            default -> OpcodeClass.OTHER;
+        };
+    }
+
+    private static int destinationSize(Insn i) {
+        int op = i.opcode;
+        boolean byteForm = op < 0x40 ? (op & 1) == 0
+                : switch (op) {
+                    case 0x80, 0x82, 0x86, 0x88, 0xa2, 0xa4, 0xaa, 0xc0, 0xc6, 0xd0, 0xd2, 0xf6, 0xfe,
+                            Insn.TWO_BYTE + 0xb0, Insn.TWO_BYTE + 0xc0 -> true;
+                    default -> op >= Insn.TWO_BYTE + 0x90 && op <= Insn.TWO_BYTE + 0x9f;
+                };
+        return byteForm ? 1 : i.operandSize;
+    }
+
+    private static boolean writesThroughStack(Insn i) {
+        return i.isMemory() && i.base == ESP;
+    }
+
+    // ================================================================== Cpu API
+
+    @Override
+    public void enterFlatProtectedMode() {
+        cr0 |= CR0_PE;
+        for (int s = 0; s < 6; s++) {
+            segments.loadFlat(s, 0, -1, s == CS ? 0xc09b : 0xc093);
+        }
+        codeSize = 4;
+        stackSize = 4;
+        gdtLimit = 0xffff;
+        setCpl(0);
+        mmu.resetShadowRoots();
+        mmu.flushTlb(false);
+    }
+
+    @Override
+    public int register(Register register) {
+        return gpr[register.ordinal()];
+    }
+
+    @Override
+    public void setRegister(Register register, int value) {
+        gpr[register.ordinal()] = value;
+    }
+
+    @Override
+    public int eip() {
+        return eip;
+    }
+
+    @Override
+    public void setEip(int value) {
+        eip = value;
+        halted = false;
+    }
+
+    @Override
+    public int eflags() {
+        return flags.get();
+    }
+
+    @Override
+    public void setEflags(int value) {
+        flags.load(value, Flags.WRITABLE);
+    }
+
+    @Override
+    public int segmentSelector(SegmentRegister segment) {
+        return segSelector[segment.ordinal()];
+    }
+
+    @Override
+    public int segmentBase(SegmentRegister segment) {
+        return segBase[segment.ordinal()];
+    }
+
+    @Override
+    public int segmentLimit(SegmentRegister segment) {
+        return segLimit[segment.ordinal()];
+    }
+
+    @Override
+    public int controlRegister(int number) {
+        return switch (number) {
+            case 0 -> cr0;
+            case 2 -> cr2;
+            case 3 -> cr3;
+            case 4 -> cr4;
+            default -> throw new IllegalArgumentException("no control register CR" + number);
+        };
+    }
+
+    @Override
+    public void setControlRegister(int number, int value) {
+        try {
+            switch (number) {
+                case 0 -> system.writeCr0(value);
+                case 2 -> cr2 = value;
+                case 3 -> system.writeCr3(value);
+                case 4 -> system.writeCr4(value);
+                default -> throw new IllegalArgumentException("no control register CR" + number);
+            }
+        } catch (GuestFault e) {
+            throw new IllegalArgumentException(String.format("CR%d value %#x raises %s", number, value, e.getMessage()));
+        }
+    }
+
+    @Override
+    public long msr(int index) {
+        try {
+            return system.readMsr(index);
+        } catch (GuestFault e) {
+            throw new IllegalArgumentException(String.format("MSR %#x does not exist", index));
+        }
+    }
+
+    @Override
+    public void setMsr(int index, long value) {
+        try {
+            system.writeMsr(index, value);
+        } catch (GuestFault e) {
+            throw new IllegalArgumentException(String.format("MSR %#x rejects %#x", index, value));
+        }
+    }
+
+    @Override
+    public void loadDescriptorTables(int gdtBaseValue, int gdtLimitValue, int idtBaseValue, int idtLimitValue) {
+        gdtBase = gdtBaseValue;
+        gdtLimit = gdtLimitValue & 0xffff;
+        idtBase = idtBaseValue;
+        idtLimit = idtLimitValue & 0xffff;
+    }
+
+    @Override
+    public void loadSegment(SegmentRegister segment, int selector) {
+        try {
+            segments.loadFromApi(segment.ordinal(), selector);
+        } catch (GuestFault e) {
+            throw new IllegalArgumentException(String.format("selector %#x cannot be loaded into %s: %s", selector,
+                    segment, e.getMessage()));
+        }
+    }
+
+    @Override
+    public int cpl() {
+        return cpl;
+    }
+
+    @Override
+    public long instructions() {
+        return instructions;
+    }
+
+    @Override
+    public boolean halted() {
+        return halted;
+    }
+
+    @Override
+    public void addBreakpoint(int linearAddress) {
+        for (int b : breakpoints) {
+            if (b == linearAddress) {
+                return;
+            }
+        }
+        breakpoints = Arrays.copyOf(breakpoints, breakpoints.length + 1);
+        breakpoints[breakpoints.length - 1] = linearAddress;
+    }
+
+    @Override
+    public void removeBreakpoint(int linearAddress) {
+        int[] kept = Arrays.stream(breakpoints).filter(b -> b != linearAddress).toArray();
+        breakpoints = kept;
+    }
+
+    @Override
+    public void flushTlb() {
+        mmu.flushTlb(false);
+    }
+
+    @Override
+    public long readMemory(int linearAddress, int size) {
+        if (size != 1 && size != 2 && size != 4 && size != 8) {
+            throw new IllegalArgumentException("size " + size);
+        }
+        boolean previous = systemAccess;
+        systemAccess = true;
+        mmu.privilegeChanged(0);
+        try {
+            return size == 8 ? mmu.read64(linearAddress) : readLinear(linearAddress, size) & 0xffff_ffffL;
+        } catch (GuestFault e) {
+            throw new IllegalArgumentException(String.format("linear %#x is not mapped: %s", linearAddress, e.getMessage()));
+        } finally {
+            systemAccess = previous;
+            mmu.privilegeChanged(cpl);
+        }
+    }
+
+    @Override
+    public CpuStatistics statistics() {
+        return new CpuStatistics(instructions, mmu.tlbHits, mmu.tlbFills, mmu.shadowSyncs, mmu.guestPageFaults,
+                mmu.handlerAccesses, mmu.tlbFlushes, exceptionCount, interruptCount, decoded);
+    }
+
+    @Override
+    public String shutdownReason() {
+        return shutdownReason;
+    }
+}

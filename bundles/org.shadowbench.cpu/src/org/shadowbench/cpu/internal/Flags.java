@@ -1,0 +1,199 @@
+package org.shadowbench.cpu.internal;
+
+/**
+ * EFLAGS with lazily evaluated arithmetic flags, as fast interpreters keep them (Bochs, v86): an
+ * arithmetic instruction records its kind, size, operands and result; CF, PF, AF, ZF, SF and OF
+ * are computed only when something reads them. Non-arithmetic bits live in {@link #other}.
+ */
+final class Flags {
+    static final int CF = 0x0001;
+    static final int PF = 0x0004;
+    static final int AF = 0x0010;
+    static final int ZF = 0x0040;
+    static final int SF = 0x0080;
+    static final int TF = 0x0100;
+    static final int IF = 0x0200;
+    static final int DF = 0x0400;
+    static final int OF = 0x0800;
+    static final int IOPL = 0x3000;
+    static final int NT = 0x4000;
+    static final int RF = 0x10000;
+    static final int VM = 0x20000;
+    static final int AC = 0x40000;
+    static final int ID = 0x200000;
+    static final int ARITH = CF | PF | AF | ZF | SF | OF;
+    /** Bits software can change (VIF/VIP and VM stay clear: no virtual-8086 mode). */
+    static final int WRITABLE = ARITH | TF | IF | DF | IOPL | NT | RF | AC | ID;
+
+    /** The flags are in {@link #resolved}. */
+    static final int RESOLVED = 0;
+    static final int ADD = 1;
+    static final int ADC = 2;
+    static final int SUB = 3;
+    static final int SBB = 4;
+    static final int LOGIC = 5;
+    static final int INC = 6;
+    static final int DEC = 7;
+
+    private static final byte[] PARITY = new byte[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            PARITY[i] = (byte) ((Integer.bitCount(i) & 1) == 0 ? PF : 0);
+        }
+    }
+
+    /** Non-arithmetic bits (bit 1 always set). */
+    int other = 0x2;
+    int kind = RESOLVED;
+    int size = 4;
+    int dst;
+    int src;
+    int result;
+    /** Arithmetic flags when {@code kind == RESOLVED}; the carry-in for ADC/SBB; CF before INC/DEC. */
+    int resolved;
+
+    static int mask(int size) {
+        return size == 4 ? -1 : (1 << (8 * size)) - 1;
+    }
+
+    static int sign(int size) {
+        return 1 << (8 * size - 1);
+    }
+
+    static int parity(int value) {
+        return PARITY[value & 0xff];
+    }
+
+    void set(int newKind, int newSize, int newDst, int newSrc, int newResult) {
+        kind = newKind;
+        size = newSize;
+        dst = newDst;
+        src = newSrc;
+        result = newResult;
+    }
+
+    /** Records an ADC/SBB with its carry-in. */
+    void setWithCarry(int newKind, int newSize, int newDst, int newSrc, int newResult, int carryIn) {
+        set(newKind, newSize, newDst, newSrc, newResult);
+        resolved = carryIn;
+    }
+
+    /** Records INC/DEC, which keep CF. */
+    void setIncDec(int newKind, int newSize, int newDst, int newResult) {
+        int carry = cf() ? CF : 0;
+        set(newKind, newSize, newDst, 1, newResult);
+        resolved = carry;
+    }
+
+    /** Sets every arithmetic flag at once. */
+    void setArith(int bits) {
+        kind = RESOLVED;
+        resolved = bits & ARITH;
+    }
+
+    /** Changes some arithmetic flags, keeping the others. */
+    void changeArith(int clear, int setBits) {
+        int bits = arith();
+        setArith((bits & ~clear) | setBits);
+    }
+
+    boolean cf() {
+        int m = mask(size);
+        switch (kind) {
+            case RESOLVED:
+                return (resolved & CF) != 0;
+            case ADD:
+                return Integer.compareUnsigned(result & m, dst & m) < 0;
+            case ADC:
+                return resolved != 0 ? Integer.compareUnsigned(result & m, dst & m) <= 0
+                        : Integer.compareUnsigned(result & m, dst & m) < 0;
+            case SUB:
+                return Integer.compareUnsigned(dst & m, src & m) < 0;
+            case SBB:
+                return resolved != 0 ? Integer.compareUnsigned(dst & m, src & m) <= 0
+                        : Integer.compareUnsigned(dst & m, src & m) < 0;
+            case LOGIC:
+                return false;
+            default:
+                return (resolved & CF) != 0;
+        }
+    }
+
+    boolean zf() {
+        return kind == RESOLVED ? (resolved & ZF) != 0 : (result & mask(size)) == 0;
+    }
+
+    boolean sf() {
+        return kind == RESOLVED ? (resolved & SF) != 0 : (result & sign(size)) != 0;
+    }
+
+    boolean pf() {
+        return kind == RESOLVED ? (resolved & PF) != 0 : parity(result) != 0;
+    }
+
+    boolean af() {
+        switch (kind) {
+            case RESOLVED:
+                return (resolved & AF) != 0;
+            case LOGIC:
+                return false;
+            default:
+                return ((dst ^ src ^ result) & 0x10) != 0;
+        }
+    }
+
+    boolean of() {
+        int s = sign(size);
+        switch (kind) {
+            case RESOLVED:
+                return (resolved & OF) != 0;
+            case ADD:
+            case ADC:
+            case INC:
+                return ((dst ^ result) & (src ^ result) & s) != 0;
+            case SUB:
+            case SBB:
+            case DEC:
+                return ((dst ^ src) & (dst ^ result) & s) != 0;
+            default:
+                return false;
+        }
+    }
+
+    /** The arithmetic flags as EFLAGS bits. */
+    int arith() {
+        if (kind == RESOLVED) {
+            return resolved;
+        }
+        return (cf() ? CF : 0) | (pf() ? PF : 0) | (af() ? AF : 0) | (zf() ? ZF : 0) | (sf() ? SF : 0) | (of() ? OF : 0);
+    }
+
+    /** The whole EFLAGS value. */
+    int get() {
+        return other | arith();
+    }
+
+    /** Loads EFLAGS bits selected by {@code writable}, keeping the rest. */
+    void load(int value, int writable) {
+        int current = get();
+        int merged = (current & ~writable) | (value & writable);
+        other = (merged & ~ARITH & ~0x8028) | 0x2;
+        setArith(merged);
+    }
+
+    /** Evaluates condition code {@code cc} (0 to 15) as Jcc, SETcc and CMOVcc do. */
+    boolean condition(int cc) {
+        boolean result = switch (cc >> 1) {
+            case 0 -> of();
+            case 1 -> cf();
+            case 2 -> zf();
+            case 3 -> cf() || zf();
+            case 4 -> sf();
+            case 5 -> pf();
+            case 6 -> sf() != of();
+            default -> zf() || sf() != of();
+        };
+        return (cc & 1) != 0 ? !result : result;
+    }
+}

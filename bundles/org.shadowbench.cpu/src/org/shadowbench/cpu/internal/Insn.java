@@ -1,0 +1,76 @@
+package org.shadowbench.cpu.internal;
+
+/**
+ * One decoded instruction: prefixes, opcode, ModR/M operand and immediates. A single instance per
+ * CPU is refilled by {@link Decoder} for every instruction, so decoding allocates nothing.
+ */
+final class Insn {
+    /** Two-byte opcodes ({@code 0F xx}) are numbered from here. */
+    static final int TWO_BYTE = 0x100;
+    static final int NO_REGISTER = -1;
+    static final int NO_SEGMENT = -1;
+
+    static final int REP = 1;
+    static final int REPNE = 2;
+
+    /** Offset of the first byte (the EIP it was fetched at). */
+    int start;
+    /** Length in bytes, prefixes included. */
+    int length;
+    /** {@code 0x00..0xff}, or {@code TWO_BYTE + xx}. */
+    int opcode;
+    /** FaultingInstruction.PREFIX_* bits seen. */
+    int prefixes;
+    /** 0, {@link #REP} or {@link #REPNE}: the last repeat prefix. */
+    int rep;
+    boolean lock;
+    /** Segment override, or {@link #NO_SEGMENT}. */
+    int segmentOverride;
+    /** The last of 66/F2/F3 before the opcode, as SSE encodings read them (0 if none). */
+    int mandatoryPrefix;
+    /** Operand size in bytes: 2 or 4 (byte forms are told apart by opcode). */
+    int operandSize;
+    /** Address size in bytes: 2 or 4. */
+    int addressSize;
+
+    boolean hasModrm;
+    int mod;
+    int reg;
+    int rm;
+    /** Base register of the memory operand, or {@link #NO_REGISTER}. */
+    int base;
+    /** Index register of the memory operand, or {@link #NO_REGISTER}. */
+    int index;
+    int scale;
+    int displacement;
+    /** The segment the memory operand uses: the override, else DS or SS by base register. */
+    int segment;
+
+    int immediate;
+    /** Second immediate: the selector of a far pointer, the nesting level of ENTER. */
+    int immediate2;
+
+    boolean isMemory() {
+        return hasModrm && mod != 3;
+    }
+
+    void clear(int eip, int defaultSize) {
+        start = eip;
+        length = 0;
+        prefixes = 0;
+        rep = 0;
+        lock = false;
+        segmentOverride = NO_SEGMENT;
+        mandatoryPrefix = 0;
+        operandSize = defaultSize;
+        addressSize = defaultSize;
+        hasModrm = false;
+        mod = 3;
+        base = NO_REGISTER;
+        index = NO_REGISTER;
+        scale = 0;
+        displacement = 0;
+        immediate = 0;
+        immediate2 = 0;
+    }
+}
