@@ -121,7 +121,12 @@ public interface ShadowPagePool {
 
     // ------------------------------------------------------------ monitoring
 
-    /** Monitors the guest page holding CR3 with a root (pgmPoolMonitorMonitorCR3). */
+    /**
+     * Monitors the guest page holding CR3 with a root (pgmPoolMonitorMonitorCR3).
+     *
+     * @throws org.shadowbench.memory.PgmException when no handler can be registered on that page (no RAM
+     *         there, or another handler's); the root is then left unmonitored
+     */
     PgmStatus monitorCr3(int root, long gcPhysCr3);
 
     /** Stops monitoring a root's CR3 page (pgmPoolMonitorUnmonitorCR3). */

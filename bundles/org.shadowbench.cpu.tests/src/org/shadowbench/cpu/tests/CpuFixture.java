@@ -62,7 +62,7 @@ public final class CpuFixture {
     public static final int DATA16 = 0x58;
     /** A ring-3 data segment at {@link #DATA} with a limit of 0xfff. */
     public static final int USER_SMALL_DATA = 0x63;
-    public static final int GDT_LIMIT = 0x67;
+    public static final int GDT_LIMIT = 0x7f;
 
     public final PhysicalMemory memory = PhysicalMemory.create();
     public final RamRange ram = memory.registerRam(0, RAM_SIZE - 1, "RAM");
@@ -235,6 +235,26 @@ public final class CpuFixture {
     public void enablePaging32(int directory) {
         cpu.setControlRegister(3, directory);
         cpu.setControlRegister(0, cpu.controlRegister(0) | 0x8000_0000);
+    }
+
+    /**
+     * Enables PAE paging that identity-maps the low 16 MiB with 2 MiB pages (and EFER.NXE when asked);
+     * returns the page directory of the first GiB.
+     */
+    public int enablePaePaging(boolean nx) {
+        int pdpt = allocateTable();
+        int directory = allocateTable();
+        memory.write(pdpt, 8, directory | 0x1);
+        for (int i = 0; i < 8; i++) {
+            memory.write(directory + 8L * i, 8, (i << 21) | 0x87);
+        }
+        if (nx) {
+            cpu.setMsr(0xc000_0080, 0x800);
+        }
+        cpu.setControlRegister(4, cpu.controlRegister(4) | 0x20);
+        cpu.setControlRegister(3, pdpt);
+        cpu.setControlRegister(0, cpu.controlRegister(0) | 0x8000_0000);
+        return directory;
     }
 
     /** Asserts that the page model, the registry and the pool are consistent. */

@@ -12,7 +12,10 @@ import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.cpu.StopReason;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
+import org.shadowbench.memory.PageChangeListener;
+import org.shadowbench.memory.PageType;
 import org.shadowbench.memory.PhysicalMemory;
+import org.shadowbench.memory.RamRange;
 import org.shadowbench.pool.FaultingInstruction;
 import org.shadowbench.pool.OpcodeClass;
 import org.shadowbench.pool.PoolHooks;
@@ -147,7 +150,9 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** Interrupts are inhibited for the instruction after STI and after a load of SS. */
     long interruptShadowUntil = -1;
     private int[] breakpoints = new int[0];
-    private boolean stepOverBreakpoint;
+    private static final long NO_RESUME = -1L << 32;
+    /** The breakpoint address the last run stopped at, which the next run steps over once. */
+    private long resumeAt = NO_RESUME;
     private boolean cr3SyncPending;
     private boolean poolClearPending;
     private String shutdownReason;
@@ -172,7 +177,36 @@ public final class CpuCore implements Cpu, PoolHooks {
         this.events = new Events(this);
         this.system = new SystemRegisters(this);
         this.executor = new Executor(this);
+        memory.addListener(new TranslationListener());
         reset();
+    }
+
+    /**
+     * The page model's word on cached translations: the TLB maps linear pages straight to host frames,
+     * so a frame leaving its guest page, or any mapping going stale, must leave the TLB.
+     */
+    private final class TranslationListener implements PageChangeListener {
+        @Override
+        public void pageMappingInvalidated(long gcPhysPage) {
+            mmu.flushTlb(false);
+        }
+
+        @Override
+        public void allPageMappingsInvalidated() {
+            mmu.flushTlb(false);
+        }
+
+        @Override
+        public int pageBackingChanged(long gcPhysPage, int oldHostFrame, int newHostFrame, int protection, PageType type,
+                int engineState) {
+            mmu.dropFrame(oldHostFrame);
+            return engineState;
+        }
+
+        @Override
+        public void rangeRemoved(RamRange range) {
+            mmu.flushTlb(false);
+        }
     }
 
     /** Creates a CPU whose pool is built by {@code poolFactory} with the CPU as its hooks. */
@@ -527,15 +561,17 @@ public final class CpuCore implements Cpu, PoolHooks {
         }
     }
 
+    /** Whether a breakpoint stops the run here; the run after a stop executes the instruction it stopped at. */
     private boolean hitsBreakpoint() {
         int address = segBase[CS] + eip;
-        if (stepOverBreakpoint) {
-            stepOverBreakpoint = false;
+        if (resumeAt == address) {
+            resumeAt = NO_RESUME;
             return false;
         }
+        resumeAt = NO_RESUME;
         for (int b : breakpoints) {
             if (b == address) {
-                stepOverBreakpoint = true;
+                resumeAt = address;
                 return true;
             }
         }

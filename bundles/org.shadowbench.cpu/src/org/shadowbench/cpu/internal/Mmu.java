@@ -12,6 +12,7 @@ import org.shadowbench.memory.HostFrameStore;
 import org.shadowbench.memory.PageHandlerState;
 import org.shadowbench.memory.PageState;
 import org.shadowbench.memory.PageType;
+import org.shadowbench.memory.PgmException;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
 import org.shadowbench.pool.Allocation;
@@ -115,6 +116,16 @@ final class Mmu {
         tlbFlushes++;
         for (int i = 0; i < TLB_SIZE; i++) {
             if (!keepGlobal || (tlbPerm[i] & GLOBAL) == 0) {
+                tlbPage[i] = -1;
+                tlbBacking[i] = null;
+            }
+        }
+    }
+
+    /** Drops every TLB entry that maps a host frame whose guest page now has another frame behind it. */
+    void dropFrame(int frame) {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            if (tlbFrame[i] == frame && tlbPage[i] != -1) {
                 tlbPage[i] = -1;
                 tlbBacking[i] = null;
             }
@@ -540,7 +551,10 @@ final class Mmu {
                 memory.makeWritable(range, index);
             }
         }
-        sync(linear, range, index, write);
+        if (!sync(linear, range, index, write)) {
+            // No shadow table can stand for this guest table (it lies outside RAM): access uncached.
+            return physical;
+        }
         return -1;
     }
 
@@ -661,8 +675,10 @@ final class Mmu {
      * page table through the pool when the shadow directory entry is missing, then maps the guest page
      * with the permissions the guest grants, write-protected until the guest's dirty bit is set or while a
      * handler watches writes.
+     *
+     * @return false when the pool cannot shadow the guest table (it is not in RAM)
      */
-    private void sync(int linear, RamRange range, int index, boolean write) {
+    private boolean sync(int linear, RamRange range, int index, boolean write) {
         shadowSyncs++;
         boolean pae = cpu.paePaging();
         int root = shadowRoot();
@@ -670,7 +686,11 @@ final class Mmu {
         long pde = pool.entry(root, directoryIndex);
         int table;
         if ((pde & P) == 0) {
-            table = allocateTable(root, directoryIndex, pae);
+            try {
+                table = allocateTable(root, directoryIndex, pae);
+            } catch (PgmException e) {
+                return false;
+            }
         } else {
             table = pool.pageByHostAddress(pde & PAE_FRAME);
             long wanted = directoryFlags();
@@ -698,6 +718,7 @@ final class Mmu {
             value |= NX;
         }
         pool.mapGuestPage(table, entry, value, range, index);
+        return true;
     }
 
     /** The shadow directory entry's permissions: the guest directory entry's (all for physical tables). */

@@ -1,6 +1,7 @@
 package org.shadowbench.cpu.internal;
 
 import org.shadowbench.cpu.Cpu;
+import org.shadowbench.memory.PgmException;
 import org.shadowbench.pool.ShadowPagePool;
 
 /**
@@ -109,12 +110,15 @@ final class SystemRegisters {
         if (!cpu.pagingEnabled()) {
             pool.unmonitorCr3(ShadowPagePool.ROOT_32BIT_PD);
             pool.unmonitorCr3(ShadowPagePool.ROOT_PAE_PD);
-        } else if (cpu.paePaging()) {
-            pool.unmonitorCr3(ShadowPagePool.ROOT_32BIT_PD);
-            pool.monitorCr3(ShadowPagePool.ROOT_PAE_PD, cpu.cr3 & 0xffff_f000L);
-        } else {
-            pool.unmonitorCr3(ShadowPagePool.ROOT_PAE_PD);
-            pool.monitorCr3(ShadowPagePool.ROOT_32BIT_PD, cpu.cr3 & 0xffff_f000L);
+            return;
+        }
+        int root = cpu.paePaging() ? ShadowPagePool.ROOT_PAE_PD : ShadowPagePool.ROOT_32BIT_PD;
+        pool.unmonitorCr3(root == ShadowPagePool.ROOT_PAE_PD ? ShadowPagePool.ROOT_32BIT_PD : ShadowPagePool.ROOT_PAE_PD);
+        try {
+            pool.monitorCr3(root, cpu.cr3 & 0xffff_f000L);
+        } catch (PgmException e) {
+            // CR3 points where no handler can sit (no RAM, or a device's page): the guest cannot change
+            // its top-level table through ordinary writes there, so it stays unmonitored.
         }
     }
 

@@ -55,6 +55,18 @@ class PoolAllocationTest {
     }
 
     @Test
+    void directoryEntriesOfEitherRootClearTheZeroedFlag() {
+        // The PAE root spans four frames and is written through its own path: it must lose the flag too.
+        for (int root : new int[] { PD, ShadowPagePool.ROOT_PAE_PD }) {
+            int table = f.shadow(0x10000 + root * 0x1000L, root == PD ? PoolKind.PT32_FOR_PT32 : PoolKind.PAE_PT_FOR_PAE_PT,
+                    root, 1000);
+            assertEquals(false, f.pool.page(root).zeroed(), "root " + root);
+            assertEquals(true, f.pool.page(table).zeroed());
+        }
+        f.assertConsistent();
+    }
+
+    @Test
     void newPageIsZeroedCachedMonitoredAndAtTheAgeHead() {
         Allocation allocation = f.pool.alloc(0x10000, PoolKind.PT32_FOR_PT32, PD, 3);
         assertEquals(PgmStatus.VINF_SUCCESS, allocation.status());

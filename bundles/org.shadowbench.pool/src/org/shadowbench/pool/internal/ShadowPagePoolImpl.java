@@ -255,10 +255,10 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
     void writeEntry(int page, int index, long value) {
         if (page == ROOT_PAE_PD) {
             frames.write(paeRootFrames[index >>> 9], (index & 511) * 8, 8, value);
-            return;
+        } else {
+            int size = kindOf(page).shadowEntrySize();
+            frames.write(frame[page], index * size, size, value);
         }
-        int size = kindOf(page).shadowEntrySize();
-        frames.write(frame[page], index * size, size, value);
         if (value != 0) {
             set(page, F_ZEROED, false);
         }
@@ -427,7 +427,14 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
             hashRemove(root);
         }
         gcPhys[root] = gcPhysCr3;
-        PgmStatus inserted = monitorInsert(root);
+        PgmStatus inserted;
+        try {
+            inserted = monitorInsert(root);
+        } catch (PgmException e) {
+            // The page cannot carry a handler (no RAM there, or another handler): the root stays unmonitored.
+            gcPhys[root] = NIL_GCPHYS;
+            throw e;
+        }
         hashInsert(root);
         chainSetCr3Mix(root, true);
         // The reference tolerates a pool clear requested by the registration here.

@@ -1,0 +1,417 @@
+package org.shadowbench.cpu.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.shadowbench.cpu.Cpu;
+import org.shadowbench.cpu.IoPortHandler;
+import org.shadowbench.cpu.Register;
+import org.shadowbench.cpu.StopReason;
+import org.shadowbench.handlers.AccessOutcome;
+import org.shadowbench.handlers.AccessType;
+import org.shadowbench.handlers.HandlerKind;
+import org.shadowbench.handlers.HandlerType;
+import org.shadowbench.pool.PoolKind;
+import org.shadowbench.pool.PoolStatistics;
+import org.shadowbench.pool.ShadowPagePool;
+
+/**
+ * The shadow MMU: guest paging in its 32-bit and PAE forms translated through shadow tables built
+ * by the pool, invalidation by INVLPG, CR3 and CR4, the trap handler's decisions, and accesses to
+ * handled pages reaching their handlers.
+ */
+class ShadowMmuTest {
+    /** A linear address outside the identity map, and the physical pages it is mapped to. */
+    private static final int WINDOW = 0x0200_0000;
+    private static final int PAGE_A = 0x0050_0000;
+    private static final int PAGE_B = 0x0050_1000;
+
+    private final CpuFixture f = new CpuFixture();
+
+    @AfterEach
+    void consistent() {
+        f.assertConsistent();
+    }
+
+    /** Identity-maps 16 MiB and maps {@link #WINDOW} to {@code physical} with {@code flags}; returns the PTE address. */
+    private long pagingWithWindow(int physical, int flags) {
+        int directory = f.identityDirectory32();
+        int table = f.allocateTable();
+        f.memory.write(directory + 4L * (WINDOW >>> 22), 4, table | 0x7);
+        long pte = table + 4L * ((WINDOW >>> 12) & 1023);
+        f.memory.write(pte, 4, physical | flags);
+        f.enablePaging32(directory);
+        return pte;
+    }
+
+    /** {@link #pagingWithWindow} onto {@link #PAGE_A}, with 0xaaaa at the start of A and 0xbbbb at the start of B. */
+    private long windowOnMarkedPages(int flags) {
+        f.memory.write(PAGE_A, 4, 0xaaaa);
+        f.memory.write(PAGE_B, 4, 0xbbbb);
+        return pagingWithWindow(PAGE_A, flags);
+    }
+
+    private Set<PoolKind> poolKinds() {
+        Set<PoolKind> kinds = EnumSet.noneOf(PoolKind.class);
+        for (int page = ShadowPagePool.FIRST_INDEX; page < f.pool.currentPages(); page++) {
+            PoolKind kind = f.pool.kind(page);
+            if (kind != PoolKind.FREE && kind != PoolKind.INVALID) {
+                kinds.add(kind);
+            }
+        }
+        return kinds;
+    }
+
+    @Test
+    void paging32WithSmallPages() {
+        long pte = pagingWithWindow(PAGE_A, 0x3);
+        // mov dword [WINDOW + 8], 0x12345678 ; mov eax, [WINDOW + 8]
+        f.exec("c7 05 08 00 00 02 78 56 34 12 a1 08 00 00 02");
+        assertEquals(0x12345678L, f.read(PAGE_A + 8, 4));
+        assertEquals(0x12345678, f.reg(Register.EAX));
+        assertEquals(0x60, f.read(pte, 4) & 0x60, "accessed and dirty set in the guest PTE");
+        assertTrue(poolKinds().contains(PoolKind.PT32_FOR_PT32), poolKinds().toString());
+        assertTrue(f.cpu.statistics().tlbHits() > 0);
+    }
+
+    @Test
+    void readSetsAccessedButNotDirtyAndTheFirstWriteSetsDirty() {
+        long pte = pagingWithWindow(PAGE_A, 0x3);
+        f.exec("a1 00 00 00 02");
+        assertEquals(0x20, f.read(pte, 4) & 0x60);
+        f.exec("a3 00 00 00 02");
+        assertEquals(0x60, f.read(pte, 4) & 0x60, "the write reached the trap handler despite the cached read mapping");
+    }
+
+    @Test
+    void notPresentAndProtectionPageFaults() {
+        long pte = pagingWithWindow(PAGE_A, 0x0);
+        f.run("a1 10 00 00 02 f4");
+        f.assertInHandler(Cpu.PF);
+        assertEquals(0, f.stack(0), "read, supervisor, not present");
+        assertEquals(WINDOW + 0x10, f.cpu.controlRegister(2));
+        f.run("a3 10 00 00 02 f4");
+        assertEquals(2, f.stack(0), "write, not present");
+        // a present supervisor page read from ring 3
+        f.memory.write(pte, 4, PAGE_A | 0x3);
+        f.enterUserMode();
+        f.run("a1 20 00 00 02 f4");
+        f.assertInHandler(Cpu.PF);
+        assertEquals(5, f.stack(0), "present, read, user");
+        assertEquals(WINDOW + 0x20, f.cpu.controlRegister(2));
+    }
+
+    @Test
+    void userWriteToReadOnlyPageFaults() {
+        pagingWithWindow(PAGE_A, 0x5);
+        f.enterUserMode();
+        f.run("a1 00 00 00 02 a3 00 00 00 02 f4");
+        f.assertInHandler(Cpu.PF);
+        assertEquals(7, f.stack(0), "present, write, user");
+        assertEquals(CpuFixture.CODE + 5, f.stack(1), "the read went through; the write faulted");
+    }
+
+    @Test
+    void writeProtectDecidesSupervisorWritesToReadOnlyPages() {
+        pagingWithWindow(PAGE_A, 0x1);
+        // CR0.WP clear: the kernel writes through a read-only mapping
+        f.exec("c7 05 00 00 00 02 11 00 00 00");
+        assertEquals(0x11, f.read(PAGE_A, 4));
+        f.cpu.setControlRegister(0, f.cpu.controlRegister(0) | 0x10000);
+        f.run("c7 05 00 00 00 02 22 00 00 00 f4");
+        f.assertInHandler(Cpu.PF);
+        assertEquals(3, f.stack(0), "present, write, supervisor");
+        assertEquals(0x11, f.read(PAGE_A, 4));
+    }
+
+    @Test
+    void bigPagesWithPse() {
+        int directory = f.identityDirectory32();
+        // 4 MiB page: WINDOW -> 0x00400000
+        f.memory.write(directory + 4L * (WINDOW >>> 22), 4, 0x0040_0000 | 0x83);
+        f.cpu.setControlRegister(4, 0x10);
+        f.enablePaging32(directory);
+        f.exec("c7 05 04 30 10 02 99 00 00 00");
+        assertEquals(0x99, f.read(0x0040_0000 + 0x103004, 4));
+        assertTrue(poolKinds().contains(PoolKind.PT32_FOR_BIG32), poolKinds().toString());
+        assertEquals(0xe3, f.read(directory + 4L * (WINDOW >>> 22), 4) & 0xff, "A and D set in the big PDE");
+    }
+
+    @Test
+    void withoutPseTheSizeBitIsIgnored() {
+        int directory = f.identityDirectory32();
+        int table = f.allocateTable();
+        f.memory.write(table, 4, PAGE_A | 0x3);
+        // PS set but CR4.PSE clear: the entry still points at a page table
+        f.memory.write(directory + 4L * (WINDOW >>> 22), 4, table | 0x83);
+        f.enablePaging32(directory);
+        f.exec("c7 05 00 00 00 02 5a 00 00 00");
+        assertEquals(0x5a, f.read(PAGE_A, 4));
+    }
+
+    private int paePaging(boolean nx) {
+        return f.enablePaePaging(nx);
+    }
+
+    @Test
+    void paeWithBigAndSmallPages() {
+        int directory = paePaging(false);
+        int table = f.allocateTable();
+        f.memory.write(directory + 8L * (WINDOW >>> 21), 8, table | 0x7);
+        f.memory.write(table + 8, 8, PAGE_B | 0x3);
+        f.exec("c7 05 00 10 00 02 31 00 00 00 c7 05 00 00 00 00 00 00 00 00");
+        assertEquals(0x31, f.read(PAGE_B, 4));
+        Set<PoolKind> kinds = poolKinds();
+        assertTrue(kinds.contains(PoolKind.PAE_PT_FOR_PAE_BIG) && kinds.contains(PoolKind.PAE_PT_FOR_PAE_PT),
+                kinds.toString());
+    }
+
+    @Test
+    void noExecutePagesRefuseInstructionFetches() {
+        int directory = paePaging(true);
+        // 2 MiB at 4 MiB, no-execute; data accesses work, a jump there faults with I/D set
+        f.memory.write(directory + 8L * 2, 8, (2 << 21) | 0x87 | (1L << 63));
+        f.load(0x0040_0000, "f4");
+        f.exec("a1 00 00 40 00");
+        f.run("b8 00 00 40 00 ff e0");
+        f.assertInHandler(Cpu.PF);
+        assertEquals(0x11, f.stack(0), "present, instruction fetch");
+        assertEquals(0x0040_0000, f.cpu.controlRegister(2));
+    }
+
+    @Test
+    void noExecuteBitWithoutNxeIsReserved() {
+        int directory = paePaging(false);
+        f.memory.write(directory + 8L * 2, 8, (2 << 21) | 0x87 | (1L << 63));
+        f.run("a1 00 00 40 00 f4");
+        f.assertInHandler(Cpu.PF);
+        assertEquals(0x9, f.stack(0), "present, reserved bit");
+    }
+
+    @Test
+    void invlpgDropsAStaleTranslation() {
+        long pte = windowOnMarkedPages(0x3);
+        f.exec("a1 00 00 00 02");
+        assertEquals(0xaaaa, f.reg(Register.EAX));
+        // the host changes the PTE behind the guest's back (no monitored write): the translation is stale
+        f.memory.write(pte, 4, PAGE_B | 0x23);
+        f.exec("a1 00 00 00 02");
+        assertEquals(0xaaaa, f.reg(Register.EAX), "cached until invalidated, as on hardware");
+        // invlpg [WINDOW] ; mov eax, [WINDOW]
+        f.exec("0f 01 3d 00 00 00 02 a1 00 00 00 02");
+        assertEquals(0xbbbb, f.reg(Register.EAX));
+    }
+
+    @Test
+    void cr3ReloadSwitchesAddressSpaces() {
+        long pte = windowOnMarkedPages(0x3);
+        int second = f.identityDirectory32();
+        int table = f.allocateTable();
+        f.memory.write(second + 4L * (WINDOW >>> 22), 4, table | 0x7);
+        f.memory.write(table + 4L * ((WINDOW >>> 12) & 1023), 4, PAGE_B | 0x3);
+        f.set(Register.EBX, second);
+        f.set(Register.ECX, f.cpu.controlRegister(3));
+        // mov eax, [WINDOW] ; mov cr3, ebx ; mov edx, [WINDOW] ; mov cr3, ecx ; mov esi, [WINDOW]
+        f.exec("a1 00 00 00 02 0f 22 db 8b 15 00 00 00 02 0f 22 d9 8b 35 00 00 00 02");
+        assertEquals(0xaaaa, f.reg(Register.EAX));
+        assertEquals(0xbbbb, f.reg(Register.EDX));
+        assertEquals(0xaaaa, f.reg(Register.ESI));
+        assertTrue(f.read(pte, 4) != 0);
+    }
+
+    @Test
+    void globalPagesSurviveACr3Reload() {
+        long pte = windowOnMarkedPages(0x103);
+        f.cpu.setControlRegister(4, 0x80);
+        f.exec("a1 00 00 00 02");
+        f.memory.write(pte, 4, PAGE_B | 0x123);
+        f.set(Register.ECX, f.cpu.controlRegister(3));
+        // mov cr3, ecx ; mov eax, [WINDOW]: the global translation is still cached
+        f.exec("0f 22 d9 a1 00 00 00 02");
+        assertEquals(0xaaaa, f.reg(Register.EAX));
+        // toggling CR4.PGE flushes global entries too
+        f.exec("0f 20 e0 83 e0 7f 0f 22 e0 a1 00 00 00 02");
+        assertEquals(0xbbbb, f.reg(Register.EAX));
+    }
+
+    @Test
+    void guestWriteToItsPageTableReachesThePoolAndTakesEffect() {
+        long pte = windowOnMarkedPages(0x3);
+        PoolStatistics before = f.pool.statistics();
+        f.set(Register.EBX, (int) pte);
+        // mov eax, [WINDOW] ; mov dword [ebx], PAGE_B | 3 ; mov edx, [WINDOW]  (no INVLPG)
+        f.exec("a1 00 00 00 02 c7 03 03 10 50 00 8b 15 00 00 00 02");
+        assertEquals(0xaaaa, f.reg(Register.EAX));
+        assertEquals(0xbbbb, f.reg(Register.EDX), "the pool cleared the shadow entry under the write");
+        assertEquals(before.monitorHandled() + 1, f.pool.statistics().monitorHandled());
+    }
+
+    @Test
+    void pushOntoAPageTableTellsThePoolTheTableIsReused() {
+        long pte = pagingWithWindow(PAGE_A, 0x3);
+        f.exec("a1 00 00 00 02");
+        long reused = f.pool.statistics().monitorReused();
+        // the stack now lives in the page table's page: mov esp, pte+8 ; push eax
+        f.set(Register.ESP, (int) pte + 8);
+        f.exec("50");
+        assertEquals(reused + 1, f.pool.statistics().monitorReused(), "the facts said PUSH");
+        f.set(Register.ESP, CpuFixture.STACK);
+    }
+
+    @Test
+    void btrOnAPageTableLooksLikeAFork() {
+        long pte = pagingWithWindow(PAGE_A, 0x3);
+        f.exec("a1 00 00 00 02");
+        long forks = f.pool.statistics().monitorFork();
+        f.set(Register.EBX, (int) pte);
+        // lock btr dword [ebx], 1 (clearing RW as Linux does for copy-on-write)
+        f.exec("f0 0f ba 33 01");
+        assertEquals(forks + 1, f.pool.statistics().monitorFork());
+        assertEquals(PAGE_A | 0x21, f.read(pte, 4) & 0xfff0_00ff, "RW cleared, A kept");
+    }
+
+    @Test
+    void smallRepStosdOverAPageTableIsCompletedByThePool() {
+        long pte = pagingWithWindow(PAGE_A, 0x3);
+        f.exec("a1 00 00 00 02");
+        long stosd = f.pool.statistics().monitorRepStosd();
+        f.set(Register.EDI, (int) pte);
+        f.set(Register.ECX, 8);
+        f.set(Register.EAX, 0);
+        // cld ; rep stosd
+        f.exec("fc f3 ab");
+        assertEquals(stosd + 1, f.pool.statistics().monitorRepStosd());
+        assertEquals(0, f.reg(Register.ECX));
+        assertEquals((int) pte + 32, f.reg(Register.EDI));
+        assertEquals(0, f.read(pte, 4));
+        f.run("a1 00 00 00 02 f4");
+        f.assertInHandler(Cpu.PF);
+    }
+
+    /** A handler that records accesses and answers reads with a pattern. */
+    private final class Recorder {
+        final List<String> log = new ArrayList<>();
+        final HandlerType type;
+
+        Recorder(HandlerKind kind) {
+            type = f.registry.registerType(kind, "recorder", (access, user) -> {
+                log.add(String.format("%s %x/%d=%x", access.type() == AccessType.READ ? "R" : "W", access.address(),
+                        access.size(), access.type() == AccessType.READ ? 0 : access.value()));
+                if (access.type() == AccessType.READ) {
+                    access.complete(0x1122_3344_5566_7788L);
+                    return AccessOutcome.HANDLED;
+                }
+                return kind == HandlerKind.WRITE ? AccessOutcome.DEFAULT : AccessOutcome.HANDLED;
+            });
+        }
+    }
+
+    /** An MMIO range served by a recording handler. */
+    private Recorder mmioDevice(long base, long size) {
+        f.memory.registerMmio(base, base + size - 1, "test MMIO");
+        Recorder recorder = new Recorder(HandlerKind.MMIO);
+        f.registry.register(base, base + size - 1, recorder.type, null, "device");
+        return recorder;
+    }
+
+    @Test
+    void mmioAccessesCrossingAPageReachTheHandlerOncePerPart() {
+        Recorder recorder = mmioDevice(0xe000_0000L, 0x2000);
+        // mov dword [0xe0000ffe], 0xaabbccdd
+        f.exec("c7 05 fe 0f 00 e0 dd cc bb aa");
+        assertEquals(List.of("W e0000ffe/2=ccdd", "W e0001000/2=aabb"), recorder.log);
+        recorder.log.clear();
+        // mov eax, [0xe0000ff8]: within one page, one read of 4
+        f.exec("a1 f8 0f 00 e0");
+        assertEquals(List.of("R e0000ff8/4=0"), recorder.log);
+        assertEquals(0x55667788, f.reg(Register.EAX));
+    }
+
+    @Test
+    void alignedQuadwordAccessIsNeverSplit() {
+        Recorder recorder = mmioDevice(0xe000_0000L, 0x1000);
+        f.set(Register.EDX, 0);
+        f.set(Register.EAX, 0);
+        // cmpxchg8b [0xe0000010]: one 8-byte read, then the 8-byte write-back
+        f.exec("0f c7 0d 10 00 00 e0");
+        assertEquals(List.of("R e0000010/8=0", "W e0000010/8=1122334455667788"), recorder.log);
+    }
+
+    @Test
+    void handlerRegisteredBetweenRunsTakesEffectAtTheNextAccess() {
+        f.exec("c7 05 00 00 04 00 01 00 00 00");
+        Recorder recorder = new Recorder(HandlerKind.WRITE);
+        f.registry.register(CpuFixture.DATA, CpuFixture.DATA + 3, recorder.type, null, "watch");
+        f.exec("c7 05 00 00 04 00 02 00 00 00");
+        assertEquals(List.of("W 40000/4=2"), recorder.log);
+        assertEquals(2, f.read(CpuFixture.DATA, 4), "a WRITE handler lets the write happen");
+    }
+
+    @Test
+    void handlerRegisteredByADeviceDuringTheRunTakesEffectAtOnce() {
+        Recorder recorder = new Recorder(HandlerKind.WRITE);
+        f.io.register(0x500, 1, new IoPortHandler() {
+            @Override
+            public int read(int port, int size) {
+                return 0;
+            }
+
+            @Override
+            public void write(int port, int size, int value) {
+                f.registry.register(CpuFixture.DATA, CpuFixture.DATA + 0xfff, recorder.type, null, "armed");
+            }
+        });
+        f.set(Register.EDX, 0x500);
+        // mov [DATA], eax (maps the page writable) ; out dx, al (arms the handler) ; mov [DATA+4], eax
+        f.exec("a3 00 00 04 00 ee a3 04 00 04 00");
+        assertEquals(List.of("W 40004/4=28"), recorder.log);
+    }
+
+    @Test
+    void selfModifyingCodeExecutesTheNewBytes() {
+        // mov byte [CODE+8], 0x42 ; mov eax, 0x11 -> the immediate was patched before it ran
+        f.exec("c6 05 08 00 01 00 42 b8 11 00 00 00");
+        assertEquals(0x42, f.reg(Register.EAX));
+        // and under paging, through a second mapping of the code page
+        int directory = f.identityDirectory32();
+        int table = f.allocateTable();
+        f.memory.write(directory + 4L * (WINDOW >>> 22), 4, table | 0x7);
+        f.memory.write(table, 4, CpuFixture.CODE | 0x3);
+        f.enablePaging32(directory);
+        f.exec("c6 05 08 00 00 02 77 b8 11 00 00 00");
+        assertEquals(0x77, f.reg(Register.EAX));
+    }
+
+    @Test
+    void firstWriteToAZeroPageIsSeenThroughEveryAlias() {
+        long pte = pagingWithWindow(0x00c0_0000, 0x3);
+        f.memory.write(pte + 4, 4, 0x00c0_0000 | 0x3);
+        // mov eax, [WINDOW+0x1000] (the alias reads the shared zero frame) ; mov [WINDOW], 0x5a ; mov ebx, [WINDOW+0x1000]
+        f.exec("a1 00 10 00 02 c7 05 00 00 00 02 5a 00 00 00 8b 1d 00 10 00 02");
+        assertEquals(0, f.reg(Register.EAX));
+        assertEquals(0x5a, f.reg(Register.EBX), "the alias no longer maps the zero frame");
+    }
+
+    @Test
+    void unassignedPhysicalSpaceReadsAllOnes() {
+        f.exec("a1 00 00 00 f0 a3 00 00 00 f0");
+        assertEquals(-1, f.reg(Register.EAX));
+    }
+
+    @Test
+    void enablingPagingSwitchesFromPhysicalToPagedShadowTables() {
+        f.exec("a1 00 00 04 00");
+        assertTrue(poolKinds().contains(PoolKind.PT32_FOR_PHYS), poolKinds().toString());
+        pagingWithWindow(PAGE_A, 0x3);
+        f.exec("a1 00 00 00 02");
+        assertTrue(poolKinds().contains(PoolKind.PT32_FOR_PT32), poolKinds().toString());
+        assertEquals(StopReason.HALTED, f.run("f4"));
+    }
+}
