@@ -156,6 +156,12 @@ public interface Cpu {
     /** Counters. */
     CpuStatistics statistics();
 
+    /** Sets the tracer told about slow-path events, or {@code null} for none. */
+    void setTracer(CpuTracer tracer);
+
+    /** Writes the valid TLB entries: linear page, host frame and permissions. */
+    void dumpTlb(Appendable out) throws java.io.IOException;
+
     /** Why the last SHUTDOWN happened, or {@code null}. */
     String shutdownReason();
 }

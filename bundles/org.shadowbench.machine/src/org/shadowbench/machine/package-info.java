@@ -1,6 +1,6 @@
 /**
- * Assembly of a virtual PC: its configuration and guest-physical memory layout. Later the home of
- * the emulation thread, run control, loaders and snapshots.
+ * A virtual PC: configuration, memory layout, the engine's assembly, the emulation thread with run
+ * control, guest loaders (multiboot and flat binaries) and the device SPI.
  */
 @org.osgi.annotation.versioning.Version("0.1.0")
 package org.shadowbench.machine;

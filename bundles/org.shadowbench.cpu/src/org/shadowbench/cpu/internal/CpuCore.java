@@ -6,6 +6,7 @@ import java.util.function.Function;
 
 import org.shadowbench.cpu.Cpu;
 import org.shadowbench.cpu.CpuStatistics;
+import org.shadowbench.cpu.CpuTracer;
 import org.shadowbench.cpu.InterruptController;
 import org.shadowbench.cpu.IoPortBus;
 import org.shadowbench.cpu.Register;
@@ -133,7 +134,11 @@ public final class CpuCore implements Cpu, PoolHooks {
     final IoPortBus io;
     final InterruptController interrupts;
     final Mmu mmu;
-    final Insn insn = new Insn();
+    /** The instruction executing now (a cached entry or {@link #scratch}). */
+    Insn current = new Insn();
+    /** Decoding target for instructions the code cache does not keep. */
+    private final Insn scratch = current;
+    private final CodeCache codeCache = new CodeCache();
     private final Decoder decoder;
     private final Executor executor;
     final Segments segments;
@@ -158,6 +163,9 @@ public final class CpuCore implements Cpu, PoolHooks {
     private String shutdownReason;
     private int startEip;
     private int startEsp;
+
+    /** Told about slow-path events; null when nobody listens. */
+    CpuTracer tracer;
 
     long instructions;
     long decoded;
@@ -585,13 +593,13 @@ public final class CpuCore implements Cpu, PoolHooks {
         boolean singleStep = (flags.other & Flags.TF) != 0;
         poolFactsUsed = false;
         try {
-            decoder.decode(insn, eip, codeSize);
-            decoded++;
-            eip += insn.length;
+            Insn i = fetch();
+            current = i;
+            eip += i.length;
             if (codeSize == 2) {
                 eip &= 0xffff;
             }
-            executor.execute(insn);
+            executor.execute(i);
             instructions++;
             if (singleStep) {
                 dr[6] |= 0x4000;
@@ -604,9 +612,39 @@ public final class CpuCore implements Cpu, PoolHooks {
         }
     }
 
+    /**
+     * The instruction at CS:EIP: from the code cache when the bytes at that frame offset are still those
+     * it was decoded from, else decoded (into the cache when the TLB maps the page for execution).
+     */
+    private Insn fetch() {
+        int linear = segBase[CS] + eip;
+        Mmu m = mmu;
+        int slot = (linear >>> 12) & Mmu.TLB_MASK;
+        int offset = linear & 0xfff;
+        if (m.tlbPage[slot] == linear >>> 12 && (m.tlbPerm[slot] & m.execMask) != 0
+                && offset <= CodeCache.LAST_CACHEABLE_OFFSET) {
+            byte[] backing = m.tlbBacking[slot];
+            int at = m.tlbOffset[slot] + offset;
+            int frame = m.tlbFrame[slot];
+            Insn cached = codeCache.lookup(frame, offset, backing, at, codeSize);
+            if (cached != null && Integer.compareUnsigned(eip + cached.length - 1, segLimit[CS]) <= 0) {
+                return cached;
+            }
+            Insn target = codeCache.slot(frame, offset);
+            CodeCache.forget(target);
+            decoder.decode(target, eip, codeSize);
+            decoded++;
+            CodeCache.remember(target, backing, at, codeSize);
+            return target;
+        }
+        decoder.decode(scratch, eip, codeSize);
+        decoded++;
+        return scratch;
+    }
+
     /** Abandons the current instruction with EIP back at its start (a REP chunk that resumes later). */
     void restartInstruction() {
-        eip = insn.start;
+        eip = startEip;
     }
 
     private void deliverExternalInterrupt() {
@@ -619,6 +657,9 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     private void syncCr3() {
         cr3SyncPending = false;
+        if (tracer != null) {
+            tracer.cr3Sync(poolClearPending);
+        }
         if (poolClearPending) {
             poolClearPending = false;
             pool.clearAll();
@@ -638,6 +679,9 @@ public final class CpuCore implements Cpu, PoolHooks {
     @Override
     public void flushGuestTlbs() {
         mmu.flushTlb(false);
+        if (tracer != null) {
+            tracer.tlbFlush(true);
+        }
     }
 
     @Override
@@ -648,7 +692,7 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     @Override
     public FaultingInstruction currentInstruction() {
-        Insn i = insn;
+        Insn i = current;
         poolFactsUsed = true;
         poolFacts.reset();
         poolFacts.opcode(opcodeClass(i)).prefixes(i.prefixes).writeSize(destinationSize(i))
@@ -877,6 +921,17 @@ public final class CpuCore implements Cpu, PoolHooks {
     public CpuStatistics statistics() {
         return new CpuStatistics(instructions, mmu.tlbHits, mmu.tlbFills, mmu.shadowSyncs, mmu.guestPageFaults,
                 mmu.handlerAccesses, mmu.tlbFlushes, exceptionCount, interruptCount, decoded);
+    }
+
+    @Override
+    public void setTracer(CpuTracer newTracer) {
+        tracer = newTracer;
+        mmu.tracer = newTracer;
+    }
+
+    @Override
+    public void dumpTlb(Appendable out) throws java.io.IOException {
+        mmu.dump(out);
     }
 
     @Override

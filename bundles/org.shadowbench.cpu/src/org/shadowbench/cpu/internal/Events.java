@@ -92,6 +92,9 @@ final class Events {
      *            the error code of faults raised on the way
      */
     private void deliver(int vector, int errorCode, boolean software, int ext) {
+        if (cpu.tracer != null) {
+            cpu.tracer.event(vector, errorCode, cpu.eip, cpu.cr2);
+        }
         int entry = vector * 8;
         int idtError = entry | 2 | ext;
         if (Integer.compareUnsigned(entry + 7, cpu.idtLimit) > 0) {

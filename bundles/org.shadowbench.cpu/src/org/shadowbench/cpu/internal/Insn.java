@@ -50,6 +50,14 @@ final class Insn {
     /** Second immediate: the selector of a far pointer, the nesting level of ENTER. */
     int immediate2;
 
+    // The decoded-instruction cache's record of what this was decoded from (see CodeCache).
+    /** The code segment's default size at decode time; 0 while the entry is not valid. */
+    int codeSize;
+    long bytesLow;
+    long bytesHigh;
+    long bytesMaskLow;
+    long bytesMaskHigh;
+
     boolean isMemory() {
         return hasModrm && mod != 3;
     }

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
+import org.shadowbench.cpu.CpuTracer;
 import org.shadowbench.handlers.AccessOrigin;
 import org.shadowbench.handlers.PhysicalAccessFault;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
@@ -90,6 +91,8 @@ final class Mmu {
     long guestPageFaults;
     long handlerAccesses;
     long tlbFlushes;
+    /** Told about slow-path events; null when nobody listens. */
+    CpuTracer tracer;
     /** Linear address of the write being dispatched to the registry (the pool's fault address). */
     int physicalWriteLinear;
 
@@ -111,6 +114,22 @@ final class Mmu {
     }
 
     // ================================================================================= invalidation
+
+    /** Writes the valid entries, one per line. */
+    void dump(Appendable out) throws java.io.IOException {
+        int valid = 0;
+        for (int i = 0; i < TLB_SIZE; i++) {
+            if (tlbPage[i] != -1) {
+                valid++;
+                int perm = tlbPerm[i];
+                out.append(String.format("%08x -> frame %#x %s%s%s%s%n", tlbPage[i] << 12, tlbFrame[i],
+                        (perm & WRITE_SUP) != 0 ? "RW" : "R-", (perm & READ_USER) != 0 ? " user" : " kernel",
+                        (perm & EXEC_SUP) != 0 ? "" : " NX", (perm & GLOBAL) != 0 ? " global" : ""));
+            }
+        }
+        out.append(String.format("%d of %d TLB entries valid; %d hits, %d fills, %d flushes%n", valid, TLB_SIZE, tlbHits,
+                tlbFills, tlbFlushes));
+    }
 
     void flushTlb(boolean keepGlobal) {
         tlbFlushes++;
@@ -388,6 +407,9 @@ final class Mmu {
     /** An access the TLB cannot map, performed through the registry: handlers, MMIO, unassigned space. */
     long physicalRead(long physical, int size) {
         handlerAccesses++;
+        if (tracer != null) {
+            tracer.handlerAccess(physical, size, false, 0);
+        }
         try {
             if (size == 1 || size == 2 || size == 4 || size == 8) {
                 return registry.read(physical, size, AccessOrigin.CPU);
@@ -404,6 +426,9 @@ final class Mmu {
 
     void physicalWrite(long physical, int size, long value) {
         handlerAccesses++;
+        if (tracer != null) {
+            tracer.handlerAccess(physical, size, true, value);
+        }
         try {
             if (size == 1 || size == 2 || size == 4 || size == 8) {
                 registry.write(physical, size, value, AccessOrigin.CPU);
@@ -431,7 +456,14 @@ final class Mmu {
             if (fillFromShadow(linear, access)) {
                 return -1;
             }
-            long physical = trap(linear, access);
+            long physical;
+            try {
+                physical = trap(linear, access);
+            } finally {
+                if (tracer != null) {
+                    tracer.trapHandled(linear);
+                }
+            }
             if (physical >= 0) {
                 return physical;
             }
@@ -718,6 +750,9 @@ final class Mmu {
             value |= NX;
         }
         pool.mapGuestPage(table, entry, value, range, index);
+        if (tracer != null) {
+            tracer.shadowSync(linear, walkPhysical, write);
+        }
         return true;
     }
 

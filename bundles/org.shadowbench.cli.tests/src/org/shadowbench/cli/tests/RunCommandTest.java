@@ -1,0 +1,125 @@
+package org.shadowbench.cli.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.shadowbench.cli.Main;
+import org.shadowbench.guests.GuestSuite;
+import org.shadowbench.machine.tests.ElfBuilder;
+
+/** {@code shadowbench run}: a real guest end to end, and every kind of bad input as one line with exit code 2. */
+class RunCommandTest {
+    @TempDir
+    Path directory;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Main main = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    private Path file(String name, byte[] contents) throws IOException {
+        Path path = directory.resolve(name);
+        Files.write(path, contents);
+        return path;
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void runsABundledGuestToItsEnd() throws IOException {
+        Path guest = file("paging.elf", GuestSuite.image("paging"));
+        int code = main.run("run", guest.toString(), "--ram", "32M", "--info", "pool-roots,handlers", "--trace", "faults");
+        String serial = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, err());
+        assertTrue(serial.contains("paging: ") && serial.contains(" 0 failed"), serial);
+        String report = err();
+        assertTrue(report.contains("paging.elf exited with code 0"), report);
+        assertTrue(report.contains("MIPS"), report);
+        assertTrue(report.contains("[fault] vector 14 error 0x2"), "faults traced: " + report);
+        assertTrue(report.contains("--- info pool-roots") && report.contains("--- info handlers"), report);
+        assertTrue(report.contains("consistency: page model, handler registry and pool all clean"), report);
+    }
+
+    @Test
+    void limitsEndTheRunWithTheirOwnExitCodes() throws IOException {
+        Path guest = file("paging.elf", GuestSuite.image("paging"));
+        assertEquals(8, main.run("run", guest.toString(), "--max-instructions", "1000", "--quiet"));
+        assertTrue(err().contains("stopped at the instruction limit"), err());
+    }
+
+    @Test
+    void guestFailureCodeComesThroughTheDebugExitPort() throws IOException {
+        // mov al, 5 ; out 0xf4, al  -> (5 << 1) | 1
+        Path guest = file("exit.bin", new byte[] { (byte) 0xb0, 5, (byte) 0xe6, (byte) 0xf4 });
+        assertEquals(11, main.run("run", guest.toString(), "--load-address", "0x8000", "--quiet"));
+    }
+
+    @Test
+    void consistencyCheckedAfterEveryTrap() throws IOException {
+        Path guest = file("exceptions.elf", GuestSuite.image("exceptions"));
+        assertEquals(0, main.run("run", guest.toString(), "--ram", "16M", "--check-traps"));
+        assertTrue(err().contains("clean after every trap"), err());
+    }
+
+    private void badInput(String expected, String... args) {
+        out.reset();
+        err.reset();
+        assertEquals(Main.EXIT_USAGE, main.run(args));
+        String message = err();
+        assertTrue(message.startsWith("shadowbench: "), message);
+        assertTrue(message.contains(expected), message);
+        assertEquals(1, message.strip().lines().count(), "one line: " + message);
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void badGuestFiles() throws IOException {
+        byte[] code = new byte[64];
+        badInput("no such file", "run", directory.resolve("missing.elf").toString());
+        badInput("is a directory", "run", directory.toString());
+        badInput("not a multiboot image", "run", file("random.bin", new byte[300]).toString());
+        badInput("not an ELF file", "run",
+                file("header-only.bin", ElfBuilder.multibootHeader(0x3, true)).toString());
+        badInput("64-bit", "run", file("x64.elf", new ElfBuilder().segment(0x100000, code, 64).elfClass(2).build()).toString());
+        badInput("wrong machine", "run",
+                file("arm.elf", new ElfBuilder().segment(0x100000, code, 64).machine(40).build()).toString());
+        badInput("lies outside RAM", "run",
+                file("big.elf", new ElfBuilder().segment(0x100000, code, 3 << 20).build()).toString(), "--ram", "2M");
+        badInput("overlaps", "run", file("overlap.elf",
+                new ElfBuilder().segment(0x100000, code, 0x2000).segment(0x101000, code, 64).build()).toString());
+        badInput("graphics mode", "run",
+                file("video.elf", new ElfBuilder().segment(0x100000, code, 64).multibootFlags(0x7).build()).toString());
+        badInput("cannot read module", "run", file("ok.elf", new ElfBuilder().segment(0x100000, code, 64).build()).toString(),
+                "--module", directory.resolve("absent").toString());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "run                                   | no guest given",
+        "run a.elf b.elf                       | only one guest",
+        "run a.elf --trace everything          | --trace: unknown choice 'everything' (one of handlers, pool, faults)",
+        "run a.elf --info registers            | --info: unknown choice 'registers'",
+        "run a.elf --timeout -1                | --timeout: must be a positive number of seconds",
+        "run a.elf --timeout soon              | --timeout: not a number of seconds",
+        "run a.elf --max-instructions 0        | --max-instructions: must be positive",
+        "run a.elf --load-address 0x1xyz       | --load-address: not an address",
+        "run a.elf --ram 1M                    | RAM size",
+        "run a.elf --colour blue               | run: unknown option '--colour'",
+        "run a.elf --ram                       | --ram needs a value" })
+    void badOptions(String commandLine, String expected) {
+        badInput(expected, commandLine.trim().split(" +"));
+    }
+}

@@ -1,0 +1,304 @@
+package org.shadowbench.devices.serial;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+
+import org.shadowbench.cpu.IoPortHandler;
+import org.shadowbench.machine.DeviceContext;
+import org.shadowbench.machine.MachineDevice;
+
+/**
+ * A 16550A UART on eight I/O ports (COM1 at 0x3f8 by default). Transmitted bytes go to an output
+ * stream at once, so the transmitter is always empty; received bytes come from an input stream,
+ * read as the guest polls. Registers, FIFO control, loopback and the interrupt identification
+ * follow the 16550A data sheet. The interrupt line is computed ({@link #interruptPending()}) but
+ * not yet wired: the machine has no interrupt controller, so guests poll the line status register.
+ */
+public class Uart16550 implements MachineDevice, IoPortHandler {
+    /** COM1's base port. */
+    public static final int COM1 = 0x3f8;
+
+    static final int RBR_THR_DLL = 0;
+    static final int IER_DLM = 1;
+    static final int IIR_FCR = 2;
+    static final int LCR = 3;
+    static final int MCR = 4;
+    static final int LSR = 5;
+    static final int MSR = 6;
+    static final int SCR = 7;
+
+    static final int LCR_DLAB = 0x80;
+    static final int MCR_LOOPBACK = 0x10;
+    static final int LSR_DATA_READY = 0x01;
+    static final int LSR_OVERRUN = 0x02;
+    static final int LSR_THR_EMPTY = 0x20;
+    static final int LSR_IDLE = 0x40;
+    static final int IER_RECEIVED = 0x01;
+    static final int IER_THR_EMPTY = 0x02;
+    static final int IER_LINE_STATUS = 0x04;
+    static final int IER_MODEM = 0x08;
+    private static final int FIFO_SIZE = 16;
+
+    private final String name;
+    private final int base;
+    private final InputStream input;
+    private final OutputStream output;
+    private DeviceContext context;
+
+    private final byte[] fifo = new byte[FIFO_SIZE];
+    private int fifoHead;
+    private int fifoCount;
+    private int ier;
+    private int lcr;
+    private int mcr;
+    private int scratch;
+    private int divisor = 12;
+    private boolean fifoEnabled;
+    private boolean overrun;
+    private boolean thrEmptyPending = true;
+    private int previousModemStatus;
+    private long transmitted;
+
+    /** A UART at {@code base} reading guest input from {@code input} and writing guest output to {@code output}. */
+    public Uart16550(String name, int base, InputStream input, OutputStream output) {
+        this.name = Objects.requireNonNull(name);
+        this.base = base;
+        this.input = input;
+        this.output = Objects.requireNonNull(output);
+        reset();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void attach(DeviceContext deviceContext) {
+        deviceContext.io().register(base, 8, this);
+        context = deviceContext;
+    }
+
+    @Override
+    public void detach() {
+        if (context != null) {
+            context.io().unregister(this);
+            context = null;
+        }
+        flush();
+    }
+
+    @Override
+    public final void reset() {
+        fifoHead = 0;
+        fifoCount = 0;
+        ier = 0;
+        lcr = 0;
+        mcr = 0;
+        scratch = 0;
+        divisor = 12;
+        fifoEnabled = false;
+        overrun = false;
+        thrEmptyPending = true;
+        previousModemStatus = modemStatusLines();
+    }
+
+    /** Bytes the guest has sent. */
+    public long transmitted() {
+        return transmitted;
+    }
+
+    /** Pushes buffered output to the stream. */
+    public void flush() {
+        try {
+            output.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("serial output of " + name, e);
+        }
+    }
+
+    @Override
+    public int read(int port, int size) {
+        int value = readRegister(port - base);
+        // Wider accesses read the next registers too, as the ISA bus splits them.
+        for (int i = 1; i < size; i++) {
+            value |= readRegister(port - base + i) << (8 * i);
+        }
+        return value;
+    }
+
+    @Override
+    public void write(int port, int size, int value) {
+        for (int i = 0; i < size; i++) {
+            writeRegister(port - base + i, (value >>> (8 * i)) & 0xff);
+        }
+    }
+
+    private int readRegister(int register) {
+        boolean dlab = (lcr & LCR_DLAB) != 0;
+        return switch (register & 7) {
+            case RBR_THR_DLL -> dlab ? divisor & 0xff : receive();
+            case IER_DLM -> dlab ? (divisor >>> 8) & 0xff : ier;
+            case IIR_FCR -> interruptIdentification(true);
+            case LCR -> lcr;
+            case MCR -> mcr;
+            case LSR -> lineStatus(true);
+            case MSR -> modemStatus();
+            default -> scratch;
+        };
+    }
+
+    private void writeRegister(int register, int value) {
+        boolean dlab = (lcr & LCR_DLAB) != 0;
+        switch (register & 7) {
+            case RBR_THR_DLL -> {
+                if (dlab) {
+                    divisor = (divisor & 0xff00) | value;
+                } else {
+                    transmit(value);
+                }
+            }
+            case IER_DLM -> {
+                if (dlab) {
+                    divisor = (divisor & 0xff) | (value << 8);
+                } else {
+                    // Enabling the transmitter interrupt while the transmitter is empty raises it at once.
+                    if ((value & IER_THR_EMPTY) != 0 && (ier & IER_THR_EMPTY) == 0) {
+                        thrEmptyPending = true;
+                    }
+                    ier = value & 0x0f;
+                }
+            }
+            case IIR_FCR -> {
+                fifoEnabled = (value & 1) != 0;
+                if ((value & 2) != 0 || !fifoEnabled) {
+                    fifoHead = 0;
+                    fifoCount = 0;
+                }
+            }
+            case LCR -> lcr = value;
+            case MCR -> mcr = value & 0x1f;
+            case LSR, MSR -> {
+                // read-only
+            }
+            default -> scratch = value;
+        }
+    }
+
+    private void transmit(int value) {
+        thrEmptyPending = true;
+        if ((mcr & MCR_LOOPBACK) != 0) {
+            enqueue(value);
+            return;
+        }
+        transmitted++;
+        try {
+            output.write(value);
+            if (value == '\n') {
+                output.flush();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("serial output of " + name, e);
+        }
+    }
+
+    private void enqueue(int value) {
+        int capacity = fifoEnabled ? FIFO_SIZE : 1;
+        if (fifoCount >= capacity) {
+            overrun = true;
+            return;
+        }
+        fifo[(fifoHead + fifoCount) % FIFO_SIZE] = (byte) value;
+        fifoCount++;
+    }
+
+    /** Moves what the input stream has ready into the receive FIFO. */
+    private void pollInput() {
+        if (input == null || (mcr & MCR_LOOPBACK) != 0) {
+            return;
+        }
+        try {
+            int capacity = fifoEnabled ? FIFO_SIZE : 1;
+            while (fifoCount < capacity && input.available() > 0) {
+                int b = input.read();
+                if (b < 0) {
+                    return;
+                }
+                enqueue(b);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("serial input of " + name, e);
+        }
+    }
+
+    private int receive() {
+        pollInput();
+        if (fifoCount == 0) {
+            return 0;
+        }
+        int value = fifo[fifoHead] & 0xff;
+        fifoHead = (fifoHead + 1) % FIFO_SIZE;
+        fifoCount--;
+        return value;
+    }
+
+    private int lineStatus(boolean clearErrors) {
+        pollInput();
+        int status = LSR_THR_EMPTY | LSR_IDLE | (fifoCount > 0 ? LSR_DATA_READY : 0) | (overrun ? LSR_OVERRUN : 0);
+        if (clearErrors) {
+            overrun = false;
+        }
+        return status;
+    }
+
+    /** CTS, DSR, RI and DCD: a connected terminal normally, the MCR's outputs in loopback. */
+    private int modemStatusLines() {
+        if ((mcr & MCR_LOOPBACK) != 0) {
+            return ((mcr & 0x02) << 3) | ((mcr & 0x01) << 5) | ((mcr & 0x04) << 4) | ((mcr & 0x08) << 4);
+        }
+        return 0xb0;
+    }
+
+    private int modemStatus() {
+        int lines = modemStatusLines();
+        int changes = ((lines ^ previousModemStatus) >>> 4) & 0x0b;
+        if ((previousModemStatus & 0x40) != 0 && (lines & 0x40) == 0) {
+            changes |= 0x04; // trailing edge of RI
+        }
+        previousModemStatus = lines;
+        return lines | changes;
+    }
+
+    /**
+     * The IIR: the highest-priority pending source (line status, received data, transmitter empty,
+     * modem status), or 1 for none; reading it acknowledges a transmitter-empty interrupt.
+     */
+    private int interruptIdentification(boolean acknowledge) {
+        int fifoBits = fifoEnabled ? 0xc0 : 0;
+        pollInput();
+        if ((ier & IER_LINE_STATUS) != 0 && overrun) {
+            return fifoBits | 0x06;
+        }
+        if ((ier & IER_RECEIVED) != 0 && fifoCount > 0) {
+            return fifoBits | 0x04;
+        }
+        if ((ier & IER_THR_EMPTY) != 0 && thrEmptyPending) {
+            if (acknowledge) {
+                thrEmptyPending = false;
+            }
+            return fifoBits | 0x02;
+        }
+        if ((ier & IER_MODEM) != 0 && ((modemStatusLines() ^ previousModemStatus) & 0xf0) != 0) {
+            return fifoBits;
+        }
+        return fifoBits | 0x01;
+    }
+
+    /** Whether the UART's interrupt output is asserted (OUT2 gates it onto the ISA bus on a PC). */
+    public boolean interruptPending() {
+        return (mcr & 0x08) != 0 && (interruptIdentification(false) & 1) == 0;
+    }
+}

@@ -1,0 +1,107 @@
+package org.shadowbench.guests.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.shadowbench.cpu.CpuTracer;
+import org.shadowbench.devices.debugexit.DebugExitPort;
+import org.shadowbench.devices.serial.Uart16550;
+import org.shadowbench.guests.GuestSuite;
+import org.shadowbench.machine.Machine;
+import org.shadowbench.machine.MachineConfiguration;
+import org.shadowbench.machine.RunResult;
+import org.shadowbench.machine.StopCause;
+
+/**
+ * Runs every self-checking guest on a PC with COM1 and the exit ports: all checks pass, the guest
+ * ends through the shutdown port, and the page model, registry and pool are consistent at the end
+ * and, in the checked mode (32 MiB of RAM to keep the checkers quick), after every trap-handler call.
+ */
+class GuestSuiteTest {
+    static final List<String> GUESTS = GuestSuite.SELF_CHECKING;
+    private static final Pattern SUMMARY = Pattern.compile("(\\d+) passed, (\\d+) failed");
+
+    /** The checkers after every trap, recording the first violations. */
+    private static final class CheckingTracer implements CpuTracer {
+        private final Machine machine;
+        final List<String> problems = new ArrayList<>();
+        long traps;
+
+        CheckingTracer(Machine machine) {
+            this.machine = machine;
+        }
+
+        @Override
+        public void trapHandled(int linear) {
+            traps++;
+            if (problems.isEmpty()) {
+                problems.addAll(machine.memory().check());
+                problems.addAll(machine.registry().check());
+                problems.addAll(machine.pool().check());
+                if (!problems.isEmpty()) {
+                    problems.add(0, String.format("after trap %d at linear %#x", traps, linear));
+                }
+            }
+        }
+    }
+
+    private static void runGuest(String name, long ram, boolean checkEveryTrap) {
+        ByteArrayOutputStream serial = new ByteArrayOutputStream();
+        try (Machine machine = new Machine(MachineConfiguration.defaults().withRam(ram))) {
+            machine.attach(new Uart16550("com1", Uart16550.COM1, InputStream.nullInputStream(), serial));
+            machine.attach(new DebugExitPort());
+            machine.loadMultiboot(GuestSuite.image(name), name, List.of());
+            CheckingTracer tracer = new CheckingTracer(machine);
+            if (checkEveryTrap) {
+                machine.cpu().setTracer(tracer);
+            }
+            machine.start();
+            RunResult result = machine.run(500_000_000L, Duration.ofMinutes(2)).join();
+            String output = serial.toString(StandardCharsets.UTF_8);
+            assertEquals(StopCause.EXIT, result.cause(), () -> result + "\n" + output);
+            assertEquals(0, result.exitCode(), () -> "exit code; serial output:\n" + output);
+            assertFalse(output.contains("FAIL"), output);
+            Matcher summary = SUMMARY.matcher(output);
+            assertTrue(summary.find(), output);
+            assertTrue(Integer.parseInt(summary.group(1)) >= 20, "a real suite ran: " + summary.group());
+            assertEquals("0", summary.group(2));
+            List<String> problems = machine.submit(m -> {
+                List<String> found = new ArrayList<>(m.memory().check());
+                found.addAll(m.registry().check());
+                found.addAll(m.pool().check());
+                return found;
+            }).join();
+            assertEquals(List.of(), problems, "consistency at the end");
+            assertEquals(List.of(), tracer.problems, "consistency after every trap");
+            if (checkEveryTrap) {
+                assertTrue(tracer.traps > 0, "the checked mode saw traps");
+            }
+        } catch (org.shadowbench.machine.GuestLoadException e) {
+            throw new AssertionError(name + " does not load: " + e.getMessage(), e);
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("GUESTS")
+    void guestPasses(String name) {
+        runGuest(name, 128L << 20, false);
+    }
+
+    @ParameterizedTest
+    @FieldSource("GUESTS")
+    void guestPassesWithTheCheckersAfterEveryTrap(String name) {
+        runGuest(name, 32L << 20, true);
+    }
+}

@@ -1,0 +1,160 @@
+package org.shadowbench.machine.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.shadowbench.cpu.Register;
+import org.shadowbench.devices.debugexit.DebugExitPort;
+import org.shadowbench.devices.serial.Uart16550;
+import org.shadowbench.machine.GuestLoadException;
+import org.shadowbench.machine.Machine;
+import org.shadowbench.machine.MachineConfiguration;
+import org.shadowbench.machine.RunResult;
+import org.shadowbench.machine.RunState;
+import org.shadowbench.machine.StopCause;
+
+/** Run control on the emulation thread: run, exit, step, pause, breakpoints, reset, requests. */
+class MachineTest {
+    private static final long CODE = 0x8000;
+    private final Machine machine = new Machine(MachineConfiguration.defaults().withRam(16L << 20));
+    private final ByteArrayOutputStream serial = new ByteArrayOutputStream();
+
+    MachineTest() {
+        machine.attach(new Uart16550("com1", Uart16550.COM1, InputStream.nullInputStream(), serial));
+        machine.attach(new DebugExitPort());
+    }
+
+    @AfterEach
+    void close() {
+        machine.close();
+        assertEquals(RunState.CLOSED, machine.state());
+    }
+
+    private void load(String hex) throws GuestLoadException {
+        machine.loadFlat(HexFormat.of().parseHex(hex.replace(" ", "")), CODE);
+        machine.start();
+    }
+
+    private RunResult run() {
+        return machine.run(0, Duration.ofSeconds(30)).join();
+    }
+
+    @Test
+    void guestWritesToTheSerialPortAndExitsThroughTheDebugPort() throws GuestLoadException {
+        // mov dx, 0x3f8 ; mov al, 'h' ; out dx, al ; mov al, 'i' ; out dx, al ; mov al, 0x21 ; out 0xf4, al
+        load("66 ba f8 03 b0 68 ee b0 69 ee b0 21 e6 f4");
+        RunResult result = run();
+        assertEquals(StopCause.EXIT, result.cause());
+        assertEquals(0x43, result.exitCode(), "(0x21 << 1) | 1");
+        assertEquals(7, result.instructions());
+        assertEquals("hi", serial.toString(StandardCharsets.US_ASCII));
+        assertEquals(RunState.STOPPED, machine.state());
+        CompletionException again = assertThrows(CompletionException.class, this::run);
+        assertTrue(again.getCause().getMessage().contains("reset"), again.getCause().getMessage());
+    }
+
+    @Test
+    void bochsShutdownPortExitsWithZero() throws GuestLoadException {
+        // mov dx, 0x8900 ; then "Shutdown" one byte at a time
+        StringBuilder code = new StringBuilder("66 ba 00 89");
+        for (char c : "Shutdown".toCharArray()) {
+            code.append(String.format(" b0 %02x ee", (int) c));
+        }
+        load(code.toString());
+        RunResult result = run();
+        assertEquals(StopCause.EXIT, result.cause());
+        assertEquals(0, result.exitCode());
+    }
+
+    @Test
+    void stepExecutesExactlyTheCount() throws GuestLoadException {
+        load("40 eb fd");
+        RunResult result = machine.step(11).join();
+        assertEquals(StopCause.INSTRUCTION_LIMIT, result.cause());
+        assertEquals(11, result.instructions());
+        assertEquals(6, machine.submit(m -> m.cpu().register(Register.EAX)).join(), "six INCs among eleven");
+        assertEquals(RunState.PAUSED, machine.state());
+    }
+
+    @Test
+    void pauseStopsARunningGuestAndRunResumesIt() throws Exception {
+        load("40 eb fd");
+        var running = machine.run(0, null);
+        Thread.sleep(50);
+        assertEquals(RunState.RUNNING, machine.state());
+        machine.pause().get(10, TimeUnit.SECONDS);
+        RunResult paused = running.get(10, TimeUnit.SECONDS);
+        assertEquals(StopCause.PAUSED, paused.cause());
+        assertTrue(paused.instructions() > 1000, "it ran: " + paused);
+        int eax = machine.submit(m -> m.cpu().register(Register.EAX)).join();
+        assertEquals(StopCause.INSTRUCTION_LIMIT, machine.step(2).join().cause());
+        assertEquals(eax + 1, machine.submit(m -> m.cpu().register(Register.EAX)).join());
+    }
+
+    @Test
+    void breakpointPausesBeforeTheInstruction() throws GuestLoadException {
+        // inc eax ; inc eax ; inc ebx ; hlt
+        load("40 40 43 f4");
+        machine.addBreakpoint((int) CODE + 2).join();
+        RunResult result = run();
+        assertEquals(StopCause.BREAKPOINT, result.cause());
+        assertEquals(CODE + 2, machine.submit(m -> m.cpu().eip()).join() & 0xffffffffL);
+        assertEquals(StopCause.HALTED, run().cause(), "resumes over the breakpoint, then HLT with IF clear");
+    }
+
+    @Test
+    void timeoutEndsAnEndlessGuest() throws GuestLoadException {
+        load("eb fe");
+        RunResult result = machine.run(0, Duration.ofMillis(100)).join();
+        assertEquals(StopCause.TIMEOUT, result.cause());
+        assertTrue(result.elapsed().toMillis() >= 100);
+    }
+
+    @Test
+    void tripleFaultShutsDown() throws GuestLoadException {
+        // ud2 with no IDT worth the name
+        load("0f 0b");
+        machine.execute(m -> m.cpu().loadDescriptorTables(0, 0, 0, 0)).join();
+        RunResult result = run();
+        assertEquals(StopCause.SHUTDOWN, result.cause());
+        assertTrue(result.detail().contains("triple fault"), result.detail());
+    }
+
+    @Test
+    void resetReloadsTheGuest() throws GuestLoadException {
+        // mov byte [0x9000], 0x55 ; mov al, 1 ; out 0xf4, al
+        load("c6 05 00 90 00 00 55 b0 01 e6 f4");
+        assertEquals(StopCause.EXIT, run().cause());
+        assertEquals(0x55, machine.submit(m -> m.memory().read(0x9000, 1)).join());
+        machine.reset().join();
+        assertEquals(RunState.PAUSED, machine.state());
+        assertEquals(0, machine.submit(m -> m.memory().read(0x9000, 1)).join(), "fresh memory");
+        assertEquals(CODE, machine.submit(m -> m.cpu().eip()).join() & 0xffffffffL);
+        RunResult again = run();
+        assertEquals(StopCause.EXIT, again.cause());
+        assertEquals(3, again.exitCode());
+    }
+
+    @Test
+    void requestsRunBetweenInstructionsOfARunningGuest() throws Exception {
+        load("40 eb fd");
+        var running = machine.run(0, null);
+        for (int i = 0; i < 20; i++) {
+            long instructions = machine.submit(m -> m.cpu().instructions()).get(5, TimeUnit.SECONDS);
+            assertTrue(instructions >= 0);
+        }
+        machine.pause().join();
+        assertEquals(StopCause.PAUSED, running.join().cause());
+    }
+}

@@ -1,0 +1,199 @@
+package org.shadowbench.machine.internal;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
+
+import org.shadowbench.cpu.Cpu;
+import org.shadowbench.cpu.StopReason;
+import org.shadowbench.machine.RunResult;
+import org.shadowbench.machine.RunState;
+import org.shadowbench.machine.StopCause;
+
+/**
+ * The emulation thread: it owns the engine, serves requests from other threads between slices of
+ * guest instructions, and runs the guest while a run is active. Requests interrupt a running slice
+ * through {@link Cpu#requestStop()}, so they wait at most one instruction (plus a REP chunk).
+ */
+public final class EmulationLoop {
+    /** Instructions per slice between looks at the queue and the clock. */
+    static final long SLICE = 1 << 20;
+
+    private final Supplier<Cpu> cpu;
+    private final Runnable rebuild;
+    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile RunState state = RunState.PAUSED;
+    private volatile boolean closing;
+
+    // Run bookkeeping, emulation thread only.
+    private CompletableFuture<RunResult> run;
+    private long remaining;
+    private long deadline;
+    private long runStartNanos;
+    private long runStartInstructions;
+    private boolean exitRequested;
+    private int exitCode;
+    private String exitReason;
+
+    public EmulationLoop(Supplier<Cpu> cpu, Runnable rebuild) {
+        this.cpu = cpu;
+        this.rebuild = rebuild;
+        this.thread = new Thread(this::loop, "shadowbench-emulation");
+        thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public RunState state() {
+        return state;
+    }
+
+    /** Queues a request; it runs on the emulation thread before the next slice. */
+    public <T> CompletableFuture<T> submit(Supplier<T> request) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (closing) {
+            result.completeExceptionally(new IllegalStateException("the machine is closed"));
+            return result;
+        }
+        queue.add(() -> {
+            try {
+                result.complete(request.get());
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        cpu.get().requestStop();
+        return result;
+    }
+
+    public CompletableFuture<RunResult> run(long maxInstructions, Duration timeout) {
+        return submit(() -> startRun(maxInstructions, timeout)).thenCompose(future -> future);
+    }
+
+    private CompletableFuture<RunResult> startRun(long maxInstructions, Duration timeout) {
+        if (state == RunState.STOPPED) {
+            throw new IllegalStateException("the guest has ended: reset the machine to run it again");
+        }
+        if (run != null) {
+            throw new IllegalStateException("the machine is already running");
+        }
+        run = new CompletableFuture<>();
+        remaining = maxInstructions > 0 ? maxInstructions : -1;
+        runStartNanos = System.nanoTime();
+        deadline = timeout == null ? Long.MAX_VALUE : runStartNanos + timeout.toNanos();
+        runStartInstructions = cpu.get().instructions();
+        state = RunState.RUNNING;
+        return run;
+    }
+
+    public CompletableFuture<Void> pause() {
+        return submit(() -> {
+            if (run != null) {
+                finish(StopCause.PAUSED, 0, "paused", RunState.PAUSED);
+            }
+            return null;
+        });
+    }
+
+    public CompletableFuture<Void> reset() {
+        return submit(() -> {
+            if (run != null) {
+                finish(StopCause.ABORTED, 0, "reset", RunState.PAUSED);
+            }
+            exitRequested = false;
+            rebuild.run();
+            state = RunState.PAUSED;
+            return null;
+        });
+    }
+
+    /** A device asked to end the run (called on the emulation thread, inside a slice). */
+    public void exitRequested(int code, String reason) {
+        exitRequested = true;
+        exitCode = code;
+        exitReason = reason;
+        cpu.get().requestStop();
+    }
+
+    public void close() {
+        if (closing) {
+            return;
+        }
+        CompletableFuture<Object> done = submit(() -> {
+            if (run != null) {
+                finish(StopCause.ABORTED, 0, "closed", RunState.CLOSED);
+            }
+            closing = true;
+            return null;
+        });
+        if (thread.isAlive()) {
+            done.join();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            closing = true;
+        }
+        state = RunState.CLOSED;
+    }
+
+    private void loop() {
+        try {
+            while (!closing) {
+                Runnable request = state == RunState.RUNNING ? queue.poll() : queue.take();
+                if (request != null) {
+                    request.run();
+                    continue;
+                }
+                slice();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            state = RunState.CLOSED;
+        }
+    }
+
+    private void slice() {
+        Cpu processor = cpu.get();
+        long budget = remaining < 0 ? SLICE : Math.min(SLICE, remaining);
+        long before = processor.instructions();
+        StopReason reason = processor.run(budget);
+        if (remaining > 0) {
+            remaining -= processor.instructions() - before;
+        }
+        if (exitRequested) {
+            exitRequested = false;
+            finish(StopCause.EXIT, exitCode, exitReason, RunState.STOPPED);
+            return;
+        }
+        switch (reason) {
+            case SHUTDOWN -> finish(StopCause.SHUTDOWN, 0, processor.shutdownReason(), RunState.STOPPED);
+            case HALTED -> finish(StopCause.HALTED, 0, String.format("HLT at %#x with nothing to wake the CPU (EFLAGS %#x)",
+                    processor.eip() - 1, processor.eflags()), RunState.STOPPED);
+            case BREAKPOINT -> finish(StopCause.BREAKPOINT, 0, String.format("breakpoint at %#x", processor.eip()),
+                    RunState.PAUSED);
+            default -> {
+                if (remaining == 0) {
+                    finish(StopCause.INSTRUCTION_LIMIT, 0, "instruction limit reached", RunState.PAUSED);
+                } else if (System.nanoTime() >= deadline) {
+                    finish(StopCause.TIMEOUT, 0, "time limit reached", RunState.PAUSED);
+                }
+            }
+        }
+    }
+
+    private void finish(StopCause cause, int code, String detail, RunState next) {
+        CompletableFuture<RunResult> finished = run;
+        run = null;
+        state = next;
+        long instructions = cpu.get().instructions() - runStartInstructions;
+        finished.complete(new RunResult(cause, code, detail, instructions, Duration.ofNanos(System.nanoTime() - runStartNanos)));
+    }
+}

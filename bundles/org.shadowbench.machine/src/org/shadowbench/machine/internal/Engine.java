@@ -1,0 +1,85 @@
+package org.shadowbench.machine.internal;
+
+import org.shadowbench.cpu.Cpu;
+import org.shadowbench.cpu.InterruptController;
+import org.shadowbench.cpu.IoPortBus;
+import org.shadowbench.handlers.PhysicalHandlerRegistry;
+import org.shadowbench.handlers.ShadowPageTables;
+import org.shadowbench.machine.DeviceContext;
+import org.shadowbench.machine.MachineConfiguration;
+import org.shadowbench.machine.PcMemoryLayout;
+import org.shadowbench.memory.PhysicalMemory;
+import org.shadowbench.pool.PoolConfiguration;
+import org.shadowbench.pool.ShadowPagePool;
+
+/**
+ * The engine of one machine incarnation, layered bottom up: page model with the PC layout,
+ * registry, pool (sized for the RAM as VirtualBox sizes it) and CPU, plus the port bus. A reset
+ * builds a new one.
+ */
+public final class Engine {
+    /** Receives a device's request to end the run. */
+    @FunctionalInterface
+    public interface ExitSink {
+        void exit(int exitCode, String reason);
+    }
+
+    private final PhysicalMemory memory = PhysicalMemory.create();
+    private final PhysicalHandlerRegistry registry;
+    private final IoPortBus io = new IoPortBus();
+    private final Cpu cpu;
+    private final DeviceContext deviceContext;
+
+    public Engine(MachineConfiguration configuration, ExitSink exits) {
+        PcMemoryLayout.build(memory, configuration);
+        registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
+        PoolConfiguration poolConfiguration = PoolConfiguration.forGuestRam(configuration.ramSize());
+        cpu = Cpu.create(memory, registry, hooks -> ShadowPagePool.create(memory, registry, poolConfiguration, hooks), io,
+                InterruptController.NONE);
+        deviceContext = new DeviceContext() {
+            @Override
+            public IoPortBus io() {
+                return io;
+            }
+
+            @Override
+            public PhysicalMemory memory() {
+                return memory;
+            }
+
+            @Override
+            public PhysicalHandlerRegistry registry() {
+                return registry;
+            }
+
+            @Override
+            public void requestExit(int exitCode, String reason) {
+                exits.exit(exitCode, reason);
+            }
+        };
+    }
+
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
+    public PhysicalHandlerRegistry registry() {
+        return registry;
+    }
+
+    public ShadowPagePool pool() {
+        return cpu.pool();
+    }
+
+    public Cpu cpu() {
+        return cpu;
+    }
+
+    public IoPortBus io() {
+        return io;
+    }
+
+    public DeviceContext deviceContext() {
+        return deviceContext;
+    }
+}
