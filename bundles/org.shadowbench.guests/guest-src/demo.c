@@ -11,15 +11,14 @@
 #define US 0x004
 #define HEAP 0x40000000u
 #define HEAP_PAGES 16
-#define PROCESSES 8
-#define ROUNDS 4
+#define MAX_PROCESSES 64
 
 struct process {
     u32 *pd;
     u32 writes;
 };
 
-static struct process processes[PROCESSES];
+static struct process processes[MAX_PROCESSES];
 static u32 *kernel_pd;
 
 static u32 *table_of(u32 *pd, u32 linear) {
@@ -61,7 +60,12 @@ static void heap_write(u32 value) {
 }
 
 int guest_main(u32 magic, u32 info) {
-    (void)info;
+    /* "processes=N rounds=M" on the command line make it a page-table benchmark (forkbench). */
+    int process_count = (int)command_line_number(info, "processes", 8);
+    int rounds = (int)command_line_number(info, "rounds", 4);
+    if (process_count < 1 || process_count > MAX_PROCESSES) {
+        process_count = 8;
+    }
     printf("Shadowbench demo guest (multiboot magic %x)\n", magic);
     setup_descriptors();
     kernel_pd = alloc_page();
@@ -78,13 +82,13 @@ int guest_main(u32 magic, u32 info) {
     write_cr3((u32)kernel_pd);
     write_cr0(read_cr0() | 0x80000000u);
     printf("paging on: 16 MiB identity-mapped, a %u-page heap at %x\n", HEAP_PAGES, HEAP);
-    for (int p = 0; p < PROCESSES; p++) {
+    for (int p = 0; p < process_count; p++) {
         processes[p].pd = fork_directory(p == 0 ? kernel_pd : processes[p - 1].pd);
     }
-    printf("forked %d processes sharing the heap copy-on-write\n", PROCESSES);
+    printf("forked %d processes sharing the heap copy-on-write\n", process_count);
     u32 faults = 0;
-    for (int round = 0; round < ROUNDS; round++) {
-        for (int p = 0; p < PROCESSES; p++) {
+    for (int round = 0; round < rounds; round++) {
+        for (int p = 0; p < process_count; p++) {
             write_cr3((u32)processes[p].pd);
             for (u32 i = 0; i < HEAP_PAGES * 4; i++) {
                 u32 value = (u32)(p << 16) | ((i & 0xff) << 8) | (i & (HEAP_PAGES - 1));
@@ -97,15 +101,15 @@ int guest_main(u32 magic, u32 info) {
         }
     }
     int ok = 1;
-    for (int p = 0; p < PROCESSES; p++) {
+    for (int p = 0; p < process_count; p++) {
         write_cr3((u32)processes[p].pd);
         u32 last = (u32)(p << 16) | (((HEAP_PAGES * 4 - 1) & 0xff) << 8) | ((HEAP_PAGES * 4 - 1) & (HEAP_PAGES - 1));
         u32 page = last & (HEAP_PAGES - 1);
         ok &= *(volatile u32 *)(HEAP + page * 4096 + 4 * (last >> 8 & 0xff)) == last;
     }
     write_cr3((u32)kernel_pd);
-    printf("%d rounds: %u copy-on-write faults, %d context switches\n", ROUNDS, faults, ROUNDS * PROCESSES);
-    check(faults == PROCESSES * HEAP_PAGES, "one copy-on-write fault per process and heap page");
+    printf("%d rounds: %u copy-on-write faults, %d context switches\n", rounds, faults, rounds * process_count);
+    check(faults == (u32)process_count * HEAP_PAGES, "one copy-on-write fault per process and heap page");
     check(ok, "every process reads back its own last write");
     return finish("demo");
 }

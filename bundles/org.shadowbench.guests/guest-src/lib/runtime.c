@@ -247,3 +247,32 @@ void *alloc_page(void) {
     memset(page, 0, 4096);
     return page;
 }
+
+/* ---------------------------------------------------------------- command line */
+
+u32 command_line_number(u32 multiboot_info, const char *key, u32 default_value) {
+    const u32 *info = (const u32 *)multiboot_info;
+    if ((info[0] & 4) == 0) {
+        return default_value;
+    }
+    const char *line = (const char *)info[4];
+    for (const char *p = line; *p; p++) {
+        if (p != line && p[-1] != ' ') {
+            continue;
+        }
+        const char *k = key;
+        const char *q = p;
+        while (*k && *q == *k) {
+            k++;
+            q++;
+        }
+        if (*k == 0 && *q == '=') {
+            u32 value = 0;
+            for (q++; *q >= '0' && *q <= '9'; q++) {
+                value = value * 10 + (u32)(*q - '0');
+            }
+            return value;
+        }
+    }
+    return default_value;
+}

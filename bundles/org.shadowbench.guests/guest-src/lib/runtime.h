@@ -63,6 +63,9 @@ int with_fault_recovery(void (*fn)(u32), u32 arg);
    (0x80 for the system call "int $0x80" that returns to the kernel) or -1 if fn returned. */
 int run_in_user_mode(void (*fn)(u32), u32 arg);
 
+/* A number given on the kernel command line as key=value (decimal), or the default. */
+u32 command_line_number(u32 multiboot_info, const char *key, u32 default_value);
+
 /* A page-aligned allocator for page tables and test pages (from a pool above the kernel). */
 void *alloc_page(void);
 #endif

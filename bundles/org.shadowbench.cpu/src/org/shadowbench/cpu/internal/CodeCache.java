@@ -17,37 +17,20 @@ final class CodeCache {
 
     /** Entries by frame: {@code pages[frame][offset]}. */
     private Insn[][] pages = new Insn[1024][];
+    /** Told the frame whose entries were dropped to make room. */
+    private final java.util.function.IntConsumer evicted;
     private final int[] residents = new int[MAX_PAGES];
     private int residentCount;
     private int nextVictim;
 
-    long hits;
     long misses;
 
-    /** The cached instruction at a frame offset if its bytes are still there, else null. */
-    Insn lookup(int frame, int offset, byte[] backing, int at, int codeSize) {
-        if (frame >= pages.length) {
-            return null;
-        }
-        Insn[] page = pages[frame];
-        if (page == null) {
-            return null;
-        }
-        Insn insn = page[offset];
-        if (insn == null || insn.codeSize != codeSize) {
-            return null;
-        }
-        long low = (long) Mmu.LONG.get(backing, at);
-        long high = (long) Mmu.LONG.get(backing, at + 8);
-        if ((low & insn.bytesMaskLow) != insn.bytesLow || (high & insn.bytesMaskHigh) != insn.bytesHigh) {
-            return null;
-        }
-        hits++;
-        return insn;
+    CodeCache(java.util.function.IntConsumer evicted) {
+        this.evicted = evicted;
     }
 
-    /** An entry to decode into for a frame offset (reused if there is one). */
-    Insn slot(int frame, int offset) {
+    /** The entries of a frame, created on first use (which may drop the oldest page's). */
+    Insn[] page(int frame) {
         if (frame >= pages.length) {
             int size = pages.length;
             while (size <= frame) {
@@ -63,6 +46,20 @@ final class CodeCache {
             admit(frame);
             pages[frame] = page;
         }
+        return page;
+    }
+
+    /** Whether an entry is valid for the code size and the bytes now at {@code backing[at]}. */
+    static boolean matches(Insn insn, byte[] backing, int at, int codeSize) {
+        if (insn.codeSize != codeSize || ((long) Mmu.LONG.get(backing, at) & insn.bytesMaskLow) != insn.bytesLow) {
+            return false;
+        }
+        // Most instructions fit in eight bytes: the second word is read only for the long ones.
+        return insn.bytesMaskHigh == 0 || ((long) Mmu.LONG.get(backing, at + 8) & insn.bytesMaskHigh) == insn.bytesHigh;
+    }
+
+    /** The entry to decode into at an offset of a page (reused if there is one). */
+    Insn slot(Insn[] page, int offset) {
         Insn insn = page[offset];
         if (insn == null) {
             insn = new Insn();
@@ -91,6 +88,7 @@ final class CodeCache {
         if (residentCount == MAX_PAGES) {
             int victim = residents[nextVictim];
             pages[victim] = null;
+            evicted.accept(victim);
             residents[nextVictim] = frame;
             nextVictim = (nextVictim + 1) % MAX_PAGES;
             return;
@@ -98,12 +96,4 @@ final class CodeCache {
         residents[residentCount++] = frame;
     }
 
-    /** Drops every entry. */
-    void clear() {
-        for (int i = 0; i < residentCount; i++) {
-            pages[residents[i]] = null;
-        }
-        residentCount = 0;
-        nextVictim = 0;
-    }
 }

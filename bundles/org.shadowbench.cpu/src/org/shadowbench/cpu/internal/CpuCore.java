@@ -95,6 +95,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** Whether reads (writes) through the segment are allowed at all; false for null selectors. */
     final boolean[] segReadable = new boolean[6];
     final boolean[] segWritable = new boolean[6];
+    /** Expand-up with a 4 GiB limit: no offset can exceed it, so accesses skip the limit check. */
+    final boolean[] segUnlimited = new boolean[6];
     int cpl;
     /** 2 or 4: the code segment's default operand and address size. */
     int codeSize = 4;
@@ -138,7 +140,15 @@ public final class CpuCore implements Cpu, PoolHooks {
     Insn current = new Insn();
     /** Decoding target for instructions the code cache does not keep. */
     private final Insn scratch = current;
-    private final CodeCache codeCache = new CodeCache();
+    private final CodeCache codeCache = new CodeCache(this::codePageEvicted);
+
+    // The page instructions are being fetched from, remembered across instructions so that straight-line
+    // code skips the TLB and cache look-ups. Anything that may change the translation clears it.
+    private int fetchPage = -1;
+    private int fetchFrame = -1;
+    private Insn[] fetchEntries;
+    private byte[] fetchBacking;
+    private int fetchBase;
     private final Decoder decoder;
     private final Executor executor;
     final Segments segments;
@@ -322,6 +332,9 @@ public final class CpuCore implements Cpu, PoolHooks {
     int linear(int segment, int offset, int size, boolean write) {
         if (!(write ? segWritable[segment] : segReadable[segment])) {
             throw segmentFault(segment);
+        }
+        if (segUnlimited[segment]) {
+            return segBase[segment] + offset;
         }
         if (!Segments.withinLimit(segAttr[segment], segLimit[segment], offset, size)) {
             throw segmentFault(segment);
@@ -532,6 +545,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     void setCpl(int level) {
         cpl = level;
         mmu.privilegeChanged(level);
+        invalidateFetch();
     }
 
     // ================================================================== run loop
@@ -618,28 +632,62 @@ public final class CpuCore implements Cpu, PoolHooks {
      */
     private Insn fetch() {
         int linear = segBase[CS] + eip;
+        int offset = linear & 0xfff;
+        if (offset > CodeCache.LAST_CACHEABLE_OFFSET) {
+            return decodeUncached();
+        }
+        if (linear >>> 12 != fetchPage && !enterFetchPage(linear)) {
+            return decodeUncached();
+        }
+        Insn cached = fetchEntries[offset];
+        if (cached != null && CodeCache.matches(cached, fetchBacking, fetchBase + offset, codeSize)
+                && Integer.compareUnsigned(eip + cached.length - 1, segLimit[CS]) <= 0) {
+            return cached;
+        }
+        Insn target = codeCache.slot(fetchEntries, offset);
+        CodeCache.forget(target);
+        Insn[] entries = fetchEntries;
+        byte[] backing = fetchBacking;
+        int base = fetchBase;
+        decoder.decode(target, eip, codeSize);
+        decoded++;
+        // Decoding reads through the TLB; if that changed translations, the entry is simply not kept.
+        if (fetchPage != -1 && fetchEntries == entries) {
+            CodeCache.remember(target, backing, base + offset, codeSize);
+        }
+        return target;
+    }
+
+    /** Makes the linear page the fetch page if the TLB maps it executable now. */
+    private boolean enterFetchPage(int linear) {
         Mmu m = mmu;
         int slot = (linear >>> 12) & Mmu.TLB_MASK;
-        int offset = linear & 0xfff;
-        if (m.tlbPage[slot] == linear >>> 12 && (m.tlbPerm[slot] & m.execMask) != 0
-                && offset <= CodeCache.LAST_CACHEABLE_OFFSET) {
-            byte[] backing = m.tlbBacking[slot];
-            int at = m.tlbOffset[slot] + offset;
-            int frame = m.tlbFrame[slot];
-            Insn cached = codeCache.lookup(frame, offset, backing, at, codeSize);
-            if (cached != null && Integer.compareUnsigned(eip + cached.length - 1, segLimit[CS]) <= 0) {
-                return cached;
-            }
-            Insn target = codeCache.slot(frame, offset);
-            CodeCache.forget(target);
-            decoder.decode(target, eip, codeSize);
-            decoded++;
-            CodeCache.remember(target, backing, at, codeSize);
-            return target;
+        if (m.tlbPage[slot] != linear >>> 12 || (m.tlbPerm[slot] & m.execMask) == 0) {
+            return false;
         }
+        fetchFrame = m.tlbFrame[slot];
+        fetchEntries = codeCache.page(fetchFrame);
+        fetchBacking = m.tlbBacking[slot];
+        fetchBase = m.tlbOffset[slot];
+        fetchPage = linear >>> 12;
+        return true;
+    }
+
+    private Insn decodeUncached() {
         decoder.decode(scratch, eip, codeSize);
         decoded++;
         return scratch;
+    }
+
+    /** Forgets the fetch page: the TLB changed, the privilege level changed, or its entries were evicted. */
+    void invalidateFetch() {
+        fetchPage = -1;
+    }
+
+    private void codePageEvicted(int frame) {
+        if (frame == fetchFrame) {
+            fetchPage = -1;
+        }
     }
 
     /** Abandons the current instruction with EIP back at its start (a REP chunk that resumes later). */

@@ -133,6 +133,7 @@ final class Mmu {
 
     void flushTlb(boolean keepGlobal) {
         tlbFlushes++;
+        cpu.invalidateFetch();
         for (int i = 0; i < TLB_SIZE; i++) {
             if (!keepGlobal || (tlbPerm[i] & GLOBAL) == 0) {
                 tlbPage[i] = -1;
@@ -143,6 +144,7 @@ final class Mmu {
 
     /** Drops every TLB entry that maps a host frame whose guest page now has another frame behind it. */
     void dropFrame(int frame) {
+        cpu.invalidateFetch();
         for (int i = 0; i < TLB_SIZE; i++) {
             if (tlbFrame[i] == frame && tlbPage[i] != -1) {
                 tlbPage[i] = -1;
@@ -152,6 +154,7 @@ final class Mmu {
     }
 
     void invalidatePage(int linear) {
+        cpu.invalidateFetch();
         int slot = (linear >>> 12) & TLB_MASK;
         if (tlbPage[slot] == linear >>> 12) {
             tlbPage[slot] = -1;

@@ -152,6 +152,7 @@ final class Segments {
         boolean code = (attributes & TYPE_CODE) != 0;
         cpu.segReadable[segment] = usable && (!code || (attributes & TYPE_READABLE) != 0);
         cpu.segWritable[segment] = usable && !code && (attributes & TYPE_WRITABLE) != 0;
+        cpu.segUnlimited[segment] = cpu.segLimit[segment] == -1 && (code || (attributes & TYPE_EXPAND_DOWN) == 0);
         if (segment == CpuCore.CS) {
             cpu.codeSize = (attributes & BIG) != 0 ? 4 : 2;
         } else if (segment == CpuCore.SS) {
