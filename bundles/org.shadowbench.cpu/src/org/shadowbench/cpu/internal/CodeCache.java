@@ -4,9 +4,12 @@ package org.shadowbench.cpu.internal;
  * Decoded instructions, kept per host frame and byte offset so that hot code is decoded once.
  *
  * <p>Nothing has to invalidate it: each entry remembers the instruction's bytes and is used only
- * while the frame still holds exactly those bytes (two 64-bit compares), so writes by the guest
- * through any mapping, by devices, DMA or the host are all seen, and self-modifying code stays
- * correct. Entries depend on the bytes and the code segment's default size only. Instructions
+ * while the frame still holds exactly those bytes, so writes by the guest through any mapping, by
+ * devices, DMA or the host are all seen, and self-modifying code stays correct. The comparison is
+ * made once per code generation: the CPU starts a new generation whenever memory may have changed
+ * behind its back (a write to a frame with entries, which the TLB never lets through its fast path,
+ * a handler access, port I/O, a new run, a code segment load). Entries depend on the bytes and the
+ * code segment's default size and limit only. Instructions
  * starting in the last 16 bytes of a page are not cached (their bytes may run into another frame).
  * At most {@link #MAX_PAGES} frames have entries; beyond that the oldest page's entries are dropped.
  */
@@ -19,14 +22,22 @@ final class CodeCache {
     private Insn[][] pages = new Insn[1024][];
     /** Told the frame whose entries were dropped to make room. */
     private final java.util.function.IntConsumer evicted;
+    /** Told a frame that now has entries, so that writes to it stop bypassing the CPU's notice. */
+    private final java.util.function.IntConsumer admitted;
     private final int[] residents = new int[MAX_PAGES];
     private int residentCount;
     private int nextVictim;
 
     long misses;
 
-    CodeCache(java.util.function.IntConsumer evicted) {
+    CodeCache(java.util.function.IntConsumer admitted, java.util.function.IntConsumer evicted) {
+        this.admitted = admitted;
         this.evicted = evicted;
+    }
+
+    /** Whether a frame has entries. */
+    boolean holds(int frame) {
+        return frame < pages.length && pages[frame] != null;
     }
 
     /** The entries of a frame, created on first use (which may drop the oldest page's). */
@@ -45,6 +56,7 @@ final class CodeCache {
             page = new Insn[4096];
             admit(frame);
             pages[frame] = page;
+            admitted.accept(frame);
         }
         return page;
     }

@@ -140,7 +140,9 @@ public final class CpuCore implements Cpu, PoolHooks {
     Insn current = new Insn();
     /** Decoding target for instructions the code cache does not keep. */
     private final Insn scratch = current;
-    private final CodeCache codeCache = new CodeCache(this::codePageEvicted);
+    private final CodeCache codeCache = new CodeCache(this::codePageAdmitted, this::codePageEvicted);
+    /** Bumped whenever memory may have changed outside the CPU's view; cached instructions re-check then. */
+    int codeGeneration;
 
     // The page instructions are being fetched from, remembered across instructions so that straight-line
     // code skips the TLB and cache look-ups. Anything that may change the translation clears it.
@@ -553,6 +555,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     @Override
     public StopReason run(long maxInstructions) {
         stopRequested = false;
+        // Between runs the host and devices may have written anywhere.
+        codeWritten();
         long end = instructions + maxInstructions;
         try {
             while (instructions < end) {
@@ -640,9 +644,15 @@ public final class CpuCore implements Cpu, PoolHooks {
             return decodeUncached();
         }
         Insn cached = fetchEntries[offset];
-        if (cached != null && CodeCache.matches(cached, fetchBacking, fetchBase + offset, codeSize)
-                && Integer.compareUnsigned(eip + cached.length - 1, segLimit[CS]) <= 0) {
-            return cached;
+        if (cached != null) {
+            if (cached.verifiedGeneration == codeGeneration) {
+                return cached;
+            }
+            if (CodeCache.matches(cached, fetchBacking, fetchBase + offset, codeSize)
+                    && Integer.compareUnsigned(eip + cached.length - 1, segLimit[CS]) <= 0) {
+                cached.verifiedGeneration = codeGeneration;
+                return cached;
+            }
         }
         Insn target = codeCache.slot(fetchEntries, offset);
         CodeCache.forget(target);
@@ -654,6 +664,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         // Decoding reads through the TLB; if that changed translations, the entry is simply not kept.
         if (fetchPage != -1 && fetchEntries == entries) {
             CodeCache.remember(target, backing, base + offset, codeSize);
+            target.verifiedGeneration = codeGeneration;
         }
         return target;
     }
@@ -679,9 +690,22 @@ public final class CpuCore implements Cpu, PoolHooks {
         return scratch;
     }
 
+    /** Memory may have changed behind the code cache (see {@link CodeCache}): cached instructions re-check. */
+    void codeWritten() {
+        codeGeneration++;
+    }
+
+    boolean isCodeFrame(int frame) {
+        return codeCache.holds(frame);
+    }
+
     /** Forgets the fetch page: the TLB changed, the privilege level changed, or its entries were evicted. */
     void invalidateFetch() {
         fetchPage = -1;
+    }
+
+    private void codePageAdmitted(int frame) {
+        mmu.protectCode(frame);
     }
 
     private void codePageEvicted(int frame) {

@@ -57,6 +57,8 @@ final class Insn {
     long bytesHigh;
     long bytesMaskLow;
     long bytesMaskHigh;
+    /** The code generation in which the bytes were last found unchanged. */
+    int verifiedGeneration = -1;
 
     boolean isMemory() {
         return hasModrm && mod != 3;

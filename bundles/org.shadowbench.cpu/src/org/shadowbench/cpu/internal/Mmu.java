@@ -50,6 +50,9 @@ final class Mmu {
     static final int ACCESS_WRITE = 1;
     static final int ACCESS_EXEC = 2;
 
+    /** {@link #resolve}'s answer for a write to a frame holding decoded instructions. */
+    static final long CODE_WRITE = -2;
+
     private static final long P = 0x1;
     private static final long RW = 0x2;
     private static final long US = 0x4;
@@ -138,6 +141,15 @@ final class Mmu {
             if (!keepGlobal || (tlbPerm[i] & GLOBAL) == 0) {
                 tlbPage[i] = -1;
                 tlbBacking[i] = null;
+            }
+        }
+    }
+
+    /** Withdraws write permission from every TLB entry of a frame that now holds decoded instructions. */
+    void protectCode(int frame) {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            if (tlbFrame[i] == frame && tlbPage[i] != -1) {
+                tlbPerm[i] &= ~(WRITE_SUP | WRITE_USER);
             }
         }
     }
@@ -399,6 +411,9 @@ final class Mmu {
             physicalWrite(physical, size, value);
             return;
         }
+        if (physical == CODE_WRITE) {
+            cpu.codeWritten();
+        }
         int slot = (linear >>> 12) & TLB_MASK;
         byte[] backing = tlbBacking[slot];
         int at = tlbOffset[slot] + (linear & 0xfff);
@@ -429,6 +444,8 @@ final class Mmu {
 
     void physicalWrite(long physical, int size, long value) {
         handlerAccesses++;
+        // A handler or the default access may land on decoded code, or a device may write memory in turn.
+        cpu.codeWritten();
         if (tracer != null) {
             tracer.handlerAccess(physical, size, true, value);
         }
@@ -451,13 +468,19 @@ final class Mmu {
      * Makes the linear page accessible through the TLB for the access, or tells the caller to perform it
      * physically.
      *
-     * @return -1 when the TLB now maps the page; else the guest-physical address to access through the registry
+     * @return -1 when the TLB now maps the page; {@link #CODE_WRITE} when it maps it for reading and the write
+     *         is to be done through its backing (a frame with decoded instructions); else the guest-physical
+     *         address to access through the registry
      * @throws GuestFault a page fault for the guest
      */
     long resolve(int linear, int access) {
         for (int attempt = 0; attempt < 4; attempt++) {
-            if (fillFromShadow(linear, access)) {
+            int fill = fillFromShadow(linear, access);
+            if (fill == FILLED) {
                 return -1;
+            }
+            if (fill == FILLED_CODE_WRITE) {
+                return CODE_WRITE;
             }
             long physical;
             try {
@@ -478,18 +501,27 @@ final class Mmu {
         return access == ACCESS_READ ? readMask : access == ACCESS_WRITE ? writeMask : execMask;
     }
 
-    /** Walks the shadow tables and fills the TLB if they allow the access. */
-    private boolean fillFromShadow(int linear, int access) {
+    private static final int MISS = 0;
+    private static final int FILLED = 1;
+    private static final int FILLED_CODE_WRITE = 2;
+
+    /**
+     * Walks the shadow tables and fills the TLB if they allow the access. Frames holding decoded
+     * instructions never get write permission in the TLB, so that every write to them is seen: a write
+     * the shadow entry allows to such a frame fills the entry for reading and reports
+     * {@code FILLED_CODE_WRITE}.
+     */
+    private int fillFromShadow(int linear, int access) {
         boolean pae = cpu.paePaging();
         long pde = pool.entry(shadowRoot(), pae ? linear >>> 21 : linear >>> 22);
         if ((pde & P) == 0) {
-            return false;
+            return MISS;
         }
         int tableFrame = (int) ((pde & PAE_FRAME) >>> 12);
         long pte = pae ? frames.read(tableFrame, ((linear >>> 12) & 511) * 8, 8)
                 : frames.read(tableFrame, ((linear >>> 12) & 1023) * 4, 4);
         if ((pte & P) == 0) {
-            return false;
+            return MISS;
         }
         int perm = READ_SUP | EXEC_SUP;
         boolean user = (pde & US) != 0 && (pte & US) != 0;
@@ -508,8 +540,15 @@ final class Mmu {
             perm |= GLOBAL;
         }
         int frame = (int) ((pte & PAE_FRAME) >>> 12);
-        if ((perm & needed(access)) == 0) {
-            return false;
+        int outcome = FILLED;
+        if (cpu.isCodeFrame(frame)) {
+            if (access == ACCESS_WRITE && (perm & writeMask) != 0) {
+                outcome = FILLED_CODE_WRITE;
+            }
+            perm &= ~(WRITE_SUP | WRITE_USER);
+        }
+        if (outcome == FILLED && (perm & needed(access)) == 0) {
+            return MISS;
         }
         int slot = (linear >>> 12) & TLB_MASK;
         tlbPage[slot] = linear >>> 12;
@@ -518,7 +557,7 @@ final class Mmu {
         tlbOffset[slot] = frames.backingOffset(frame);
         tlbFrame[slot] = frame;
         tlbFills++;
-        return true;
+        return outcome;
     }
 
     /** The outcome of a guest page walk. */

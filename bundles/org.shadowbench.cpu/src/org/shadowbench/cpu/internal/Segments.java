@@ -155,6 +155,7 @@ final class Segments {
         cpu.segUnlimited[segment] = cpu.segLimit[segment] == -1 && (code || (attributes & TYPE_EXPAND_DOWN) == 0);
         if (segment == CpuCore.CS) {
             cpu.codeSize = (attributes & BIG) != 0 ? 4 : 2;
+            cpu.codeWritten();
         } else if (segment == CpuCore.SS) {
             cpu.stackSize = (attributes & BIG) != 0 ? 4 : 2;
         }

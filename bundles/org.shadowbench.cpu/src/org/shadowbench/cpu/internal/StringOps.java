@@ -28,6 +28,7 @@ final class StringOps {
     void execute(Insn i, int operation, int size) {
         if (operation == INS || operation == OUTS) {
             cpu.system.checkIoPermission(cpu.gpr[CpuCore.EDX] & 0xffff, size);
+            cpu.codeWritten();
         }
         int[] r = cpu.gpr;
         boolean wide = i.addressSize == 4;

@@ -327,11 +327,13 @@ final class SystemOps {
 
     void in(int port, int size) {
         system.checkIoPermission(port, size);
+        cpu.codeWritten();
         cpu.setReg(CpuCore.EAX, size, cpu.io.read(port, size));
     }
 
     void out(int port, int size) {
         system.checkIoPermission(port, size);
+        cpu.codeWritten();
         cpu.io.write(port, size, cpu.reg(CpuCore.EAX, size));
     }
 }
