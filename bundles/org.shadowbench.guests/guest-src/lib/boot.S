@@ -11,6 +11,7 @@ _start:
     mov $stack_top, %esp
     push %ebx
     push %eax
+    call runtime_init
     call guest_main
     push %eax
     call guest_exit

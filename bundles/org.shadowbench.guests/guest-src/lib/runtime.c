@@ -4,6 +4,17 @@
 
 #define COM1 0x3f8
 
+/* Programs COM1 as firmware would: 115200 baud, 8 data bits, no parity, one stop bit, FIFOs on. */
+void runtime_init(void) {
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x80);
+    outb(COM1 + 0, 0x01);
+    outb(COM1 + 1, 0x00);
+    outb(COM1 + 3, 0x03);
+    outb(COM1 + 2, 0x07);
+    outb(COM1 + 4, 0x03);
+}
+
 void putc_serial(char c) {
     while ((inb(COM1 + 5) & 0x20) == 0) {
     }

@@ -30,6 +30,9 @@ static inline void wrmsr(u32 msr, u64 v) { __asm__ volatile("wrmsr" : : "c"(msr)
 static inline u64 rdmsr(u32 msr) { u32 lo, hi; __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr)); return ((u64)hi << 32) | lo; }
 static inline u64 rdtsc(void) { u32 lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((u64)hi << 32) | lo; }
 
+/* Called before guest_main: sets COM1 up. */
+void runtime_init(void);
+
 /* Serial output on COM1 and a small printf: %d %u %x %08x %s %c %%. */
 void putc_serial(char c);
 void puts_serial(const char *s);

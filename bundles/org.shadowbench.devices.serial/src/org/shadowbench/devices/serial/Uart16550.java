@@ -12,7 +12,8 @@ import org.shadowbench.machine.MachineDevice;
 
 /**
  * A 16550A UART on eight I/O ports (COM1 at 0x3f8 by default). Transmitted bytes go to an output
- * stream at once, so the transmitter is always empty; received bytes come from an input stream,
+ * stream at once, so the transmitter is always empty, with as many data bits as the line control
+ * register says (five after reset, as on the real part); received bytes come from an input stream,
  * read as the guest polls. Registers, FIFO control, loopback and the interrupt identification
  * follow the 16550A data sheet. The interrupt line is computed ({@link #interruptPending()}) but
  * not yet wired: the machine has no interrupt controller, so guests poll the line status register.
@@ -188,8 +189,10 @@ public class Uart16550 implements MachineDevice, IoPortHandler {
         }
     }
 
-    private void transmit(int value) {
+    private void transmit(int data) {
         thrEmptyPending = true;
+        // Word length from the LCR: 5 to 8 data bits (the power-on value is 5, so guests set it).
+        int value = data & ((1 << (5 + (lcr & 3))) - 1);
         if ((mcr & MCR_LOOPBACK) != 0) {
             enqueue(value);
             return;

@@ -52,12 +52,13 @@ class MachineTest {
 
     @Test
     void guestWritesToTheSerialPortAndExitsThroughTheDebugPort() throws GuestLoadException {
-        // mov dx, 0x3f8 ; mov al, 'h' ; out dx, al ; mov al, 'i' ; out dx, al ; mov al, 0x21 ; out 0xf4, al
-        load("66 ba f8 03 b0 68 ee b0 69 ee b0 21 e6 f4");
+        // mov dx, 0x3fb ; mov al, 3 ; out dx, al (8 data bits) ; mov dx, 0x3f8 ; mov al, 'h' ; out dx, al ;
+        // mov al, 'i' ; out dx, al ; mov al, 0x21 ; out 0xf4, al
+        load("66 ba fb 03 b0 03 ee 66 ba f8 03 b0 68 ee b0 69 ee b0 21 e6 f4");
         RunResult result = run();
         assertEquals(StopCause.EXIT, result.cause());
         assertEquals(0x43, result.exitCode(), "(0x21 << 1) | 1");
-        assertEquals(7, result.instructions());
+        assertEquals(10, result.instructions());
         assertEquals("hi", serial.toString(StandardCharsets.US_ASCII));
         assertEquals(RunState.STOPPED, machine.state());
         CompletionException again = assertThrows(CompletionException.class, this::run);
