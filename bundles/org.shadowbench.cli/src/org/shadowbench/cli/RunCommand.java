@@ -13,6 +13,7 @@ import java.util.Locale;
 
 import org.shadowbench.cpu.CpuStatistics;
 import org.shadowbench.devices.debugexit.DebugExitPort;
+import org.shadowbench.devices.probe.MmioProbe;
 import org.shadowbench.devices.serial.Uart16550;
 import org.shadowbench.handlers.RegistryStatistics;
 import org.shadowbench.machine.GuestLoadException;
@@ -23,7 +24,7 @@ import org.shadowbench.machine.RunResult;
 import org.shadowbench.pool.PoolStatistics;
 
 /**
- * {@code shadowbench run}: loads a guest into a PC with COM1 and the debug-exit port, runs it,
+ * {@code shadowbench run}: loads a guest into a PC with COM1, the debug-exit port and the MMIO probe, runs it,
  * and reports. The guest's serial output goes to standard output; traces, dumps and the summary
  * go to standard error.
  *
@@ -59,6 +60,7 @@ final class RunCommand {
             Uart16550 com1 = new Uart16550("com1", Uart16550.COM1, in, out);
             machine.attach(com1);
             machine.attach(new DebugExitPort());
+            machine.attach(new MmioProbe());
             LoadedGuest guest = load(machine, options, image, modules);
             if (!options.quiet) {
                 err.printf(Locale.ROOT, "shadowbench: %s: %s, entry %#x, %s of RAM%n", options.guest.getFileName(),

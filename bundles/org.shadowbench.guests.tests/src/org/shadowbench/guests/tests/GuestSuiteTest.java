@@ -17,6 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.shadowbench.cpu.CpuTracer;
 import org.shadowbench.devices.debugexit.DebugExitPort;
+import org.shadowbench.devices.probe.MmioProbe;
 import org.shadowbench.devices.serial.Uart16550;
 import org.shadowbench.guests.GuestSuite;
 import org.shadowbench.machine.Machine;
@@ -25,7 +26,7 @@ import org.shadowbench.machine.RunResult;
 import org.shadowbench.machine.StopCause;
 
 /**
- * Runs every self-checking guest on a PC with COM1 and the exit ports: all checks pass, the guest
+ * Runs every self-checking guest on a PC with COM1, the exit ports and the MMIO probe: all checks pass, the guest
  * ends through the shutdown port, and the page model, registry and pool are consistent at the end
  * and, in the checked mode (32 MiB of RAM to keep the checkers quick), after every trap-handler call.
  */
@@ -62,6 +63,7 @@ class GuestSuiteTest {
         try (Machine machine = new Machine(MachineConfiguration.defaults().withRam(ram))) {
             machine.attach(new Uart16550("com1", Uart16550.COM1, InputStream.nullInputStream(), serial));
             machine.attach(new DebugExitPort());
+            machine.attach(new MmioProbe());
             machine.loadMultiboot(GuestSuite.image(name), name, List.of());
             CheckingTracer tracer = new CheckingTracer(machine);
             if (checkEveryTrap) {
