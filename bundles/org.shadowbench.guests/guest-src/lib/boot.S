@@ -50,6 +50,22 @@ isr\vector:
     stub 18, 0
     stub 19, 0
     stub 128, 0
+    stub 32, 0
+    stub 33, 0
+    stub 34, 0
+    stub 35, 0
+    stub 36, 0
+    stub 37, 0
+    stub 38, 0
+    stub 39, 0
+    stub 40, 0
+    stub 41, 0
+    stub 42, 0
+    stub 43, 0
+    stub 44, 0
+    stub 45, 0
+    stub 46, 0
+    stub 47, 0
 
 isr_common:
     pusha

@@ -160,7 +160,9 @@ static void gate(int vector, void (*handler)(void), int dpl) {
 
 extern void isr0(void), isr1(void), isr2(void), isr3(void), isr4(void), isr5(void), isr6(void), isr7(void),
         isr8(void), isr9(void), isr10(void), isr11(void), isr12(void), isr13(void), isr14(void), isr15(void),
-        isr16(void), isr17(void), isr18(void), isr19(void), isr128(void);
+        isr16(void), isr17(void), isr18(void), isr19(void), isr128(void), isr32(void), isr33(void), isr34(void),
+        isr35(void), isr36(void), isr37(void), isr38(void), isr39(void), isr40(void), isr41(void), isr42(void),
+        isr43(void), isr44(void), isr45(void), isr46(void), isr47(void);
 
 void setup_descriptors(void) {
     gdt[0] = 0;
@@ -179,6 +181,11 @@ void setup_descriptors(void) {
         gate(v, stubs[v], v == 3 || v == 4 ? 3 : 0);
     }
     gate(0x80, isr128, 3);
+    void (*irqs[16])(void) = { isr32, isr33, isr34, isr35, isr36, isr37, isr38, isr39, isr40, isr41, isr42, isr43,
+            isr44, isr45, isr46, isr47 };
+    for (int irq = 0; irq < 16; irq++) {
+        gate(0x20 + irq, irqs[irq], 0);
+    }
     struct __attribute__((packed)) { u16 limit; u32 base; } gdtr = { sizeof(gdt) - 1, (u32)gdt },
             idtr = { sizeof(idt) - 1, (u32)idt };
     __asm__ volatile("lgdt %0; lidt %1" : : "m"(gdtr), "m"(idtr));
@@ -203,7 +210,35 @@ volatile struct trap_info last_trap;
 static struct context recovery;
 static int recovery_armed;
 
+volatile u32 irq_count[16];
+void (*volatile irq_hook)(int irq);
+
+void pic_init(u8 master_mask, u8 slave_mask) {
+    outb(0x20, 0x11);
+    outb(0xa0, 0x11);
+    outb(0x21, 0x20);
+    outb(0xa1, 0x28);
+    outb(0x21, 0x04);
+    outb(0xa1, 0x02);
+    outb(0x21, 0x01);
+    outb(0xa1, 0x01);
+    outb(0x21, master_mask);
+    outb(0xa1, slave_mask);
+}
+
 void trap_dispatch(struct frame *f) {
+    if (f->vector >= 0x20 && f->vector < 0x30) {
+        int irq = (int)f->vector - 0x20;
+        irq_count[irq]++;
+        if (irq_hook) {
+            irq_hook(irq);
+        }
+        if (irq >= 8) {
+            outb(0xa0, 0x20);
+        }
+        outb(0x20, 0x20);
+        return;
+    }
     last_trap.vector = f->vector;
     last_trap.error = f->error;
     last_trap.eip = f->eip;

@@ -66,6 +66,12 @@ int with_fault_recovery(void (*fn)(u32), u32 arg);
    (0x80 for the system call "int $0x80" that returns to the kernel) or -1 if fn returned. */
 int run_in_user_mode(void (*fn)(u32), u32 arg);
 
+/* Hardware interrupts: the PICs remapped to vectors 0x20-0x2f; each IRQ is counted and acknowledged. */
+extern volatile u32 irq_count[16];
+/* Called (when set) in the interrupt handler of each IRQ, before the EOI. */
+extern void (*volatile irq_hook)(int irq);
+void pic_init(u8 master_mask, u8 slave_mask);
+
 /* A number given on the kernel command line as key=value (decimal), or the default. */
 u32 command_line_number(u32 multiboot_info, const char *key, u32 default_value);
 

@@ -13,6 +13,8 @@ import java.util.Locale;
 
 import org.shadowbench.cpu.CpuStatistics;
 import org.shadowbench.devices.debugexit.DebugExitPort;
+import org.shadowbench.devices.pic.Pic8259Pair;
+import org.shadowbench.devices.pit.Pit8254;
 import org.shadowbench.devices.probe.MmioProbe;
 import org.shadowbench.devices.serial.Uart16550;
 import org.shadowbench.handlers.RegistryStatistics;
@@ -24,7 +26,8 @@ import org.shadowbench.machine.RunResult;
 import org.shadowbench.pool.PoolStatistics;
 
 /**
- * {@code shadowbench run}: loads a guest into a PC with COM1, the debug-exit port and the MMIO probe, runs it,
+ * {@code shadowbench run}: loads a guest into a PC (COM1, the debug-exit port, the MMIO probe, the 8259
+ * PICs and the 8254 PIT), runs it,
  * and reports. The guest's serial output goes to standard output; traces, dumps and the summary
  * go to standard error.
  *
@@ -61,6 +64,8 @@ final class RunCommand {
             machine.attach(com1);
             machine.attach(new DebugExitPort());
             machine.attach(new MmioProbe());
+            machine.attach(new Pic8259Pair());
+            machine.attach(new Pit8254());
             LoadedGuest guest = load(machine, options, image, modules);
             if (!options.quiet) {
                 err.printf(Locale.ROOT, "shadowbench: %s: %s, entry %#x, %s of RAM%n", options.guest.getFileName(),

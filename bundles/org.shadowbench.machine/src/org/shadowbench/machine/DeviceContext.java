@@ -15,6 +15,12 @@ public interface DeviceContext {
     /** The handler registry, for memory-mapped registers. */
     PhysicalHandlerRegistry registry();
 
+    /** The ISA interrupt lines and the CPU's interrupt input. */
+    InterruptBus interrupts();
+
+    /** Virtual time and timers. */
+    MachineClock clock();
+
     /**
      * Ends the guest's run after the current instruction, with the exit code the runner reports (an
      * isa-debug-exit or power-off port).

@@ -50,7 +50,7 @@ public final class Machine implements AutoCloseable {
     public Machine(MachineConfiguration configuration) {
         this.configuration = Objects.requireNonNull(configuration);
         this.engine = new Engine(configuration, this::deviceExit);
-        this.loop = new EmulationLoop(this::cpu, this::rebuild);
+        this.loop = new EmulationLoop(() -> engine, this::rebuild);
     }
 
     public MachineConfiguration configuration() {
@@ -77,6 +77,16 @@ public final class Machine implements AutoCloseable {
 
     public IoPortBus io() {
         return engine.io();
+    }
+
+    /** The ISA interrupt lines and the CPU's interrupt input. */
+    public InterruptBus interrupts() {
+        return engine.interrupts();
+    }
+
+    /** Virtual time and timers. */
+    public MachineClock clock() {
+        return engine.deviceContext().clock();
     }
 
     /** The devices attached, in attach order. */

@@ -20,7 +20,7 @@ public final class EmulationLoop {
     /** Instructions per slice between looks at the queue and the clock. */
     static final long SLICE = 1 << 20;
 
-    private final Supplier<Cpu> cpu;
+    private final Supplier<Engine> engine;
     private final Runnable rebuild;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -37,8 +37,11 @@ public final class EmulationLoop {
     private int exitCode;
     private String exitReason;
 
-    public EmulationLoop(Supplier<Cpu> cpu, Runnable rebuild) {
-        this.cpu = cpu;
+    /** A halted CPU is given up on when this much virtual time passes without an interrupt waking it. */
+    static final long MAX_IDLE_NANOS = 3_600_000_000_000L;
+
+    public EmulationLoop(Supplier<Engine> engine, Runnable rebuild) {
+        this.engine = engine;
         this.rebuild = rebuild;
         this.thread = new Thread(this::loop, "shadowbench-emulation");
         thread.setDaemon(true);
@@ -66,7 +69,7 @@ public final class EmulationLoop {
                 result.completeExceptionally(e);
             }
         });
-        cpu.get().requestStop();
+        engine.get().cpu().requestStop();
         return result;
     }
 
@@ -85,7 +88,7 @@ public final class EmulationLoop {
         remaining = maxInstructions > 0 ? maxInstructions : -1;
         runStartNanos = System.nanoTime();
         deadline = timeout == null ? Long.MAX_VALUE : runStartNanos + timeout.toNanos();
-        runStartInstructions = cpu.get().instructions();
+        runStartInstructions = engine.get().cpu().instructions();
         state = RunState.RUNNING;
         return run;
     }
@@ -116,7 +119,7 @@ public final class EmulationLoop {
         exitRequested = true;
         exitCode = code;
         exitReason = reason;
-        cpu.get().requestStop();
+        engine.get().cpu().requestStop();
     }
 
     public void close() {
@@ -161,13 +164,21 @@ public final class EmulationLoop {
     }
 
     private void slice() {
-        Cpu processor = cpu.get();
+        Engine current = engine.get();
+        Cpu processor = current.cpu();
+        VirtualClock clock = current.clock();
         long budget = remaining < 0 ? SLICE : Math.min(SLICE, remaining);
+        budget = Math.min(budget, clock.instructionsUntilNextTimer());
         long before = processor.instructions();
         StopReason reason = processor.run(budget);
+        long executed = processor.instructions() - before;
         if (remaining > 0) {
-            remaining -= processor.instructions() - before;
+            remaining -= executed;
         }
+        if (executed > 0) {
+            idleNanos = 0;
+        }
+        clock.fireDue();
         if (exitRequested) {
             exitRequested = false;
             finish(StopCause.EXIT, exitCode, exitReason, RunState.STOPPED);
@@ -175,8 +186,7 @@ public final class EmulationLoop {
         }
         switch (reason) {
             case SHUTDOWN -> finish(StopCause.SHUTDOWN, 0, processor.shutdownReason(), RunState.STOPPED);
-            case HALTED -> finish(StopCause.HALTED, 0, String.format("HLT at %#x with nothing to wake the CPU (EFLAGS %#x)",
-                    processor.eip() - 1, processor.eflags()), RunState.STOPPED);
+            case HALTED -> halted(processor, clock);
             case BREAKPOINT -> finish(StopCause.BREAKPOINT, 0, String.format("breakpoint at %#x", processor.eip()),
                     RunState.PAUSED);
             default -> {
@@ -189,11 +199,35 @@ public final class EmulationLoop {
         }
     }
 
+    /** Virtual time let pass while the CPU has been halted without being woken. */
+    private long idleNanos;
+
+    /**
+     * HLT: with interrupts enabled, virtual time jumps to the next timer, whose interrupt wakes the CPU
+     * on the next slice; with interrupts disabled, or nothing armed, or an hour of virtual time gone by
+     * without an interrupt, nothing can wake it.
+     */
+    private void halted(Cpu processor, VirtualClock clock) {
+        boolean interruptible = (processor.eflags() & 0x200) != 0;
+        if (interruptible && idleNanos < MAX_IDLE_NANOS) {
+            long skipped = clock.skipToNextTimer();
+            if (skipped >= 0) {
+                idleNanos += skipped;
+                if (System.nanoTime() >= deadline) {
+                    finish(StopCause.TIMEOUT, 0, "time limit reached", RunState.PAUSED);
+                }
+                return;
+            }
+        }
+        finish(StopCause.HALTED, 0, String.format("HLT at %#x with nothing to wake the CPU (EFLAGS %#x)",
+                processor.eip() - 1, processor.eflags()), RunState.STOPPED);
+    }
+
     private void finish(StopCause cause, int code, String detail, RunState next) {
         CompletableFuture<RunResult> finished = run;
         run = null;
         state = next;
-        long instructions = cpu.get().instructions() - runStartInstructions;
+        long instructions = engine.get().cpu().instructions() - runStartInstructions;
         finished.complete(new RunResult(cause, code, detail, instructions, Duration.ofNanos(System.nanoTime() - runStartNanos)));
     }
 }

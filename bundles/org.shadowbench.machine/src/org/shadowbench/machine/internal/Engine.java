@@ -1,11 +1,12 @@
 package org.shadowbench.machine.internal;
 
 import org.shadowbench.cpu.Cpu;
-import org.shadowbench.cpu.InterruptController;
 import org.shadowbench.cpu.IoPortBus;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
 import org.shadowbench.handlers.ShadowPageTables;
 import org.shadowbench.machine.DeviceContext;
+import org.shadowbench.machine.InterruptBus;
+import org.shadowbench.machine.MachineClock;
 import org.shadowbench.machine.MachineConfiguration;
 import org.shadowbench.machine.PcMemoryLayout;
 import org.shadowbench.memory.PhysicalMemory;
@@ -27,7 +28,9 @@ public final class Engine {
     private final PhysicalMemory memory = PhysicalMemory.create();
     private final PhysicalHandlerRegistry registry;
     private final IoPortBus io = new IoPortBus();
+    private final IsaInterruptBus interrupts = new IsaInterruptBus();
     private final Cpu cpu;
+    private final VirtualClock clock;
     private final DeviceContext deviceContext;
 
     public Engine(MachineConfiguration configuration, ExitSink exits) {
@@ -35,7 +38,8 @@ public final class Engine {
         registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
         PoolConfiguration poolConfiguration = PoolConfiguration.forGuestRam(configuration.ramSize());
         cpu = Cpu.create(memory, registry, hooks -> ShadowPagePool.create(memory, registry, poolConfiguration, hooks), io,
-                InterruptController.NONE);
+                interrupts);
+        clock = new VirtualClock(cpu);
         deviceContext = new DeviceContext() {
             @Override
             public IoPortBus io() {
@@ -50,6 +54,16 @@ public final class Engine {
             @Override
             public PhysicalHandlerRegistry registry() {
                 return registry;
+            }
+
+            @Override
+            public InterruptBus interrupts() {
+                return interrupts;
+            }
+
+            @Override
+            public MachineClock clock() {
+                return clock;
             }
 
             @Override
@@ -77,6 +91,14 @@ public final class Engine {
 
     public IoPortBus io() {
         return io;
+    }
+
+    VirtualClock clock() {
+        return clock;
+    }
+
+    public InterruptBus interrupts() {
+        return interrupts;
     }
 
     public DeviceContext deviceContext() {
