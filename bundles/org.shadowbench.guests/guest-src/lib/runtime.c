@@ -15,10 +15,36 @@ void runtime_init(void) {
     outb(COM1 + 4, 0x03);
 }
 
+/* The VGA text console mirrors the serial output: 80x25 at 0xb8000, scrolling, cursor kept in the CRTC. */
+static u32 console_position;
+
+static void console_putc(char c) {
+    volatile u16 *screen = (volatile u16 *)0xb8000;
+    if (c == '\n') {
+        console_position = (console_position / 80 + 1) * 80;
+    } else {
+        screen[console_position++] = (u16)(0x0700 | (u8)c);
+    }
+    if (console_position >= 80 * 25) {
+        for (u32 i = 0; i < 80 * 24; i++) {
+            screen[i] = screen[i + 80];
+        }
+        for (u32 i = 80 * 24; i < 80 * 25; i++) {
+            screen[i] = 0x0720;
+        }
+        console_position -= 80;
+    }
+    if (c == '\n') {
+        outw(0x3d4, (u16)(0x0e | (console_position & 0xff00)));
+        outw(0x3d4, (u16)(0x0f | ((console_position & 0xff) << 8)));
+    }
+}
+
 void putc_serial(char c) {
     while ((inb(COM1 + 5) & 0x20) == 0) {
     }
     outb(COM1, (u8)c);
+    console_putc(c);
 }
 
 void puts_serial(const char *s) {

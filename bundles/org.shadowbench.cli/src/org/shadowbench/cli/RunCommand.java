@@ -16,6 +16,7 @@ import org.shadowbench.devices.debugexit.DebugExitPort;
 import org.shadowbench.devices.pic.Pic8259Pair;
 import org.shadowbench.devices.pit.Pit8254;
 import org.shadowbench.devices.probe.MmioProbe;
+import org.shadowbench.devices.vga.VgaText;
 import org.shadowbench.devices.serial.Uart16550;
 import org.shadowbench.handlers.RegistryStatistics;
 import org.shadowbench.machine.GuestLoadException;
@@ -27,7 +28,7 @@ import org.shadowbench.pool.PoolStatistics;
 
 /**
  * {@code shadowbench run}: loads a guest into a PC (COM1, the debug-exit port, the MMIO probe, the 8259
- * PICs and the 8254 PIT), runs it,
+ * PICs, the 8254 PIT and the VGA text display), runs it,
  * and reports. The guest's serial output goes to standard output; traces, dumps and the summary
  * go to standard error.
  *
@@ -66,6 +67,8 @@ final class RunCommand {
             machine.attach(new MmioProbe());
             machine.attach(new Pic8259Pair());
             machine.attach(new Pit8254());
+            VgaText vga = new VgaText();
+            machine.attach(vga);
             LoadedGuest guest = load(machine, options, image, modules);
             if (!options.quiet) {
                 err.printf(Locale.ROOT, "shadowbench: %s: %s, entry %#x, %s of RAM%n", options.guest.getFileName(),
@@ -78,7 +81,7 @@ final class RunCommand {
             machine.start();
             RunResult result = machine.run(options.maxInstructions, options.timeout).join();
             com1.flush();
-            return machine.submit(m -> report(m, options, result, tracer)).join();
+            return machine.submit(m -> report(m, options, result, tracer, vga)).join();
         }
     }
 
@@ -108,13 +111,13 @@ final class RunCommand {
     }
 
     /** Runs on the emulation thread: checks, dumps, the summary; returns the exit code. */
-    private int report(Machine machine, RunOptions options, RunResult result, RunTracer tracer) {
+    private int report(Machine machine, RunOptions options, RunResult result, RunTracer tracer, VgaText vga) {
         List<String> problems = new ArrayList<>(tracer.problems());
         problems.addAll(machine.memory().check());
         problems.addAll(machine.registry().check());
         problems.addAll(machine.pool().check());
         try {
-            dumps(machine, options);
+            dumps(machine, options, vga);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -173,7 +176,7 @@ final class RunCommand {
                 pool.monitorReused(), pool.monitorFork(), pool.monitorRepStosd());
     }
 
-    private void dumps(Machine machine, RunOptions options) throws IOException {
+    private void dumps(Machine machine, RunOptions options, VgaText vga) throws IOException {
         for (RunOptions.Info info : options.infos) {
             err.println("--- info " + info.name().toLowerCase(Locale.ROOT).replace('_', '-'));
             switch (info) {
@@ -182,6 +185,11 @@ final class RunCommand {
                 case POOL -> machine.pool().dumpPages(err);
                 case POOL_ROOTS -> machine.pool().dumpRoots(err);
                 case TLB -> machine.cpu().dumpTlb(err);
+                case SCREEN -> {
+                    for (String row : vga.screen()) {
+                        err.println("|" + row);
+                    }
+                }
             }
         }
     }

@@ -49,11 +49,23 @@ public final class PcMemoryLayout {
     }
 
     /**
-     * Registers the PC memory map for the configuration into an empty page model.
+     * Registers the PC memory map for the configuration into an empty page model, the VGA's video
+     * memory included (as {@code shadowbench layout} shows it).
      *
      * @return the handle of the VGA's MMIO2 region
      */
     public static int build(PhysicalMemory memory, MachineConfiguration configuration) {
+        buildWithoutVideoMemory(memory, configuration);
+        int vram = memory.registerMmio2(VGA_OWNER, configuration.vramSize(), "VGA VRAM");
+        memory.mapRegion(VGA_OWNER, vram, VGA_LFB);
+        return vram;
+    }
+
+    /**
+     * Registers the PC memory map without the VGA's video memory, which the VGA device brings along
+     * when it is attached (the machine builds this).
+     */
+    public static void buildWithoutVideoMemory(PhysicalMemory memory, MachineConfiguration configuration) {
         long ram = configuration.ramSize();
         memory.registerRam(0, CONVENTIONAL_END - 1, "Conventional RAM");
         memory.registerMmio(VGA_WINDOW, VGA_BIOS - 1, "VGA legacy window");
@@ -66,12 +78,9 @@ public final class PcMemoryLayout {
         if (ram > PCI_HOLE) {
             memory.registerRam(HIGH_RAM, HIGH_RAM + (ram - PCI_HOLE) - 1, "RAM above 4 GiB");
         }
-        int vram = memory.registerMmio2(VGA_OWNER, configuration.vramSize(), "VGA VRAM");
-        memory.mapRegion(VGA_OWNER, vram, VGA_LFB);
         memory.registerMmio(IO_APIC, IO_APIC + 0xfff, "I/O APIC");
         memory.registerMmio(LOCAL_APIC, LOCAL_APIC + 0xfff, "Local APIC");
         memory.registerRom(BIOS_ALIAS, BIOS_ALIAS + SYSTEM_BIOS_SIZE - 1, bios, false, "System BIOS (alias)");
-        return vram;
     }
 
     /** An option ROM header (0x55 0xAA, size in 512-byte blocks) followed by a far return. */

@@ -20,6 +20,7 @@ import org.shadowbench.devices.debugexit.DebugExitPort;
 import org.shadowbench.devices.pic.Pic8259Pair;
 import org.shadowbench.devices.pit.Pit8254;
 import org.shadowbench.devices.probe.MmioProbe;
+import org.shadowbench.devices.vga.VgaText;
 import org.shadowbench.devices.serial.Uart16550;
 import org.shadowbench.guests.GuestSuite;
 import org.shadowbench.machine.Machine;
@@ -28,7 +29,8 @@ import org.shadowbench.machine.RunResult;
 import org.shadowbench.machine.StopCause;
 
 /**
- * Runs every self-checking guest on a PC with COM1, the exit ports, the MMIO probe, the PICs and the PIT: all checks pass, the guest
+ * Runs every self-checking guest on a PC with COM1, the exit ports, the MMIO probe, the PICs, the PIT
+ * and the VGA (whose text console mirrors the serial output): all checks pass, the guest
  * ends through the shutdown port, and the page model, registry and pool are consistent at the end
  * and, in the checked mode (32 MiB of RAM to keep the checkers quick), after every trap-handler call.
  */
@@ -68,6 +70,8 @@ class GuestSuiteTest {
             machine.attach(new MmioProbe());
             machine.attach(new Pic8259Pair());
             machine.attach(new Pit8254());
+            VgaText vga = new VgaText();
+            machine.attach(vga);
             machine.loadMultiboot(GuestSuite.image(name), name, List.of());
             CheckingTracer tracer = new CheckingTracer(machine);
             if (checkEveryTrap) {
@@ -90,6 +94,9 @@ class GuestSuiteTest {
                 return found;
             }).join();
             assertEquals(List.of(), problems, "consistency at the end");
+            List<String> screen = machine.submit(m -> vga.screen()).join();
+            assertTrue(screen.stream().anyMatch(row -> row.contains(summary.group())),
+                    "the VGA console shows the summary too: " + screen);
             assertEquals(List.of(), tracer.problems, "consistency after every trap");
             if (checkEveryTrap) {
                 assertTrue(tracer.traps > 0, "the checked mode saw traps");

@@ -34,7 +34,7 @@ public final class Engine {
     private final DeviceContext deviceContext;
 
     public Engine(MachineConfiguration configuration, ExitSink exits) {
-        PcMemoryLayout.build(memory, configuration);
+        PcMemoryLayout.buildWithoutVideoMemory(memory, configuration);
         registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
         PoolConfiguration poolConfiguration = PoolConfiguration.forGuestRam(configuration.ramSize());
         cpu = Cpu.create(memory, registry, hooks -> ShadowPagePool.create(memory, registry, poolConfiguration, hooks), io,
