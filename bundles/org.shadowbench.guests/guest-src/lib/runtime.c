@@ -164,6 +164,17 @@ void *memcpy(void *d, const void *s, u32 n) {
     return d;
 }
 
+int memcmp_equal(const void *a, const void *b, u32 n) {
+    const u8 *p = a;
+    const u8 *q = b;
+    while (n--) {
+        if (*p++ != *q++) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* ---------------------------------------------------------------- descriptor tables */
 
 static u64 gdt[6];

@@ -49,6 +49,7 @@ int finish(const char *suite);
 /* Memory helpers (the compiler may call memset/memcpy itself). */
 void *memset(void *d, int c, u32 n);
 void *memcpy(void *d, const void *s, u32 n);
+int memcmp_equal(const void *a, const void *b, u32 n);
 
 /* Descriptor tables: flat kernel and user segments, a TSS with its own ring-0 stack, all vectors. */
 void setup_descriptors(void);

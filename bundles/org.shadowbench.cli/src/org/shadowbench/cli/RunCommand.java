@@ -13,9 +13,11 @@ import java.util.Locale;
 
 import org.shadowbench.cpu.CpuStatistics;
 import org.shadowbench.devices.debugexit.DebugExitPort;
+import org.shadowbench.devices.keyboard.Keyboard8042;
 import org.shadowbench.devices.pic.Pic8259Pair;
 import org.shadowbench.devices.pit.Pit8254;
 import org.shadowbench.devices.probe.MmioProbe;
+import org.shadowbench.devices.rtc.CmosRtc;
 import org.shadowbench.devices.vga.VgaText;
 import org.shadowbench.devices.serial.Uart16550;
 import org.shadowbench.handlers.RegistryStatistics;
@@ -28,7 +30,7 @@ import org.shadowbench.pool.PoolStatistics;
 
 /**
  * {@code shadowbench run}: loads a guest into a PC (COM1, the debug-exit port, the MMIO probe, the 8259
- * PICs, the 8254 PIT and the VGA text display), runs it,
+ * PICs, the 8254 PIT, the VGA text display, the CMOS clock and the keyboard controller), runs it,
  * and reports. The guest's serial output goes to standard output; traces, dumps and the summary
  * go to standard error.
  *
@@ -69,6 +71,8 @@ final class RunCommand {
             machine.attach(new Pit8254());
             VgaText vga = new VgaText();
             machine.attach(vga);
+            machine.attach(new CmosRtc());
+            machine.attach(new Keyboard8042());
             LoadedGuest guest = load(machine, options, image, modules);
             if (!options.quiet) {
                 err.printf(Locale.ROOT, "shadowbench: %s: %s, entry %#x, %s of RAM%n", options.guest.getFileName(),

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class GuestSuite {
     /** The self-checking guests, in the order the suite runs them. */
-    public static final List<String> SELF_CHECKING = List.of("instructions", "exceptions", "paging", "mmio", "timer");
+    public static final List<String> SELF_CHECKING = List.of("instructions", "exceptions", "paging", "mmio", "timer", "platform");
     /**
      * The benchmark guests: {@code cpubench} (sieve, CRC-32, sorts; CPU-bound) and {@code demo}, which
      * with {@code processes=64 rounds=40} on its command line is the page-table-heavy fork benchmark.

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,9 +18,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.shadowbench.cpu.CpuTracer;
 import org.shadowbench.devices.debugexit.DebugExitPort;
+import org.shadowbench.devices.keyboard.Keyboard8042;
 import org.shadowbench.devices.pic.Pic8259Pair;
 import org.shadowbench.devices.pit.Pit8254;
 import org.shadowbench.devices.probe.MmioProbe;
+import org.shadowbench.devices.rtc.CmosRtc;
 import org.shadowbench.devices.vga.VgaText;
 import org.shadowbench.devices.serial.Uart16550;
 import org.shadowbench.guests.GuestSuite;
@@ -72,13 +75,23 @@ class GuestSuiteTest {
             machine.attach(new Pit8254());
             VgaText vga = new VgaText();
             machine.attach(vga);
-            machine.loadMultiboot(GuestSuite.image(name), name, List.of());
+            machine.attach(new CmosRtc());
+            Keyboard8042 keyboard = new Keyboard8042();
+            machine.attach(keyboard);
+            // The platform guest reads keys typed by the host from IRQ 1, once it says it waits for them.
+            boolean typing = name.equals("platform");
+            machine.loadMultiboot(GuestSuite.image(name), typing ? name + " keys=1" : name, List.of());
             CheckingTracer tracer = new CheckingTracer(machine);
             if (checkEveryTrap) {
                 machine.cpu().setTracer(tracer);
             }
             machine.start();
-            RunResult result = machine.run(500_000_000L, Duration.ofMinutes(2)).join();
+            CompletableFuture<RunResult> running = machine.run(500_000_000L, Duration.ofMinutes(2));
+            if (typing) {
+                awaitOutput(serial, "waiting for keys");
+                machine.execute(m -> keyboard.type("Hello\n")).join();
+            }
+            RunResult result = running.join();
             String output = serial.toString(StandardCharsets.UTF_8);
             assertEquals(StopCause.EXIT, result.cause(), () -> result + "\n" + output);
             assertEquals(0, result.exitCode(), () -> "exit code; serial output:\n" + output);
@@ -104,6 +117,21 @@ class GuestSuiteTest {
         } catch (org.shadowbench.machine.GuestLoadException e) {
             throw new AssertionError(name + " does not load: " + e.getMessage(), e);
         }
+    }
+
+    private static void awaitOutput(ByteArrayOutputStream serial, String text) {
+        for (int i = 0; i < 1000; i++) {
+            if (serial.toString(StandardCharsets.UTF_8).contains(text)) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("the guest never printed '" + text + "': " + serial.toString(StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest
