@@ -37,6 +37,7 @@ public final class Machine implements AutoCloseable {
 
     private final MachineConfiguration configuration;
     private final List<MachineDevice> devices = new ArrayList<>();
+    private final Snapshots snapshots = new Snapshots();
     private final EmulationLoop loop;
     private volatile Engine engine;
     /** Re-creates the loaded guest after a reset. */
@@ -204,6 +205,19 @@ public final class Machine implements AutoCloseable {
      */
     public CompletableFuture<Void> reset() {
         return loop.reset();
+    }
+
+    /**
+     * Takes a snapshot between two instructions (a running guest pauses for the time it takes);
+     * consecutive snapshots share what did not change.
+     */
+    public CompletableFuture<MachineSnapshot> snapshot() {
+        return submit(Machine::takeSnapshot);
+    }
+
+    /** Takes a snapshot now (emulation thread, or before {@link #start()}). */
+    public MachineSnapshot takeSnapshot() {
+        return snapshots.take(this, devices);
     }
 
     /** Stops at the instruction at a linear address. */

@@ -6,10 +6,11 @@ import org.shadowbench.memory.PgmStatus;
 /**
  * What a virtual PC is made of.
  *
- * @param ramSize  guest RAM in bytes: a multiple of 1 MiB, at least {@link #MIN_RAM}
- * @param vramSize the graphics card's MMIO2 video memory in bytes: a multiple of 4 KiB, at most 256 MiB
+ * @param ramSize   guest RAM in bytes: a multiple of 1 MiB, at least {@link #MIN_RAM}
+ * @param vramSize  the graphics card's MMIO2 video memory in bytes: a multiple of 4 KiB, at most 256 MiB
+ * @param poolPages shadow page pool size in pages; 0 for VirtualBox's sizing for the RAM
  */
-public record MachineConfiguration(long ramSize, long vramSize) {
+public record MachineConfiguration(long ramSize, long vramSize, int poolPages) {
     /** Smallest RAM: conventional memory plus one MiB above it. */
     public static final long MIN_RAM = 2L << 20;
     /** Largest RAM: 1 TiB. */
@@ -25,10 +26,19 @@ public record MachineConfiguration(long ramSize, long vramSize) {
             throw new PgmException(PgmStatus.VERR_OUT_OF_RANGE, "RAM size " + ramSize
                     + " bytes: must be a multiple of 1 MiB between 2 MiB and 1 TiB");
         }
+        if (poolPages != 0 && (poolPages < 16 || poolPages > org.shadowbench.pool.PoolConfiguration.MAX_PAGES)) {
+            throw new PgmException(PgmStatus.VERR_OUT_OF_RANGE, "pool size " + poolPages + " pages: must be 0 (sized for "
+                    + "the RAM) or between 16 and " + org.shadowbench.pool.PoolConfiguration.MAX_PAGES);
+        }
         if (vramSize < 4096 || vramSize > (256L << 20) || vramSize % 4096 != 0) {
             throw new PgmException(PgmStatus.VERR_OUT_OF_RANGE, "video memory size " + vramSize
                     + " bytes: must be a multiple of 4 KiB between 4 KiB and 256 MiB");
         }
+    }
+
+    /** A configuration with the pool sized as VirtualBox sizes it. */
+    public MachineConfiguration(long ramSize, long vramSize) {
+        this(ramSize, vramSize, 0);
     }
 
     /** The default machine: 128 MiB of RAM, 8 MiB of video memory. */
@@ -38,11 +48,16 @@ public record MachineConfiguration(long ramSize, long vramSize) {
 
     /** A copy with another RAM size. */
     public MachineConfiguration withRam(long bytes) {
-        return new MachineConfiguration(bytes, vramSize);
+        return new MachineConfiguration(bytes, vramSize, poolPages);
     }
 
     /** A copy with another video memory size. */
     public MachineConfiguration withVram(long bytes) {
-        return new MachineConfiguration(ramSize, bytes);
+        return new MachineConfiguration(ramSize, bytes, poolPages);
+    }
+
+    /** A copy with another pool size (0: VirtualBox's sizing). */
+    public MachineConfiguration withPoolPages(int pages) {
+        return new MachineConfiguration(ramSize, vramSize, pages);
     }
 }

@@ -19,4 +19,9 @@ public interface MachineDevice {
     /** Puts the device in its power-on state (machine reset); attached devices stay attached. */
     default void reset() {
     }
+
+    /** A line about the device's state for snapshots and views (emulation thread). */
+    default String summary() {
+        return "";
+    }
 }

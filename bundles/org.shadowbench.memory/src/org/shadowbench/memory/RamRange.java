@@ -49,6 +49,12 @@ public interface RamRange {
     /** Incremented by every change to any descriptor of the range, so that snapshots can share unchanged ranges. */
     long version();
 
+    /**
+     * Copies the packed descriptors of every page ({@link PageDescriptor#WORDS} longs each) into
+     * {@code destination}, which must hold {@code pageCount() * PageDescriptor.WORDS} longs.
+     */
+    void copyDescriptors(long[] destination);
+
     /** The page's type. */
     PageType pageType(int index);
 

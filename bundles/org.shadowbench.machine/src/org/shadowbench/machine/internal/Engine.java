@@ -36,7 +36,9 @@ public final class Engine {
     public Engine(MachineConfiguration configuration, ExitSink exits) {
         PcMemoryLayout.buildWithoutVideoMemory(memory, configuration);
         registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
-        PoolConfiguration poolConfiguration = PoolConfiguration.forGuestRam(configuration.ramSize());
+        PoolConfiguration sized = PoolConfiguration.forGuestRam(configuration.ramSize());
+        PoolConfiguration poolConfiguration = configuration.poolPages() > 0 ? sized.withMaxPages(configuration.poolPages())
+                : sized;
         cpu = Cpu.create(memory, registry, hooks -> ShadowPagePool.create(memory, registry, poolConfiguration, hooks), io,
                 interrupts);
         clock = new VirtualClock(cpu);

@@ -1,5 +1,6 @@
 package org.shadowbench.memory.internal;
 
+import org.shadowbench.memory.PageDescriptor;
 import org.shadowbench.memory.PageHandlerState;
 import org.shadowbench.memory.PageState;
 import org.shadowbench.memory.PageTracking;
@@ -22,14 +23,14 @@ import org.shadowbench.memory.RangeKind;
  * The two words of a page sit next to each other so one cache line serves a page's whole state.
  */
 public final class RamRangeImpl implements RamRange {
-    private static final long FRAME_MASK = 0xffff_ffffL;
-    private static final int PAGE_ID_SHIFT = 32;
-    private static final long PAGE_ID_MASK = (1L << 28) - 1;
-    private static final int PDE_SHIFT = 60;
-    private static final int TYPE_SHIFT = 16;
-    private static final int STATE_SHIFT = 21;
-    private static final int HANDLER_SHIFT = 24;
-    private static final int ENGINE_SHIFT = 26;
+    private static final long FRAME_MASK = PageDescriptor.FRAME_MASK;
+    private static final int PAGE_ID_SHIFT = PageDescriptor.PAGE_ID_SHIFT;
+    private static final long PAGE_ID_MASK = PageDescriptor.PAGE_ID_MASK;
+    private static final int PDE_SHIFT = PageDescriptor.PDE_SHIFT;
+    private static final int TYPE_SHIFT = PageDescriptor.TYPE_SHIFT;
+    private static final int STATE_SHIFT = PageDescriptor.STATE_SHIFT;
+    private static final int HANDLER_SHIFT = PageDescriptor.HANDLER_SHIFT;
+    private static final int ENGINE_SHIFT = PageDescriptor.ENGINE_SHIFT;
 
     /** Largest page id a descriptor holds. */
     public static final int MAX_PAGE_ID = (int) PAGE_ID_MASK;
@@ -93,6 +94,11 @@ public final class RamRangeImpl implements RamRange {
     @Override
     public long version() {
         return version;
+    }
+
+    @Override
+    public void copyDescriptors(long[] destination) {
+        System.arraycopy(words, 0, destination, 0, words.length);
     }
 
     // ------------------------------------------------------------ raw fields
