@@ -9,7 +9,6 @@ import org.shadowbench.cpu.Cpu;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.handlers.PhysicalHandler;
-import org.shadowbench.memory.PageDescriptor;
 import org.shadowbench.memory.RamRange;
 import org.shadowbench.pool.PoolKind;
 import org.shadowbench.pool.PoolPageInfo;
@@ -30,10 +29,7 @@ final class Snapshots {
         for (RamRange range : machine.memory().ranges()) {
             RangeSnapshot picture = previous.get(range);
             if (picture == null || picture.version() != range.version() || picture.first() != range.first()) {
-                long[] descriptors = new long[range.pageCount() * PageDescriptor.WORDS];
-                range.copyDescriptors(descriptors);
-                picture = new RangeSnapshot(range.first(), range.last(), range.description(), range.kind(), range.version(),
-                        descriptors);
+                picture = new RangeSnapshot(range, picture);
             }
             current.put(range, picture);
             ranges.add(picture);

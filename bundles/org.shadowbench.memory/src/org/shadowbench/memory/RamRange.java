@@ -55,6 +55,20 @@ public interface RamRange {
      */
     void copyDescriptors(long[] destination);
 
+    /** Pages per descriptor chunk: snapshots copy only the chunks whose version changed. */
+    int CHUNK_PAGES = 4096;
+
+    /** Number of chunks (the last may be partial). */
+    default int chunkCount() {
+        return (pageCount() + CHUNK_PAGES - 1) / CHUNK_PAGES;
+    }
+
+    /** Incremented by every change to a descriptor of the chunk. */
+    long chunkVersion(int chunk);
+
+    /** Copies the packed descriptors of one chunk into {@code destination} (sized for the chunk's pages). */
+    void copyChunk(int chunk, long[] destination);
+
     /** The page's type. */
     PageType pageType(int index);
 

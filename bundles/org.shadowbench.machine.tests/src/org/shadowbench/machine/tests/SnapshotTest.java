@@ -22,7 +22,7 @@ import org.shadowbench.pool.PoolKind;
 
 /** Snapshots: what they hold, and that unchanged ranges are shared between consecutive ones. */
 class SnapshotTest {
-    private final Machine machine = new Machine(MachineConfiguration.defaults().withRam(16L << 20));
+    private final Machine machine = new Machine(MachineConfiguration.defaults().withRam(64L << 20));
 
     @AfterEach
     void close() {
@@ -51,7 +51,9 @@ class SnapshotTest {
         assertEquals(500, after.cpu().registers().get(0), "EAX counted the INCs (999 instructions after the MOV)");
         RangeSnapshot extended = range(after, 0x200000);
         assertEquals(PageState.ALLOCATED, extended.pageState((0x200000 - 0x100000) >> 12), "the write allocated the page");
-        assertNotSame(range(before, 0x200000), extended, "the written range was copied anew");
+        assertNotSame(range(before, 0x200000), extended, "the written range was pictured anew");
+        assertTrue(!extended.sharesChunk(range(before, 0x200000), 0), "its first chunk (the written page) was copied");
+        assertTrue(extended.sharesChunk(range(before, 0x200000), 2), "its third chunk, untouched, is shared");
         assertSame(range(before, 0xe0000), range(after, 0xe0000), "the untouched BIOS range is shared");
         assertTrue(after.pool().pages().stream().anyMatch(p -> p.kind() == PoolKind.PT32_FOR_PHYS),
                 "the pool's physical-mode table is in the picture");

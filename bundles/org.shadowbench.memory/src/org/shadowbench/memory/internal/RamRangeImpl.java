@@ -42,6 +42,7 @@ public final class RamRangeImpl implements RamRange {
     private final RangeKind kind;
     private final long[] words;
     private long version;
+    private final long[] chunkVersions;
 
     /** The device region this range is a chunk of, or {@code null}. */
     final DeviceRegionImpl region;
@@ -53,6 +54,7 @@ public final class RamRangeImpl implements RamRange {
         this.description = description;
         this.kind = kind;
         this.words = new long[pageCount * 2];
+        this.chunkVersions = new long[(pageCount + CHUNK_PAGES - 1) / CHUNK_PAGES];
         this.region = region;
         this.chunk = chunk;
         place(first);
@@ -101,6 +103,23 @@ public final class RamRangeImpl implements RamRange {
         System.arraycopy(words, 0, destination, 0, words.length);
     }
 
+    @Override
+    public long chunkVersion(int chunk) {
+        return chunkVersions[chunk];
+    }
+
+    @Override
+    public void copyChunk(int chunk, long[] destination) {
+        int firstPage = chunk * CHUNK_PAGES;
+        int pages = Math.min(CHUNK_PAGES, pageCount - firstPage);
+        System.arraycopy(words, 2 * firstPage, destination, 0, 2 * pages);
+    }
+
+    private void changed(int index) {
+        version++;
+        chunkVersions[index / CHUNK_PAGES]++;
+    }
+
     // ------------------------------------------------------------ raw fields
 
     int typeCode(int index) {
@@ -118,13 +137,13 @@ public final class RamRangeImpl implements RamRange {
     private void setField0(int index, long mask, int shift, long value) {
         int at = 2 * index;
         words[at] = (words[at] & ~(mask << shift)) | ((value & mask) << shift);
-        version++;
+        changed(index);
     }
 
     private void setField1(int index, long mask, int shift, long value) {
         int at = 2 * index + 1;
         words[at] = (words[at] & ~(mask << shift)) | ((value & mask) << shift);
-        version++;
+        changed(index);
     }
 
     /** Sets type, state, frame and page id together: the model's page transitions. */
@@ -134,7 +153,7 @@ public final class RamRangeImpl implements RamRange {
                 | ((pageId & PAGE_ID_MASK) << PAGE_ID_SHIFT);
         words[at + 1] = (words[at + 1] & ~((0x1fL << TYPE_SHIFT) | (0x7L << STATE_SHIFT)))
                 | ((long) type.code() << TYPE_SHIFT) | ((long) state.code() << STATE_SHIFT);
-        version++;
+        changed(index);
     }
 
     /** Sets the state alone (a transition that keeps the frame). */
