@@ -31,8 +31,9 @@ public final class Main {
                 --max-instructions N              stop after N instructions
                 --timeout SECONDS                 stop after that much wall-clock time
                 --trace handlers,pool,faults      log slow-path events to standard error
-                --info handlers,phys,pool,pool-roots,tlb,screen
-                                                  print those tables (or the VGA text screen) at the end
+                --info handlers,phys,pool,pool-roots,tlb,screen,events
+                                                  print those tables, the VGA text screen or the event
+                                                  totals and last events at the end
                 --check-traps                     run the consistency checkers after every trap (slow)
                 --quiet                           only the outcome line on standard error
               layout [--ram SIZE] [--vram SIZE]   build a PC's guest-physical memory layout and print it

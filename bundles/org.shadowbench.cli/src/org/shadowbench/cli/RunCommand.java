@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,7 @@ import org.shadowbench.devices.rtc.CmosRtc;
 import org.shadowbench.devices.vga.VgaText;
 import org.shadowbench.devices.serial.Uart16550;
 import org.shadowbench.handlers.RegistryStatistics;
+import org.shadowbench.machine.EventStream;
 import org.shadowbench.machine.GuestLoadException;
 import org.shadowbench.machine.LoadedGuest;
 import org.shadowbench.machine.Machine;
@@ -45,6 +47,8 @@ final class RunCommand {
     static final int EXIT_INSTRUCTION_LIMIT = 8;
     static final int EXIT_TIMEOUT = 10;
     static final int EXIT_INCONSISTENT = 12;
+    /** How many of the last events {@code --info events} shows. */
+    private static final int RECENT_EVENTS = 24;
 
     private final InputStream in;
     private final PrintStream out;
@@ -63,6 +67,7 @@ final class RunCommand {
             modules.add(new MultibootModule(read(module, "module"), module.getFileName().toString()));
         }
         try (Machine machine = new Machine(options.configuration)) {
+            EventStream.Reader events = machine.events().reader();
             Uart16550 com1 = new Uart16550("com1", Uart16550.COM1, in, out);
             machine.attach(com1);
             machine.attach(new DebugExitPort());
@@ -80,12 +85,12 @@ final class RunCommand {
             }
             RunTracer tracer = new RunTracer(machine, options, err);
             if (tracer.active()) {
-                machine.cpu().setTracer(tracer);
+                machine.setTracer(tracer);
             }
             machine.start();
             RunResult result = machine.run(options.maxInstructions, options.timeout).join();
             com1.flush();
-            return machine.submit(m -> report(m, options, result, tracer, vga)).join();
+            return machine.submit(m -> report(m, options, result, tracer, vga, events)).join();
         }
     }
 
@@ -115,13 +120,14 @@ final class RunCommand {
     }
 
     /** Runs on the emulation thread: checks, dumps, the summary; returns the exit code. */
-    private int report(Machine machine, RunOptions options, RunResult result, RunTracer tracer, VgaText vga) {
+    private int report(Machine machine, RunOptions options, RunResult result, RunTracer tracer, VgaText vga,
+            EventStream.Reader events) {
         List<String> problems = new ArrayList<>(tracer.problems());
         problems.addAll(machine.memory().check());
         problems.addAll(machine.registry().check());
         problems.addAll(machine.pool().check());
         try {
-            dumps(machine, options, vga);
+            dumps(machine, options, vga, events);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -180,7 +186,7 @@ final class RunCommand {
                 pool.monitorReused(), pool.monitorFork(), pool.monitorRepStosd());
     }
 
-    private void dumps(Machine machine, RunOptions options, VgaText vga) throws IOException {
+    private void dumps(Machine machine, RunOptions options, VgaText vga, EventStream.Reader events) throws IOException {
         for (RunOptions.Info info : options.infos) {
             err.println("--- info " + info.name().toLowerCase(Locale.ROOT).replace('_', '-'));
             switch (info) {
@@ -194,7 +200,30 @@ final class RunCommand {
                         err.println("|" + row);
                     }
                 }
+                case EVENTS -> printEvents(machine.events(), events);
             }
+        }
+    }
+
+    /** Totals of every kind of event seen, then the last few events. */
+    private void printEvents(EventStream stream, EventStream.Reader reader) {
+        for (EventStream.Kind kind : EventStream.Kind.values()) {
+            if (stream.total(kind) > 0) {
+                err.printf(Locale.ROOT, "  %-16s %,d%n", kind.name().toLowerCase(Locale.ROOT).replace('_', '-'), stream.total(kind));
+            }
+        }
+        ArrayDeque<EventStream.Event> last = new ArrayDeque<>();
+        reader.poll(event -> {
+            if (last.size() == RECENT_EVENTS) {
+                last.removeFirst();
+            }
+            last.addLast(event);
+        }, Integer.MAX_VALUE);
+        err.printf(Locale.ROOT, "  last %d of %,d events:%n", last.size(), stream.recorded());
+        for (EventStream.Event event : last) {
+            err.printf(Locale.ROOT, "  #%-9d %,15d ns  %-16s %#x %#x%s%n", event.sequence(), event.nanos(),
+                    event.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), event.a(), event.b(),
+                    event.detail() == null ? "" : " " + event.detail());
         }
     }
 }

@@ -22,7 +22,7 @@ final class RunOptions {
 
     /** What {@code --info} can print at the end. */
     enum Info {
-        HANDLERS, PHYS, POOL, POOL_ROOTS, TLB, SCREEN
+        HANDLERS, PHYS, POOL, POOL_ROOTS, TLB, SCREEN, EVENTS
     }
 
     Path guest;

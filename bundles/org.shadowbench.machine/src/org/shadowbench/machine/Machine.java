@@ -38,6 +38,8 @@ public final class Machine implements AutoCloseable {
     private final MachineConfiguration configuration;
     private final List<MachineDevice> devices = new ArrayList<>();
     private final Snapshots snapshots = new Snapshots();
+    private final EventStream events = new EventStream(1 << 16);
+    private volatile org.shadowbench.cpu.CpuTracer tracer;
     private final EmulationLoop loop;
     private volatile Engine engine;
     /** Re-creates the loaded guest after a reset. */
@@ -50,7 +52,7 @@ public final class Machine implements AutoCloseable {
 
     public Machine(MachineConfiguration configuration) {
         this.configuration = Objects.requireNonNull(configuration);
-        this.engine = new Engine(configuration, this::deviceExit);
+        this.engine = newEngine();
         this.loop = new EmulationLoop(() -> engine, this::rebuild);
     }
 
@@ -90,6 +92,23 @@ public final class Machine implements AutoCloseable {
         return engine.deviceContext().clock();
     }
 
+    /** The machine's event stream (it lives as long as the machine, across resets). */
+    public EventStream events() {
+        return events;
+    }
+
+    /**
+     * Sets a tracer of the CPU's slow paths (traces, checked runs), or {@code null}; the machine's own
+     * event stream is fed either way. Emulation thread, or before {@link #start()}.
+     */
+    public void setTracer(org.shadowbench.cpu.CpuTracer newTracer) {
+        tracer = newTracer;
+    }
+
+    org.shadowbench.cpu.CpuTracer tracer() {
+        return tracer;
+    }
+
     /** The devices attached, in attach order. */
     public List<MachineDevice> devices() {
         return List.copyOf(devices);
@@ -103,12 +122,15 @@ public final class Machine implements AutoCloseable {
         }
         device.attach(engine.deviceContext());
         devices.add(device);
+        events.record(EventStream.Kind.DEVICE_ARRIVED, engine.deviceContext().clock().nanos(), devices.size(), 0, device.name());
     }
 
     /** Detaches a device (emulation thread, or before {@link #start()}); unknown devices are ignored. */
     public void detach(MachineDevice device) {
         if (devices.remove(device)) {
             device.detach();
+            events.record(EventStream.Kind.DEVICE_DEPARTED, engine.deviceContext().clock().nanos(), devices.size(), 0,
+                    device.name());
         }
     }
 
@@ -245,12 +267,21 @@ public final class Machine implements AutoCloseable {
         loop.exitRequested(exitCode, reason);
     }
 
+    /** A new engine whose CPU and pool report to the event stream. */
+    private Engine newEngine() {
+        Engine built = new Engine(configuration, this::deviceExit);
+        EngineEvents observer = new EngineEvents(events, built.deviceContext().clock(), this);
+        built.cpu().setTracer(observer);
+        built.pool().setObserver(observer);
+        return built;
+    }
+
     /** Rebuilds the engine, keeps the devices and repeats the last load (emulation thread). */
     private void rebuild() {
         for (MachineDevice device : devices) {
             device.detach();
         }
-        engine = new Engine(configuration, this::deviceExit);
+        engine = newEngine();
         for (MachineDevice device : devices) {
             device.reset();
             device.attach(engine.deviceContext());

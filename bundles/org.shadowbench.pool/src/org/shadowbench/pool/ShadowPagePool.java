@@ -151,6 +151,9 @@ public interface ShadowPagePool {
     /** Flushes every page of the monitor chain holding {@code page} (pgmPoolMonitorChainFlush). */
     PgmStatus chainFlush(int page);
 
+    /** Sets the observer of allocations, flushes, evictions and monitoring changes ({@link PoolObserver#NONE} for none). */
+    void setObserver(PoolObserver observer);
+
     /** Empties the modified list, zeroing modification counts (pgmPoolMonitorModifiedClearAll). */
     void modifiedClearAll();
 

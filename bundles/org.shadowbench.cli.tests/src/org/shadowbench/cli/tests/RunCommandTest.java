@@ -41,7 +41,7 @@ class RunCommandTest {
     @Test
     void runsABundledGuestToItsEnd() throws IOException {
         Path guest = file("paging.elf", GuestSuite.image("paging"));
-        int code = main.run("run", guest.toString(), "--ram", "32M", "--info", "pool-roots,handlers", "--trace", "faults");
+        int code = main.run("run", guest.toString(), "--ram", "32M", "--info", "pool-roots,handlers,events", "--trace", "faults");
         String serial = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, err());
         assertTrue(serial.contains("paging: ") && serial.contains(" 0 failed"), serial);
@@ -50,6 +50,8 @@ class RunCommandTest {
         assertTrue(report.contains("MIPS"), report);
         assertTrue(report.contains("[fault] vector 14 error 0x2"), "faults traced: " + report);
         assertTrue(report.contains("--- info pool-roots") && report.contains("--- info handlers"), report);
+        assertTrue(report.matches("(?s).*--- info events\\n.*  shadow-sync +[1-9].*  device-arrived +8\\n.*  last 24 of .*"),
+                "event totals and the last events: " + report);
         assertTrue(report.contains("consistency: page model, handler registry and pool all clean"), report);
     }
 

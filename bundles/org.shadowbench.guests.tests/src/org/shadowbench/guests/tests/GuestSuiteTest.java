@@ -26,6 +26,7 @@ import org.shadowbench.devices.rtc.CmosRtc;
 import org.shadowbench.devices.vga.VgaText;
 import org.shadowbench.devices.serial.Uart16550;
 import org.shadowbench.guests.GuestSuite;
+import org.shadowbench.machine.EventStream;
 import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineConfiguration;
 import org.shadowbench.machine.RunResult;
@@ -46,9 +47,15 @@ class GuestSuiteTest {
         private final Machine machine;
         final List<String> problems = new ArrayList<>();
         long traps;
+        long syncs;
 
         CheckingTracer(Machine machine) {
             this.machine = machine;
+        }
+
+        @Override
+        public void shadowSync(int linear, long physical, boolean write) {
+            syncs++;
         }
 
         @Override
@@ -83,7 +90,7 @@ class GuestSuiteTest {
             machine.loadMultiboot(GuestSuite.image(name), typing ? name + " keys=1" : name, List.of());
             CheckingTracer tracer = new CheckingTracer(machine);
             if (checkEveryTrap) {
-                machine.cpu().setTracer(tracer);
+                machine.setTracer(tracer);
             }
             machine.start();
             CompletableFuture<RunResult> running = machine.run(500_000_000L, Duration.ofMinutes(2));
@@ -113,6 +120,10 @@ class GuestSuiteTest {
             assertEquals(List.of(), tracer.problems, "consistency after every trap");
             if (checkEveryTrap) {
                 assertTrue(tracer.traps > 0, "the checked mode saw traps");
+                EventStream events = machine.events();
+                assertEquals(tracer.syncs, events.total(EventStream.Kind.SHADOW_SYNC), "the event stream saw every sync");
+                assertTrue(events.total(EventStream.Kind.POOL_ALLOC) > 0, "the event stream saw the pool at work");
+                assertEquals(8, events.total(EventStream.Kind.DEVICE_ARRIVED));
             }
         } catch (org.shadowbench.machine.GuestLoadException e) {
             throw new AssertionError(name + " does not load: " + e.getMessage(), e);

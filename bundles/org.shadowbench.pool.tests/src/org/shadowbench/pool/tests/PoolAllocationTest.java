@@ -17,6 +17,7 @@ import org.shadowbench.memory.PgmStatus;
 import org.shadowbench.pool.Allocation;
 import org.shadowbench.pool.PoolConfiguration;
 import org.shadowbench.pool.PoolKind;
+import org.shadowbench.pool.PoolObserver;
 import org.shadowbench.pool.PoolPageInfo;
 import org.shadowbench.pool.ShadowPagePool;
 
@@ -206,6 +207,51 @@ class PoolAllocationTest {
         int only = tiny.shadow(0x1000, PoolKind.PAE_PD_FOR_PAE_PD, ShadowPagePool.ROOT_PDPT, 0);
         tiny.assertFails(PgmStatus.VERR_PGM_POOL_GET_PAGE_FAILED,
                 () -> tiny.pool.alloc(0x2000, PoolKind.PAE_PT_FOR_PAE_PT, only, 0), "exhausted");
+    }
+
+    @Test
+    void theObserverHearsAllocationsCacheHitsMonitoringEvictionsAndFlushes() {
+        PoolFixture small = new PoolFixture(new PoolConfiguration(ShadowPagePool.FIRST_INDEX + 2, 64, 16, 2, 48, true));
+        List<String> heard = new java.util.ArrayList<>();
+        small.pool.setObserver(new PoolObserver() {
+            @Override
+            public void allocated(int page, PoolKind kind, long gcPhys, boolean cached) {
+                heard.add((cached ? "hit " : "alloc ") + page + " " + kind + " " + Long.toHexString(gcPhys));
+            }
+
+            @Override
+            public void flushed(int page, PoolKind kind, long gcPhys) {
+                heard.add("flush " + page + " " + kind + " " + Long.toHexString(gcPhys));
+            }
+
+            @Override
+            public void evicting(int page) {
+                heard.add("evict " + page);
+            }
+
+            @Override
+            public void monitorChanged(int page, long gcPhys, boolean monitored) {
+                heard.add((monitored ? "monitor " : "unmonitor ") + page + " " + Long.toHexString(gcPhys));
+            }
+        });
+        int pd = small.shadow(0x1000, PoolKind.PAE_PD_FOR_PAE_PD, ShadowPagePool.ROOT_PDPT, 0);
+        int a = small.shadow(0x2000, PoolKind.PAE_PT_FOR_PAE_PT, pd, 0);
+        assertEquals(List.of("monitor " + pd + " 1000", "alloc " + pd + " PAE_PD_FOR_PAE_PD 1000", "monitor " + a + " 2000",
+                "alloc " + a + " PAE_PT_FOR_PAE_PT 2000"), heard);
+        heard.clear();
+        assertEquals(a, small.shadow(0x2000, PoolKind.PAE_PT_FOR_PAE_PT, pd, 5), "the cache answers");
+        assertEquals(List.of("hit " + a + " PAE_PT_FOR_PAE_PT 2000"), heard);
+        heard.clear();
+        int b = small.shadow(0x3000, PoolKind.PAE_PT_FOR_PAE_PT, pd, 1);
+        assertEquals(a, b, "the pool is full: a is evicted and its page reused");
+        assertEquals(List.of("evict " + a, "flush " + a + " PAE_PT_FOR_PAE_PT 2000", "unmonitor " + a + " 2000",
+                "monitor " + b + " 3000", "alloc " + b + " PAE_PT_FOR_PAE_PT 3000"), heard);
+        heard.clear();
+        small.pool.setObserver(PoolObserver.NONE);
+        small.pool.flushPage(b);
+        assertEquals(List.of(), heard, "a removed observer hears nothing");
+        assertThrows(NullPointerException.class, () -> small.pool.setObserver(null));
+        small.assertConsistent();
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.shadowbench.pool.OpcodeClass;
 import org.shadowbench.pool.PoolConfiguration;
 import org.shadowbench.pool.PoolHooks;
 import org.shadowbench.pool.PoolKind;
+import org.shadowbench.pool.PoolObserver;
 import org.shadowbench.pool.PoolPageInfo;
 import org.shadowbench.pool.PoolStatistics;
 import org.shadowbench.pool.ShadowPagePool;
@@ -60,6 +61,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
     final HostFrameStore frames;
     final PoolConfiguration configuration;
     final PoolHooks hooks;
+    private PoolObserver observer = PoolObserver.NONE;
     final HandlerType monitorType;
 
     // ---- per page
@@ -355,6 +357,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
             }
         }
         set(page, F_MONITORED, true);
+        observer.monitorChanged(page, gcPhys[page], true);
         return status;
     }
 
@@ -391,6 +394,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         }
         set(page, F_MONITORED, false);
         modifiedRemove(page);
+        observer.monitorChanged(page, gcPhys[page], false);
         return status;
     }
 
@@ -791,6 +795,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
                     "the pool is exhausted: no cached page other than user page " + user + " can be evicted");
         }
         cacheEvictions++;
+        observer.evicting(victim);
         PgmStatus status = flushPage(victim);
         if (status == PgmStatus.VINF_SUCCESS) {
             hooks.flushGuestTlbs();
@@ -1429,6 +1434,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
             throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, "flush page: page " + page + " is free");
         }
         flushes++;
+        observer.flushed(page, kindOf(page), gcPhys[page]);
         set(page, F_ZEROED, false);
         trackClearPageUsers(page);
         trackDeref(page);
@@ -1633,6 +1639,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         if (configuration.cacheEnabled()) {
             int cached = cacheAlloc(address, requested, user, userTable);
             if (cached != NIL) {
+                observer.allocated(cached, requested, address, true);
                 return new Allocation(cached, PgmStatus.VINF_PGM_CACHED_PAGE);
             }
         }
@@ -1671,6 +1678,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         if (!has(page, F_ZEROED)) {
             zeroTable(page);
         }
+        observer.allocated(page, requested, address, false);
         return new Allocation(page, status);
     }
 
@@ -1692,6 +1700,11 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
     }
 
     // ==================================================================================== state and inspection
+
+    @Override
+    public void setObserver(PoolObserver newObserver) {
+        observer = Objects.requireNonNull(newObserver);
+    }
 
     @Override
     public int hostFrame(int index) {

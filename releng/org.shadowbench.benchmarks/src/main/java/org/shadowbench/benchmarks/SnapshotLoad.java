@@ -11,15 +11,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.shadowbench.devices.debugexit.DebugExitPort;
 import org.shadowbench.devices.serial.Uart16550;
+import org.shadowbench.machine.EventStream;
 import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineConfiguration;
 import org.shadowbench.machine.RunResult;
 
 /**
- * What snapshots cost a running guest: the guest's MIPS alone and with a snapshot taken every
- * 50 ms (20 Hz) from another thread, best of five runs each.
+ * What watching costs a running guest: the guest's MIPS alone and with another thread taking a
+ * snapshot, draining an event-stream reader and sampling the event rates every 50 ms (20 Hz), best
+ * of five runs each.
  *
- * <pre>java -cp benchmarks.jar org.shadowbench.benchmarks.SnapshotLoad bundles/org.shadowbench.guests/guests/cpubench.elf</pre>
+ * <pre>java -cp benchmarks.jar org.shadowbench.benchmarks.SnapshotLoad guests/cpubench.elf
+ * java -cp benchmarks.jar org.shadowbench.benchmarks.SnapshotLoad guests/demo.elf "demo rounds=40"</pre>
  */
 public final class SnapshotLoad {
     private SnapshotLoad() {
@@ -27,26 +30,37 @@ public final class SnapshotLoad {
 
     public static void main(String[] args) throws Exception {
         byte[] guest = Files.readAllBytes(Path.of(args[0]));
+        String commandLine = args.length > 1 ? args[1] : Path.of(args[0]).getFileName().toString();
         double plain = 0;
         double observed = 0;
         long snapshots = 0;
+        long events = 0;
+        long lost = 0;
         for (int round = 0; round < 5; round++) {
-            plain = Math.max(plain, run(guest, false, null));
+            plain = Math.max(plain, run(guest, commandLine, false, null, null, null));
             AtomicLong taken = new AtomicLong();
-            observed = Math.max(observed, run(guest, true, taken));
+            AtomicLong read = new AtomicLong();
+            AtomicLong missed = new AtomicLong();
+            observed = Math.max(observed, run(guest, commandLine, true, taken, read, missed));
             snapshots = taken.get();
+            events = read.get();
+            lost = missed.get();
         }
-        System.out.printf("alone: %.1f MIPS; with snapshots at 20 Hz: %.1f MIPS (%d snapshots in the last run); drop %.1f%%%n",
-                plain, observed, snapshots, 100 * (plain - observed) / plain);
+        System.out.printf("alone: %.1f MIPS; watched at 20 Hz: %.1f MIPS; drop %.1f%%"
+                + " (last run: %d snapshots, %d events read, %d lost)%n",
+                plain, observed, 100 * (plain - observed) / plain, snapshots, events, lost);
     }
 
-    private static double run(byte[] guest, boolean snapshots, AtomicLong taken) throws Exception {
+    private static double run(byte[] guest, String commandLine, boolean watch, AtomicLong taken, AtomicLong read, AtomicLong missed)
+            throws Exception {
         try (Machine machine = new Machine(MachineConfiguration.defaults().withRam(128L << 20))) {
             machine.attach(new Uart16550("com1", Uart16550.COM1, InputStream.nullInputStream(), OutputStream.nullOutputStream()));
             machine.attach(new DebugExitPort());
-            machine.loadMultiboot(guest, "cpubench", List.of());
+            machine.loadMultiboot(guest, commandLine, List.of());
             machine.start();
             AtomicBoolean done = new AtomicBoolean();
+            EventStream.Reader reader = machine.events().reader();
+            EventStream.Rates rates = machine.events().rates();
             Thread observer = new Thread(() -> {
                 while (!done.get()) {
                     try {
@@ -57,10 +71,13 @@ public final class SnapshotLoad {
                     if (!done.get()) {
                         machine.snapshot().join();
                         taken.incrementAndGet();
+                        read.addAndGet(reader.poll(event -> { }, Integer.MAX_VALUE));
+                        missed.set(reader.lost());
+                        rates.sample();
                     }
                 }
             });
-            if (snapshots) {
+            if (watch) {
                 observer.start();
             }
             RunResult result = machine.run(0, Duration.ofMinutes(5)).join();
