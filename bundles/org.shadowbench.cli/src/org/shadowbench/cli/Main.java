@@ -34,6 +34,8 @@ public final class Main {
                 --info handlers,phys,pool,pool-roots,tlb,screen,events
                                                   print those tables, the VGA text screen or the event
                                                   totals and last events at the end
+                --walk ADDR                       at the end, translate that linear address through the
+                                                  guest's and the shadow page tables (repeatable)
                 --check-traps                     run the consistency checkers after every trap (slow)
                 --quiet                           only the outcome line on standard error
               layout [--ram SIZE] [--vram SIZE]   build a PC's guest-physical memory layout and print it

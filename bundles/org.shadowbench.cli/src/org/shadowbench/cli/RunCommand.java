@@ -203,6 +203,12 @@ final class RunCommand {
                 case EVENTS -> printEvents(machine.events(), events);
             }
         }
+        for (int linear : options.walks) {
+            err.printf(Locale.ROOT, "--- walk %#x%n", linear & 0xffff_ffffL);
+            for (String line : machine.cpu().walk(linear).describe()) {
+                err.println(line);
+            }
+        }
     }
 
     /** Totals of every kind of event seen, then the last few events. */

@@ -35,6 +35,8 @@ final class RunOptions {
     Duration timeout;
     /** Load address of a flat binary; null for multiboot images. */
     Long loadAddress;
+    /** Linear addresses to walk through the guest's and the shadow tables at the end. */
+    final List<Integer> walks = new ArrayList<>();
     /** Run the consistency checkers after every trap-handler call, not only at the end. */
     boolean checkTraps;
     boolean quiet;
@@ -93,6 +95,7 @@ final class RunOptions {
             }
             case "--timeout" -> timeout = seconds(option, value);
             case "--load-address" -> loadAddress = address(option, value);
+            case "--walk" -> walks.add((int) address(option, value));
             default -> throw new UsageException("run: unknown option '" + option + "'");
         }
     }

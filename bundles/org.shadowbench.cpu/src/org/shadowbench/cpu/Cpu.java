@@ -162,6 +162,12 @@ public interface Cpu {
     /** Writes the valid TLB entries: linear page, host frame and permissions. */
     void dumpTlb(Appendable out) throws java.io.IOException;
 
+    /**
+     * Translates a linear address through the guest's page tables and through the shadow tables and
+     * TLB, side by side, without changing anything (no accessed bits, no sync, no fault).
+     */
+    PageWalk walk(int linear);
+
     /** Why the last SHUTDOWN happened, or {@code null}. */
     String shutdownReason();
 }

@@ -41,7 +41,8 @@ class RunCommandTest {
     @Test
     void runsABundledGuestToItsEnd() throws IOException {
         Path guest = file("paging.elf", GuestSuite.image("paging"));
-        int code = main.run("run", guest.toString(), "--ram", "32M", "--info", "pool-roots,handlers,events", "--trace", "faults");
+        int code = main.run("run", guest.toString(), "--ram", "32M", "--info", "pool-roots,handlers,events", "--trace", "faults",
+                "--walk", "0xb8000");
         String serial = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, err());
         assertTrue(serial.contains("paging: ") && serial.contains(" 0 failed"), serial);
@@ -52,6 +53,8 @@ class RunCommandTest {
         assertTrue(report.contains("--- info pool-roots") && report.contains("--- info handlers"), report);
         assertTrue(report.matches("(?s).*--- info events\\n.*  shadow-sync +[1-9].*  device-arrived +8\\n.*  last 24 of .*"),
                 "event totals and the last events: " + report);
+        assertTrue(report.contains("--- walk 0xb8000\nlinear 0x000b8000, guest paging PAE\n"), report);
+        assertTrue(report.contains("aliased to device memory"), "the VGA text page is an MMIO2 alias: " + report);
         assertTrue(report.contains("consistency: page model, handler registry and pool all clean"), report);
     }
 

@@ -9,6 +9,7 @@ import org.shadowbench.cpu.CpuStatistics;
 import org.shadowbench.cpu.CpuTracer;
 import org.shadowbench.cpu.InterruptController;
 import org.shadowbench.cpu.IoPortBus;
+import org.shadowbench.cpu.PageWalk;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.cpu.StopReason;
@@ -1004,6 +1005,11 @@ public final class CpuCore implements Cpu, PoolHooks {
     @Override
     public void dumpTlb(Appendable out) throws java.io.IOException {
         mmu.dump(out);
+    }
+
+    @Override
+    public PageWalk walk(int linear) {
+        return new PageWalker(this, mmu, memory, pool).walk(linear);
     }
 
     @Override

@@ -8,6 +8,8 @@ import java.util.Objects;
 
 import org.shadowbench.cpu.IoPortHandler;
 import org.shadowbench.machine.DeviceContext;
+import org.shadowbench.machine.InterruptBus;
+import org.shadowbench.machine.MachineClock;
 import org.shadowbench.machine.MachineDevice;
 
 /**
@@ -15,8 +17,10 @@ import org.shadowbench.machine.MachineDevice;
  * stream at once, so the transmitter is always empty, with as many data bits as the line control
  * register says (five after reset, as on the real part); received bytes come from an input stream,
  * read as the guest polls. Registers, FIFO control, loopback and the interrupt identification
- * follow the 16550A data sheet. The interrupt line is computed ({@link #interruptPending()}) but
- * not yet wired: the machine has no interrupt controller, so guests poll the line status register.
+ * follow the 16550A data sheet. The interrupt output, gated by OUT2 as on a PC, drives an ISA line
+ * (IRQ 4 for COM1 and COM3, IRQ 3 for COM2 and COM4): it follows every register access, and while
+ * the guest has the received-data interrupt enabled the input stream is polled every millisecond of
+ * virtual time, so that input arriving while the guest waits raises it.
  */
 public class Uart16550 implements MachineDevice, IoPortHandler {
     /** COM1's base port. */
@@ -41,13 +45,18 @@ public class Uart16550 implements MachineDevice, IoPortHandler {
     static final int IER_THR_EMPTY = 0x02;
     static final int IER_LINE_STATUS = 0x04;
     static final int IER_MODEM = 0x08;
+    static final int MCR_OUT2 = 0x08;
     private static final int FIFO_SIZE = 16;
+    /** How often input is looked for while the received-data interrupt is enabled. */
+    static final long INPUT_POLL_NANOS = 1_000_000;
 
     private final String name;
     private final int base;
+    private final int irq;
     private final InputStream input;
     private final OutputStream output;
     private DeviceContext context;
+    private MachineClock.Timer inputPoll;
 
     private final byte[] fifo = new byte[FIFO_SIZE];
     private int fifoHead;
@@ -63,10 +72,22 @@ public class Uart16550 implements MachineDevice, IoPortHandler {
     private int previousModemStatus;
     private long transmitted;
 
-    /** A UART at {@code base} reading guest input from {@code input} and writing guest output to {@code output}. */
+    /**
+     * A UART at {@code base} on its PC interrupt line, reading guest input from {@code input} (or
+     * nothing, if null) and writing guest output to {@code output}.
+     */
     public Uart16550(String name, int base, InputStream input, OutputStream output) {
+        this(name, base, (base & 0x100) != 0 ? 4 : 3, input, output);
+    }
+
+    /** A UART at {@code base} on ISA line {@code irq}. */
+    public Uart16550(String name, int base, int irq, InputStream input, OutputStream output) {
+        if (irq < 0 || irq >= InterruptBus.LINES) {
+            throw new IllegalArgumentException("no ISA interrupt line " + irq);
+        }
         this.name = Objects.requireNonNull(name);
         this.base = base;
+        this.irq = irq;
         this.input = input;
         this.output = Objects.requireNonNull(output);
         reset();
@@ -81,15 +102,25 @@ public class Uart16550 implements MachineDevice, IoPortHandler {
     public void attach(DeviceContext deviceContext) {
         deviceContext.io().register(base, 8, this);
         context = deviceContext;
+        inputPoll = deviceContext.clock().timer(this::pollInputForInterrupt);
+        updateInterrupt();
     }
 
     @Override
     public void detach() {
         if (context != null) {
+            inputPoll.cancel();
+            context.interrupts().setLevel(irq, false);
             context.io().unregister(this);
             context = null;
+            inputPoll = null;
         }
         flush();
+    }
+
+    /** The ISA line the UART drives. */
+    public int irq() {
+        return irq;
     }
 
     @Override
@@ -128,6 +159,7 @@ public class Uart16550 implements MachineDevice, IoPortHandler {
         for (int i = 1; i < size; i++) {
             value |= readRegister(port - base + i) << (8 * i);
         }
+        updateInterrupt();
         return value;
     }
 
@@ -136,6 +168,27 @@ public class Uart16550 implements MachineDevice, IoPortHandler {
         for (int i = 0; i < size; i++) {
             writeRegister(port - base + i, (value >>> (8 * i)) & 0xff);
         }
+        updateInterrupt();
+    }
+
+    /** Drives the line from the interrupt output and keeps the input poll armed while it matters. */
+    private void updateInterrupt() {
+        if (context == null) {
+            return;
+        }
+        context.interrupts().setLevel(irq, interruptPending());
+        boolean waitingForInput = input != null && (ier & IER_RECEIVED) != 0 && (mcr & MCR_OUT2) != 0
+                && (mcr & MCR_LOOPBACK) == 0;
+        if (!waitingForInput) {
+            inputPoll.cancel();
+        } else if (!inputPoll.armed()) {
+            inputPoll.at(context.clock().nanos() + INPUT_POLL_NANOS);
+        }
+    }
+
+    private void pollInputForInterrupt() {
+        pollInput();
+        updateInterrupt();
     }
 
     private int readRegister(int register) {
@@ -302,6 +355,6 @@ public class Uart16550 implements MachineDevice, IoPortHandler {
 
     /** Whether the UART's interrupt output is asserted (OUT2 gates it onto the ISA bus on a PC). */
     public boolean interruptPending() {
-        return (mcr & 0x08) != 0 && (interruptIdentification(false) & 1) == 0;
+        return (mcr & MCR_OUT2) != 0 && (interruptIdentification(false) & 1) == 0;
     }
 }
