@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Locale;
 
 import org.shadowbench.cpu.CpuStatistics;
+import org.shadowbench.devices.apic.LocalApic;
 import org.shadowbench.devices.debugexit.DebugExitPort;
+import org.shadowbench.devices.ioapic.IoApic;
 import org.shadowbench.devices.keyboard.Keyboard8042;
 import org.shadowbench.devices.pic.Pic8259Pair;
 import org.shadowbench.devices.pit.Pit8254;
@@ -78,6 +80,8 @@ final class RunCommand {
             machine.attach(vga);
             machine.attach(new CmosRtc());
             machine.attach(new Keyboard8042());
+            machine.attach(new LocalApic());
+            machine.attach(new IoApic());
             LoadedGuest guest = load(machine, options, image, modules);
             if (!options.quiet) {
                 err.printf(Locale.ROOT, "shadowbench: %s: %s, entry %#x, %s of RAM%n", options.guest.getFileName(),

@@ -159,6 +159,20 @@ public interface Cpu {
     /** Sets the tracer told about slow-path events, or {@code null} for none. */
     void setTracer(CpuTracer tracer);
 
+    /**
+     * Connects the local APIC: CPUID then reports an APIC (while IA32_APIC_BASE enables it) and
+     * {@code apicId} as the initial APIC ID, the MSR is enabled again, and the guest's writes to it are
+     * passed to {@code baseWritten}; moving the APIC elsewhere raises #GP (the registers stay at
+     * 0xfee00000).
+     */
+    void connectLocalApic(int apicId, java.util.function.LongConsumer baseWritten);
+
+    /** Disconnects the local APIC: CPUID no longer reports one. */
+    void disconnectLocalApic();
+
+    /** What CPUID returns for {@code leaf} now: EAX, EBX, ECX, EDX (the registers are not touched). */
+    int[] cpuid(int leaf);
+
     /** Writes the valid TLB entries: linear page, host frame and permissions. */
     void dumpTlb(Appendable out) throws java.io.IOException;
 

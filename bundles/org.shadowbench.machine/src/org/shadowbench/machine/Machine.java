@@ -147,6 +147,7 @@ public final class Machine implements AutoCloseable {
         List<MultibootModule> moduleList = List.copyOf(modules);
         Boot load = target -> {
             LoadedGuest guest = new GuestLoader(target.memory()).loadMultiboot(kernel, commandLine, moduleList);
+            target.writeFirmwareTables();
             Cpu cpu = target.cpu();
             cpu.enterFlatProtectedMode();
             cpu.setRegister(Register.EAX, MULTIBOOT_MAGIC);
@@ -165,6 +166,7 @@ public final class Machine implements AutoCloseable {
         byte[] bytes = image.clone();
         Boot load = target -> {
             LoadedGuest guest = new GuestLoader(target.memory()).loadFlat(bytes, address);
+            target.writeFirmwareTables();
             Cpu cpu = target.cpu();
             cpu.enterFlatProtectedMode();
             cpu.setRegister(Register.ESP, INITIAL_STACK);

@@ -122,7 +122,11 @@ public final class CpuCore implements Cpu, PoolHooks {
     int cr4;
     final int[] dr = { 0, 0, 0, 0, 0, 0, 0xffff0ff0, 0x400 };
     long efer;
-    long apicBase = 0xfee0_0900L;
+    long apicBase = SystemRegisters.APIC_BASE_RESET;
+    /** The connected local APIC's ID, or -1 when there is none. */
+    int apicId = -1;
+    /** Told about the guest's writes to IA32_APIC_BASE; null without a local APIC. */
+    java.util.function.LongConsumer apicBaseWritten;
     long tscOffset;
 
     /** XMM0-7 as low/high quadword pairs, MXCSR, and the x87 area of FXSAVE kept verbatim. */
@@ -1005,6 +1009,24 @@ public final class CpuCore implements Cpu, PoolHooks {
     @Override
     public void dumpTlb(Appendable out) throws java.io.IOException {
         mmu.dump(out);
+    }
+
+    @Override
+    public void connectLocalApic(int id, java.util.function.LongConsumer baseWritten) {
+        apicId = id & 0xff;
+        apicBaseWritten = java.util.Objects.requireNonNull(baseWritten);
+        apicBase = SystemRegisters.APIC_BASE_RESET;
+    }
+
+    @Override
+    public int[] cpuid(int leaf) {
+        return system.cpuid(leaf);
+    }
+
+    @Override
+    public void disconnectLocalApic() {
+        apicId = -1;
+        apicBaseWritten = null;
     }
 
     @Override

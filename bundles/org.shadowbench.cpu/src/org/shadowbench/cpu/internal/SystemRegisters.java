@@ -15,6 +15,12 @@ import org.shadowbench.pool.ShadowPagePool;
 final class SystemRegisters {
     static final int MSR_TSC = 0x10;
     static final int MSR_APIC_BASE = 0x1b;
+    /** IA32_APIC_BASE after reset: registers at 0xfee00000, globally enabled, bootstrap processor. */
+    static final long APIC_BASE_RESET = 0xfee0_0900L;
+    private static final long APIC_BASE_ADDRESS = 0x0000_000f_ffff_f000L;
+    private static final long APIC_GLOBAL_ENABLE = 0x800;
+    /** CPUID.1 EDX bit 9: an on-chip APIC. */
+    private static final int FEATURE_APIC = 1 << 9;
     static final int MSR_EFER = 0xc000_0080;
 
     /** CPUID vendor string, in EBX, EDX, ECX order. */
@@ -169,7 +175,13 @@ final class SystemRegisters {
                 if ((value & 0xffff_fff0_0000_04ffL) != 0) {
                     throw cpu.fault(Cpu.GP, 0);
                 }
+                if (cpu.apicBaseWritten != null && (value & APIC_BASE_ADDRESS) != (APIC_BASE_RESET & APIC_BASE_ADDRESS)) {
+                    throw cpu.fault(Cpu.GP, 0); // the local APIC's registers cannot move
+                }
                 cpu.apicBase = value | 0x100;
+                if (cpu.apicBaseWritten != null) {
+                    cpu.apicBaseWritten.accept(cpu.apicBase);
+                }
             }
             case MSR_EFER -> {
                 // Only NXE exists here: no SYSCALL, no long mode.
@@ -188,9 +200,17 @@ final class SystemRegisters {
 
     // ================================================================== CPUID
 
-    /** Fills EAX, EBX, ECX, EDX for the leaf in EAX. Leaves beyond the maximum read as zeros. */
+    /** Fills EAX, EBX, ECX, EDX for the leaf in EAX. */
     void cpuid() {
-        int leaf = cpu.gpr[CpuCore.EAX];
+        int[] values = cpuid(cpu.gpr[CpuCore.EAX]);
+        cpu.gpr[CpuCore.EAX] = values[0];
+        cpu.gpr[CpuCore.EBX] = values[1];
+        cpu.gpr[CpuCore.ECX] = values[2];
+        cpu.gpr[CpuCore.EDX] = values[3];
+    }
+
+    /** EAX, EBX, ECX and EDX of a leaf; leaves beyond the maximum read as zeros. */
+    int[] cpuid(int leaf) {
         int a = 0;
         int b = 0;
         int c = 0;
@@ -205,16 +225,19 @@ final class SystemRegisters {
             case 1 -> {
                 a = SIGNATURE;
                 d = FEATURES_EDX;
+                if (cpu.apicId >= 0) {
+                    b = cpu.apicId << 24;
+                    if ((cpu.apicBase & APIC_GLOBAL_ENABLE) != 0) {
+                        d |= FEATURE_APIC;
+                    }
+                }
             }
             case 0x8000_0000 -> a = 0x8000_0001;
             case 0x8000_0001 -> d = EXTENDED_FEATURES_EDX;
             default -> {
             }
         }
-        cpu.gpr[CpuCore.EAX] = a;
-        cpu.gpr[CpuCore.EBX] = b;
-        cpu.gpr[CpuCore.ECX] = c;
-        cpu.gpr[CpuCore.EDX] = d;
+        return new int[] { a, b, c, d };
     }
 
     private static int vendorWord(int at) {

@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.shadowbench.cpu.CpuTracer;
+import org.shadowbench.devices.apic.LocalApic;
 import org.shadowbench.devices.debugexit.DebugExitPort;
+import org.shadowbench.devices.ioapic.IoApic;
 import org.shadowbench.devices.keyboard.Keyboard8042;
 import org.shadowbench.devices.pic.Pic8259Pair;
 import org.shadowbench.devices.pit.Pit8254;
@@ -85,6 +87,8 @@ class GuestSuiteTest {
             machine.attach(new CmosRtc());
             Keyboard8042 keyboard = new Keyboard8042();
             machine.attach(keyboard);
+            machine.attach(new LocalApic());
+            machine.attach(new IoApic());
             // The platform guest reads keys typed by the host from IRQ 1, once it says it waits for them.
             boolean typing = name.equals("platform");
             machine.loadMultiboot(GuestSuite.image(name), typing ? name + " keys=1" : name, List.of());
@@ -123,7 +127,7 @@ class GuestSuiteTest {
                 EventStream events = machine.events();
                 assertEquals(tracer.syncs, events.total(EventStream.Kind.SHADOW_SYNC), "the event stream saw every sync");
                 assertTrue(events.total(EventStream.Kind.POOL_ALLOC) > 0, "the event stream saw the pool at work");
-                assertEquals(8, events.total(EventStream.Kind.DEVICE_ARRIVED));
+                assertEquals(10, events.total(EventStream.Kind.DEVICE_ARRIVED));
             }
         } catch (org.shadowbench.machine.GuestLoadException e) {
             throw new AssertionError(name + " does not load: " + e.getMessage(), e);

@@ -41,6 +41,7 @@ public final class Engine {
                 : sized;
         cpu = Cpu.create(memory, registry, hooks -> ShadowPagePool.create(memory, registry, poolConfiguration, hooks), io,
                 interrupts);
+        interrupts.setCpu(cpu);
         clock = new VirtualClock(cpu);
         deviceContext = new DeviceContext() {
             @Override
@@ -101,6 +102,15 @@ public final class Engine {
 
     public InterruptBus interrupts() {
         return interrupts;
+    }
+
+    /**
+     * Writes what firmware leaves for a kernel about the platform: the MP tables, when a local APIC is
+     * connected (so attach the APICs before loading a guest).
+     */
+    public void writeFirmwareTables() {
+        int[] identity = cpu.cpuid(1);
+        new MpTableWriter(memory).write(interrupts, identity[0], identity[3]);
     }
 
     public DeviceContext deviceContext() {
