@@ -66,6 +66,23 @@ isr\vector:
     stub 45, 0
     stub 46, 0
     stub 47, 0
+    stub 48, 0
+    stub 49, 0
+    stub 50, 0
+    stub 51, 0
+    stub 52, 0
+    stub 53, 0
+    stub 54, 0
+    stub 55, 0
+    stub 56, 0
+    stub 57, 0
+    stub 58, 0
+    stub 59, 0
+    stub 60, 0
+    stub 61, 0
+    stub 62, 0
+    stub 63, 0
+    stub 255, 0
 
 isr_common:
     pusha

@@ -199,7 +199,9 @@ extern void isr0(void), isr1(void), isr2(void), isr3(void), isr4(void), isr5(voi
         isr8(void), isr9(void), isr10(void), isr11(void), isr12(void), isr13(void), isr14(void), isr15(void),
         isr16(void), isr17(void), isr18(void), isr19(void), isr128(void), isr32(void), isr33(void), isr34(void),
         isr35(void), isr36(void), isr37(void), isr38(void), isr39(void), isr40(void), isr41(void), isr42(void),
-        isr43(void), isr44(void), isr45(void), isr46(void), isr47(void);
+        isr43(void), isr44(void), isr45(void), isr46(void), isr47(void), isr48(void), isr49(void), isr50(void),
+        isr51(void), isr52(void), isr53(void), isr54(void), isr55(void), isr56(void), isr57(void), isr58(void),
+        isr59(void), isr60(void), isr61(void), isr62(void), isr63(void), isr255(void);
 
 void setup_descriptors(void) {
     gdt[0] = 0;
@@ -223,6 +225,12 @@ void setup_descriptors(void) {
     for (int irq = 0; irq < 16; irq++) {
         gate(0x20 + irq, irqs[irq], 0);
     }
+    void (*apic_vectors[16])(void) = { isr48, isr49, isr50, isr51, isr52, isr53, isr54, isr55, isr56, isr57, isr58,
+            isr59, isr60, isr61, isr62, isr63 };
+    for (int v = 0; v < 16; v++) {
+        gate(0x30 + v, apic_vectors[v], 0);
+    }
+    gate(0xff, isr255, 0);
     struct __attribute__((packed)) { u16 limit; u32 base; } gdtr = { sizeof(gdt) - 1, (u32)gdt },
             idtr = { sizeof(idt) - 1, (u32)idt };
     __asm__ volatile("lgdt %0; lidt %1" : : "m"(gdtr), "m"(idtr));
@@ -249,6 +257,10 @@ static int recovery_armed;
 
 volatile u32 irq_count[16];
 void (*volatile irq_hook)(int irq);
+volatile u32 apic_vector_count[16];
+volatile u32 spurious_count;
+void (*volatile apic_hook)(int vector);
+volatile u32 *volatile local_apic;
 
 void pic_init(u8 master_mask, u8 slave_mask) {
     outb(0x20, 0x11);
@@ -274,6 +286,20 @@ void trap_dispatch(struct frame *f) {
             outb(0xa0, 0x20);
         }
         outb(0x20, 0x20);
+        return;
+    }
+    if (f->vector >= 0x30 && f->vector < 0x40) {
+        apic_vector_count[f->vector - 0x30]++;
+        if (apic_hook) {
+            apic_hook((int)f->vector);
+        }
+        if (local_apic) {
+            local_apic[0xb0 / 4] = 0;
+        }
+        return;
+    }
+    if (f->vector == 0xff) {
+        spurious_count++; /* the spurious vector: no EOI */
         return;
     }
     last_trap.vector = f->vector;

@@ -73,6 +73,13 @@ extern volatile u32 irq_count[16];
 extern void (*volatile irq_hook)(int irq);
 void pic_init(u8 master_mask, u8 slave_mask);
 
+/* APIC interrupts: vectors 0x30-0x3f are counted, passed to apic_hook and ended with an EOI to the
+   local APIC (once local_apic points at its registers); vector 0xff, the spurious one, is counted. */
+extern volatile u32 apic_vector_count[16];
+extern volatile u32 spurious_count;
+extern void (*volatile apic_hook)(int vector);
+extern volatile u32 *volatile local_apic;
+
 /* A number given on the kernel command line as key=value (decimal), or the default. */
 u32 command_line_number(u32 multiboot_info, const char *key, u32 default_value);
 

@@ -89,7 +89,7 @@ class GuestSuiteTest {
             machine.attach(keyboard);
             machine.attach(new LocalApic());
             machine.attach(new IoApic());
-            // The platform guest reads keys typed by the host from IRQ 1, once it says it waits for them.
+            // The platform guest reads keys typed by the host from IRQ 1 (8259, then I/O APIC) when it says it waits for them.
             boolean typing = name.equals("platform");
             machine.loadMultiboot(GuestSuite.image(name), typing ? name + " keys=1" : name, List.of());
             CheckingTracer tracer = new CheckingTracer(machine);
@@ -101,6 +101,9 @@ class GuestSuiteTest {
             if (typing) {
                 awaitOutput(serial, "waiting for keys");
                 machine.execute(m -> keyboard.type("Hello\n")).join();
+                // Then again once the kernel has moved the keyboard to the I/O APIC.
+                awaitOutput(serial, "waiting for APIC keys");
+                machine.execute(m -> keyboard.type("World\n")).join();
             }
             RunResult result = running.join();
             String output = serial.toString(StandardCharsets.UTF_8);
