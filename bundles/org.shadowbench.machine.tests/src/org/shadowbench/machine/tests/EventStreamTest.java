@@ -73,8 +73,10 @@ class EventStreamTest {
         long[] expected = {0};
         long[] delivered = {0};
         writer.start();
-        while (writer.isAlive() || expected[0] + reader.lost() < events) {
-            reader.poll(event -> {
+        while (true) {
+            // Read whether the writer is done before polling: a poll after its end sees everything.
+            boolean writing = writer.isAlive();
+            int read = reader.poll(event -> {
                 delivered[0]++;
                 if (event.a() != event.sequence() || event.b() != ~event.sequence() || event.nanos() != event.sequence()
                         || event.sequence() < expected[0]) {
@@ -82,6 +84,9 @@ class EventStreamTest {
                 }
                 expected[0] = event.sequence() + 1;
             }, 1000);
+            if (!writing && read == 0) {
+                break;
+            }
         }
         writer.join();
         assertNull(problem.get());
