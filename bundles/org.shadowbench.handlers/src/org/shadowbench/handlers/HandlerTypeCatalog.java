@@ -2,6 +2,7 @@ package org.shadowbench.handlers;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The OSGi service that tracks every {@link HandlerTypeService} (the whiteboard) and tells
@@ -19,5 +20,16 @@ public interface HandlerTypeCatalog {
      *
      * @return closing it detaches the registry
      */
-    AutoCloseable attach(PhysicalHandlerRegistry registry, Executor engine);
+    default AutoCloseable attach(PhysicalHandlerRegistry registry, Executor engine) {
+        return attach(() -> registry, engine);
+    }
+
+    /**
+     * Attaches whichever registry {@code registry} names when a type departs: for an owner that
+     * replaces its registry (a machine's reset builds a new one). The supplier is asked on
+     * {@code engine}.
+     *
+     * @return closing it detaches the registry
+     */
+    AutoCloseable attach(Supplier<PhysicalHandlerRegistry> registry, Executor engine);
 }

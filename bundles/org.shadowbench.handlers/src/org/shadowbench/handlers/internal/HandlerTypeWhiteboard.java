@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -26,9 +27,9 @@ public final class HandlerTypeWhiteboard implements HandlerTypeCatalog {
     private final List<HandlerTypeService> types = new CopyOnWriteArrayList<>();
     private final List<Attachment> attachments = new CopyOnWriteArrayList<>();
 
-    private record Attachment(PhysicalHandlerRegistry registry, Executor engine) {
+    private record Attachment(Supplier<PhysicalHandlerRegistry> registry, Executor engine) {
         void retire(HandlerTypeService type) {
-            CompletableFuture.runAsync(() -> registry.retireType(type), engine).join();
+            CompletableFuture.runAsync(() -> registry.get().retireType(type), engine).join();
         }
     }
 
@@ -53,7 +54,7 @@ public final class HandlerTypeWhiteboard implements HandlerTypeCatalog {
     }
 
     @Override
-    public AutoCloseable attach(PhysicalHandlerRegistry registry, Executor engine) {
+    public AutoCloseable attach(Supplier<PhysicalHandlerRegistry> registry, Executor engine) {
         Attachment attachment = new Attachment(Objects.requireNonNull(registry), Objects.requireNonNull(engine));
         attachments.add(attachment);
         return () -> attachments.remove(attachment);
