@@ -49,26 +49,31 @@ public final class PcMemoryLayout {
     }
 
     /**
-     * Registers the PC memory map for the configuration into an empty page model, the VGA's video
-     * memory included (as {@code shadowbench layout} shows it).
+     * Registers the PC memory map for the configuration into an empty page model with every device's
+     * ranges in place (as {@code shadowbench layout} shows it): the platform, then the VGA's legacy
+     * window and video memory and the APICs' register pages.
      *
      * @return the handle of the VGA's MMIO2 region
      */
     public static int build(PhysicalMemory memory, MachineConfiguration configuration) {
-        buildWithoutVideoMemory(memory, configuration);
+        buildPlatform(memory, configuration);
+        memory.registerMmio(VGA_WINDOW, VGA_BIOS - 1, "VGA legacy window");
+        memory.registerMmio(IO_APIC, IO_APIC + 0xfff, "I/O APIC");
+        memory.registerMmio(LOCAL_APIC, LOCAL_APIC + 0xfff, "Local APIC");
         int vram = memory.registerMmio2(VGA_OWNER, configuration.vramSize(), "VGA VRAM");
         memory.mapRegion(VGA_OWNER, vram, VGA_LFB);
         return vram;
     }
 
     /**
-     * Registers the PC memory map without the VGA's video memory, which the VGA device brings along
-     * when it is attached (the machine builds this).
+     * Registers what the board itself has: RAM, the VGA BIOS and system BIOS ROMs and the BIOS alias.
+     * Devices register their own ranges when attached (the VGA its window and video memory, the APICs
+     * their register pages) and remove them when detached, so that a departed device leaves
+     * unassigned space behind (reads all ones, writes dropped). The machine builds this.
      */
-    public static void buildWithoutVideoMemory(PhysicalMemory memory, MachineConfiguration configuration) {
+    public static void buildPlatform(PhysicalMemory memory, MachineConfiguration configuration) {
         long ram = configuration.ramSize();
         memory.registerRam(0, CONVENTIONAL_END - 1, "Conventional RAM");
-        memory.registerMmio(VGA_WINDOW, VGA_BIOS - 1, "VGA legacy window");
         memory.registerRom(VGA_BIOS, VGA_BIOS + VGA_BIOS_SIZE - 1, optionRomImage(VGA_BIOS_SIZE), true,
                 "VGA BIOS (shadowed)");
         byte[] bios = systemBiosImage();
@@ -78,8 +83,6 @@ public final class PcMemoryLayout {
         if (ram > PCI_HOLE) {
             memory.registerRam(HIGH_RAM, HIGH_RAM + (ram - PCI_HOLE) - 1, "RAM above 4 GiB");
         }
-        memory.registerMmio(IO_APIC, IO_APIC + 0xfff, "I/O APIC");
-        memory.registerMmio(LOCAL_APIC, LOCAL_APIC + 0xfff, "Local APIC");
         memory.registerRom(BIOS_ALIAS, BIOS_ALIAS + SYSTEM_BIOS_SIZE - 1, bios, false, "System BIOS (alias)");
     }
 

@@ -131,6 +131,7 @@ public final class LocalApic implements MachineDevice, LocalApicPort {
             throw new IllegalStateException("the machine already has a local APIC");
         }
         var registry = deviceContext.registry();
+        deviceContext.memory().registerMmio(BASE, BASE + 0xfff, "Local APIC");
         var type = registry.registerType(HandlerKind.MMIO, "local APIC", (access, user) -> access(access));
         registry.register(BASE, BASE + 0xfff, type, null, "local APIC");
         frames = deviceContext.memory().frames();
@@ -152,6 +153,7 @@ public final class LocalApic implements MachineDevice, LocalApicPort {
         timer.cancel();
         bus.disconnectLocalApic(this);
         context.registry().deregister(BASE);
+        context.memory().deregisterRange(BASE);
         frames.release(frame);
         frame = -1;
         context = null;

@@ -73,6 +73,7 @@ public final class IoApic implements MachineDevice, IoApicPort, InterruptBus.Lis
             throw new IllegalStateException("the machine already has an I/O APIC");
         }
         var registry = deviceContext.registry();
+        deviceContext.memory().registerMmio(BASE, BASE + 0xfff, "I/O APIC");
         var type = registry.registerType(HandlerKind.MMIO, "I/O APIC", (access, user) -> access(access));
         registry.register(BASE, BASE + 0xfff, type, null, "I/O APIC");
         context = deviceContext;
@@ -89,6 +90,7 @@ public final class IoApic implements MachineDevice, IoApicPort, InterruptBus.Lis
         bus.removeListener(this);
         bus.disconnectIoApic(this);
         context.registry().deregister(BASE);
+        context.memory().deregisterRange(BASE);
         context = null;
         bus = null;
         inputs = 0;

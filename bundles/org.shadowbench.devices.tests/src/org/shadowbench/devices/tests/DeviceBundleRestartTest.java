@@ -53,8 +53,8 @@ class DeviceBundleRestartTest {
         VGA("org.shadowbench.devices.vga", "vga", port(0x3cc), 0x67, 0xff),
         RTC("org.shadowbench.devices.rtc", "rtc", indexed(0x70, 0x0d, 0x71), 0x80, 0xff),
         KEYBOARD("org.shadowbench.devices.keyboard", "keyboard", port(0x64), ANY, 0xff),
-        LOCAL_APIC("org.shadowbench.devices.apic", "lapic", mmio(LocalApic.BASE + 0x30), 0x0005_0014, 0),
-        IO_APIC("org.shadowbench.devices.ioapic", "ioapic", indexedMmio(IoApic.BASE, 1), 0x0017_0011, 0);
+        LOCAL_APIC("org.shadowbench.devices.apic", "lapic", mmio(LocalApic.BASE + 0x30), 0x0005_0014, 0xffff_ffffL),
+        IO_APIC("org.shadowbench.devices.ioapic", "ioapic", indexedMmio(IoApic.BASE, 1), 0x0017_0011, 0xffff_ffffL);
 
         final String bundle;
         final String device;

@@ -76,6 +76,7 @@ public final class VgaText implements MachineDevice, IoPortHandler {
     public void attach(DeviceContext deviceContext) {
         var memory = deviceContext.memory();
         var registry = deviceContext.registry();
+        memory.registerMmio(WINDOW, WINDOW + 0x1ffff, "VGA legacy window");
         vram = memory.registerMmio2(owner, VRAM_SIZE, "VGA VRAM");
         memory.mapRegion(owner, vram, PcMemoryLayout.VGA_LFB);
         windowType = registry.registerType(HandlerKind.MMIO, "VGA legacy window", (access, user) -> windowAccess(access));
@@ -98,6 +99,7 @@ public final class VgaText implements MachineDevice, IoPortHandler {
         context.io().unregister(this);
         context.registry().deregister(PcMemoryLayout.VGA_LFB);
         context.registry().deregister(WINDOW);
+        context.memory().deregisterRange(WINDOW);
         context.memory().unmapRegion(owner, vram);
         context.memory().deregisterRegion(owner, vram);
         context = null;

@@ -49,6 +49,19 @@ class PcMemoryLayoutTest {
     }
 
     @Test
+    void theMachinesPlatformLeavesDeviceRangesToTheDevices() {
+        PhysicalMemory memory = PhysicalMemory.create();
+        PcMemoryLayout.buildPlatform(memory, MachineConfiguration.defaults().withRam(64L << 20));
+        assertNull(memory.rangeAt(0xb8000), "the VGA window comes with the VGA");
+        assertNull(memory.rangeAt(PcMemoryLayout.LOCAL_APIC));
+        assertNull(memory.rangeAt(PcMemoryLayout.IO_APIC));
+        assertNull(memory.rangeAt(PcMemoryLayout.VGA_LFB));
+        assertEquals(0xffff_ffffL, memory.read(PcMemoryLayout.LOCAL_APIC, 4), "unassigned reads all ones");
+        assertEquals(PageType.ROM_SHADOW, memory.rangeAt(0xc0000).pageType(0));
+        assertTrue(memory.check().isEmpty());
+    }
+
+    @Test
     void largeMachineContinuesAboveFourGiB() {
         PhysicalMemory memory = build(6L << 30);
         assertEquals((6L << 30) - (384L << 10), ramBytes(memory));

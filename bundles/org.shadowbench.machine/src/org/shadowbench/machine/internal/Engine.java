@@ -34,7 +34,7 @@ public final class Engine {
     private final DeviceContext deviceContext;
 
     public Engine(MachineConfiguration configuration, ExitSink exits) {
-        PcMemoryLayout.buildWithoutVideoMemory(memory, configuration);
+        PcMemoryLayout.buildPlatform(memory, configuration);
         registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
         PoolConfiguration sized = PoolConfiguration.forGuestRam(configuration.ramSize());
         PoolConfiguration poolConfiguration = configuration.poolPages() > 0 ? sized.withMaxPages(configuration.poolPages())
