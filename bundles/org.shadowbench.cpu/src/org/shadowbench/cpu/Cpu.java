@@ -63,6 +63,15 @@ public interface Cpu {
     /** Runs at most {@code maxInstructions} instructions. */
     StopReason run(long maxInstructions);
 
+    /**
+     * Turns the interpreter's fast path on (the default) or off. With it off every instruction goes
+     * through the general executor and conditions are always derived from the flags: slower, and
+     * meant for diagnosing the emulation (a guest that behaves differently with and without it points
+     * at the fast path). Decoded instructions are
+     * dropped, so the change applies from the next instruction.
+     */
+    void setFastPathEnabled(boolean enabled);
+
     /** Makes a running {@link #run} return soon with {@link StopReason#STOP_REQUESTED}; callable from any thread. */
     void requestStop();
 

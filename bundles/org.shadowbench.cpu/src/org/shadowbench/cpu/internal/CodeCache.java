@@ -96,6 +96,17 @@ final class CodeCache {
         insn.codeSize = 0;
     }
 
+    /** Drops every entry. */
+    void clear() {
+        for (int n = 0; n < residentCount; n++) {
+            int frame = residents[n];
+            pages[frame] = null;
+            evicted.accept(frame);
+        }
+        residentCount = 0;
+        nextVictim = 0;
+    }
+
     private void admit(int frame) {
         if (residentCount == MAX_PAGES) {
             int victim = residents[nextVictim];

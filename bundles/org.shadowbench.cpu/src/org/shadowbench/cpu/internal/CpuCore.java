@@ -85,7 +85,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     static final int REP_CHUNK = 16384;
 
     // ================================================================== architectural state
-    final int[] gpr = new int[8];
+    /** EAX to EDI, then {@link FastPath#ZERO_REGISTER}, which is never written and reads zero. */
+    final int[] gpr = new int[9];
     int eip;
     final Flags flags = new Flags();
     final int[] segSelector = new int[6];
@@ -158,6 +159,9 @@ public final class CpuCore implements Cpu, PoolHooks {
     private int fetchBase;
     private final Decoder decoder;
     private final Executor executor;
+    private final FastPath fastPath;
+    /** Whether the decoder gives instructions a fast path (see {@link #setFastPathEnabled}). */
+    boolean fastPathEnabled = true;
     final Segments segments;
     final Events events;
     final SystemRegisters system;
@@ -176,6 +180,13 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** The breakpoint address the last run stopped at, which the next run steps over once. */
     private long resumeAt = NO_RESUME;
     private boolean cr3SyncPending;
+    /**
+     * Raised when the run loop must look at its conditions before the next instruction (see
+     * {@link #runBurst}); the MMU raises it on every access that leaves the TLB's fast path.
+     */
+    boolean attention;
+    /** Instructions between two looks at a stop request while nothing else needs attention. */
+    private static final int BURST_LENGTH = 4096;
     private boolean poolClearPending;
     private String shutdownReason;
     private int startEip;
@@ -202,6 +213,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         this.events = new Events(this);
         this.system = new SystemRegisters(this);
         this.executor = new Executor(this);
+        this.fastPath = new FastPath(this);
         memory.addListener(new TranslationListener());
         reset();
     }
@@ -579,10 +591,16 @@ public final class CpuCore implements Cpu, PoolHooks {
                 if (halted) {
                     return StopReason.HALTED;
                 }
-                if (breakpoints.length != 0 && hitsBreakpoint()) {
-                    return StopReason.BREAKPOINT;
+                if (breakpoints.length != 0 || (flags.other & Flags.TF) != 0) {
+                    // Breakpoints and single-step traps are looked at instruction by instruction.
+                    if (breakpoints.length != 0 && hitsBreakpoint()) {
+                        return StopReason.BREAKPOINT;
+                    }
+                    step();
+                    continue;
                 }
-                step();
+                // In an interrupt shadow the next instruction runs alone, so that interrupts are seen after it.
+                runBurst(interruptShadowUntil == instructions ? instructions + 1 : Math.min(end, instructions + BURST_LENGTH));
             }
             return StopReason.INSTRUCTION_LIMIT;
         } catch (Shutdown e) {
@@ -590,6 +608,19 @@ public final class CpuCore implements Cpu, PoolHooks {
             halted = true;
             return StopReason.SHUTDOWN;
         }
+    }
+
+    /**
+     * Executes instructions back to back until one needs the run loop's checks or {@code limit}. The
+     * checks (stop request, CR3 sync, interrupts, halt) can only become due through an instruction the
+     * fast path does not handle, an access that leaves the TLB's fast path, or an exception, and all of
+     * those raise {@link #attention}; a burst of fast-path instructions with TLB hits skips them.
+     */
+    private void runBurst(long limit) {
+        attention = false;
+        do {
+            step(false);
+        } while (!attention && instructions < limit);
     }
 
     /** Whether a breakpoint stops the run here; the run after a stop executes the instruction it stopped at. */
@@ -609,28 +640,49 @@ public final class CpuCore implements Cpu, PoolHooks {
         return false;
     }
 
-    /** Executes one instruction, or delivers the exception it raised. */
+    /** Executes one instruction, or delivers the exception it raised; a set TF traps after it. */
     void step() {
-        startEip = eip;
-        startEsp = gpr[ESP];
-        boolean singleStep = (flags.other & Flags.TF) != 0;
-        poolFactsUsed = false;
+        step(true);
+    }
+
+    /**
+     * Executes one instruction. The fast path keeps no undo record: its instructions change ESP and
+     * registers only after their last access that can fault, and the pool asks for the facts of the
+     * current instruction only on writes, which set {@link #current} themselves. Bursts pass
+     * {@code traps = false}: TF can only be set by a general instruction, which ends the burst.
+     */
+    private void step(boolean traps) {
+        int start = eip;
+        boolean singleStep = traps && (flags.other & Flags.TF) != 0;
+        boolean general = false;
         try {
             Insn i = fetch();
-            current = i;
-            eip += i.length;
-            if (codeSize == 2) {
-                eip &= 0xffff;
+            int next = start + i.length;
+            eip = codeSize == 4 ? next : next & 0xffff;
+            FastPath.Op fast = i.fast;
+            if (fast != null) {
+                fast.run(fastPath, i);
+            } else {
+                general = true;
+                startEip = start;
+                startEsp = gpr[ESP];
+                poolFactsUsed = false;
+                current = i;
+                attention = true;
+                executor.execute(i);
             }
-            executor.execute(i);
             instructions++;
             if (singleStep) {
+                attention = true;
                 dr[6] |= 0x4000;
                 events.deliverException(Cpu.DB, GuestFault.NO_ERROR_CODE);
             }
         } catch (GuestFault f) {
-            eip = startEip;
-            gpr[ESP] = startEsp;
+            attention = true;
+            eip = start;
+            if (general) {
+                gpr[ESP] = startEsp;
+            }
             events.deliverException(f.vector, f.errorCode);
         }
     }
@@ -747,6 +799,14 @@ public final class CpuCore implements Cpu, PoolHooks {
     }
 
     @Override
+    public void setFastPathEnabled(boolean enabled) {
+        fastPathEnabled = enabled;
+        flags.shortcuts = enabled;
+        codeCache.clear();
+        invalidateFetch();
+    }
+
+    @Override
     public void requestStop() {
         stopRequested = true;
     }
@@ -764,6 +824,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     @Override
     public void requestCr3Sync(boolean clearPool) {
         cr3SyncPending = true;
+        attention = true;
         poolClearPending |= clearPool;
     }
 

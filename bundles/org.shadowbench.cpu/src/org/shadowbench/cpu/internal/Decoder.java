@@ -170,6 +170,11 @@ final class Decoder {
         if (target.lock && !lockable(target)) {
             throw cpu.fault(CpuCore.UD_FAULT, GuestFault.NO_ERROR_CODE);
         }
+        if (cpu.fastPathEnabled) {
+            FastPath.select(target);
+        } else {
+            target.fast = null;
+        }
     }
 
     private void prefix(int b) {

@@ -50,6 +50,8 @@ final class Flags {
     int dst;
     int src;
     int result;
+    /** Whether {@link #condition} may compare operands directly instead of deriving the flags (the CPU's fast path). */
+    boolean shortcuts = true;
     /** Arithmetic flags when {@code kind == RESOLVED}; the carry-in for ADC/SBB; CF before INC/DEC. */
     int resolved;
 
@@ -184,6 +186,10 @@ final class Flags {
 
     /** Evaluates condition code {@code cc} (0 to 15) as Jcc, SETcc and CMOVcc do. */
     boolean condition(int cc) {
+        if (shortcuts && size == 4 && (kind == SUB || kind == LOGIC)) {
+            // A 32-bit compare or logic operation: the condition is a comparison of its operands.
+            return kind == SUB ? compared(cc) : tested(cc);
+        }
         boolean result = switch (cc >> 1) {
             case 0 -> of();
             case 1 -> cf();
@@ -195,5 +201,43 @@ final class Flags {
             default -> zf() || sf() != of();
         };
         return (cc & 1) != 0 ? !result : result;
+    }
+
+    /** Condition {@code cc} after a 32-bit SUB or CMP of {@link #dst} and {@link #src}. */
+    private boolean compared(int cc) {
+        return switch (cc) {
+            case 0x0 -> ((dst ^ src) & (dst ^ result)) < 0;
+            case 0x1 -> ((dst ^ src) & (dst ^ result)) >= 0;
+            case 0x2 -> Integer.compareUnsigned(dst, src) < 0;
+            case 0x3 -> Integer.compareUnsigned(dst, src) >= 0;
+            case 0x4 -> dst == src;
+            case 0x5 -> dst != src;
+            case 0x6 -> Integer.compareUnsigned(dst, src) <= 0;
+            case 0x7 -> Integer.compareUnsigned(dst, src) > 0;
+            case 0x8 -> result < 0;
+            case 0x9 -> result >= 0;
+            case 0xa -> parity(result) != 0;
+            case 0xb -> parity(result) == 0;
+            case 0xc -> dst < src;
+            case 0xd -> dst >= src;
+            case 0xe -> dst <= src;
+            default -> dst > src;
+        };
+    }
+
+    /** Condition {@code cc} after a 32-bit logic operation: CF and OF clear, the rest from the result. */
+    private boolean tested(int cc) {
+        return switch (cc) {
+            case 0x0, 0x2 -> false;
+            case 0x1, 0x3 -> true;
+            case 0x4, 0x6 -> result == 0;
+            case 0x5, 0x7 -> result != 0;
+            case 0x8, 0xc -> result < 0;
+            case 0x9, 0xd -> result >= 0;
+            case 0xa -> parity(result) != 0;
+            case 0xb -> parity(result) == 0;
+            case 0xe -> result <= 0;
+            default -> result > 0;
+        };
     }
 }

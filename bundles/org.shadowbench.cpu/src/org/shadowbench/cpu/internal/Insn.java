@@ -50,6 +50,14 @@ final class Insn {
     /** Second immediate: the selector of a far pointer, the nesting level of ENTER. */
     int immediate2;
 
+    // Set by FastPath.select: the fast path (null for none) and its resolved operands.
+    FastPath.Op fast;
+    int fastA;
+    int fastB;
+    /** Base and index register of the memory operand, {@link FastPath#ZERO_REGISTER} when absent. */
+    int eaBase;
+    int eaIndex;
+
     // The decoded-instruction cache's record of what this was decoded from (see CodeCache).
     /** The code segment's default size at decode time; 0 while the entry is not valid. */
     int codeSize;

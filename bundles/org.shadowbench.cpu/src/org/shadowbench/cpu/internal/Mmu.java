@@ -361,6 +361,7 @@ final class Mmu {
     // ================================================================================= slow paths
 
     private long slowRead(int linear, int size, int access) {
+        cpu.attention = true;
         int inPage = 0x1000 - (linear & 0xfff);
         if (size > inPage) {
             long low = readPart(linear, inPage, access);
@@ -388,6 +389,7 @@ final class Mmu {
     }
 
     private void slowWrite(int linear, int size, long value) {
+        cpu.attention = true;
         int inPage = 0x1000 - (linear & 0xfff);
         if (size > inPage) {
             // Both halves are translated before either is written, so a fault on the second leaves no partial write.
