@@ -390,6 +390,58 @@ class ShadowMmuTest {
     }
 
     @Test
+    void patchingAHotLoopReplacesItsLinkedInstructions() {
+        // A loop (inc eax ; inc ebx) runs 100 times, so its instructions are linked to one another. Then
+        // its second instruction becomes inc edx (a link into a patched entry must not be followed), and
+        // then its two instructions become one two-byte add edi, eax (the links of a re-decoded entry
+        // must go: the old second instruction's offset is now inside the first).
+        clearAccumulators();
+        f.exec("b9 64 00 00 00" // mov ecx, 100
+                + " 40 43 49 75 fb" // loop: inc eax ; inc ebx ; dec ecx ; jnz loop
+                + " 46 83 fe 01 74 07 83 fe 02 74 0b eb 19" // inc esi ; cmp esi, 1/2 ; je patch1/patch2 ; jmp done
+                + " c6 05 06 00 01 00 42 eb 09" // patch1: mov byte [loop + 1], 0x42 (inc edx) ; jmp again
+                + " 66 c7 05 05 00 01 00 01 c7" // patch2: mov word [loop], 0xc701 (add edi, eax)
+                + " b9 64 00 00 00 eb d5"); // again: mov ecx, 100 ; jmp loop ; done:
+        assertEquals(3, f.reg(Register.ESI));
+        assertEquals(200, f.reg(Register.EAX));
+        assertEquals(100, f.reg(Register.EBX));
+        assertEquals(100, f.reg(Register.EDX));
+        assertEquals(200 * 100, f.reg(Register.EDI));
+    }
+
+    @Test
+    void remappingLinkedCodeRunsTheNewPage() {
+        // The window's code (inc eax, or inc ebx after the remap) jumps back to a loop that jumps to it:
+        // after three rounds the jumps are linked; then the window is remapped to the other page with
+        // INVLPG and the loop runs again.
+        long pte = pagingWithWindow(PAGE_A, 0x3);
+        int back = CpuFixture.CODE + 10;
+        f.memory.write(PAGE_A, CpuFixture.bytes("40 e9" + le(back - (WINDOW + 6))), 0, 6);
+        f.memory.write(PAGE_B, CpuFixture.bytes("43 e9" + le(back - (WINDOW + 6))), 0, 6);
+        clearAccumulators();
+        f.exec("b9 03 00 00 00" // mov ecx, 3
+                + " e9" + le(WINDOW - (CpuFixture.CODE + 10)) // again: jmp WINDOW
+                + " 49 75 f8" // back: dec ecx ; jnz again
+                + " 85 d2 75 19 42" // test edx, edx ; jnz done ; inc edx
+                + " c7 05" + le((int) pte) + le(PAGE_B | 0x3) // mov dword [pte], PAGE_B | RW | P
+                + " 0f 01 3d" + le(WINDOW) // invlpg [WINDOW]
+                + " b9 03 00 00 00 eb db"); // mov ecx, 3 ; jmp again ; done:
+        assertEquals(3, f.reg(Register.EAX));
+        assertEquals(3, f.reg(Register.EBX));
+    }
+
+    private void clearAccumulators() {
+        for (Register r : List.of(Register.EAX, Register.EBX, Register.EDX, Register.ESI, Register.EDI)) {
+            f.set(r, 0);
+        }
+    }
+
+    /** A dword as little-endian hex bytes, with a leading space. */
+    private static String le(int value) {
+        return String.format(" %02x %02x %02x %02x", value & 0xff, value >>> 8 & 0xff, value >>> 16 & 0xff, value >>> 24);
+    }
+
+    @Test
     void firstWriteToAZeroPageIsSeenThroughEveryAlias() {
         long pte = pagingWithWindow(0x00c0_0000, 0x3);
         f.memory.write(pte + 4, 4, 0x00c0_0000 | 0x3);

@@ -149,6 +149,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     private final CodeCache codeCache = new CodeCache(this::codePageAdmitted, this::codePageEvicted);
     /** Bumped whenever memory may have changed outside the CPU's view; cached instructions re-check then. */
     int codeGeneration;
+    /** Bumped whenever a linear address may have come to fetch from another frame (see {@link #runBurst}). */
+    private int translationEpoch;
 
     // The page instructions are being fetched from, remembered across instructions so that straight-line
     // code skips the TLB and cache look-ups. Anything that may change the translation clears it.
@@ -612,15 +614,63 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     /**
      * Executes instructions back to back until one needs the run loop's checks or {@code limit}. The
-     * checks (stop request, CR3 sync, interrupts, halt) can only become due through an instruction the
-     * fast path does not handle, an access that leaves the TLB's fast path, or an exception, and all of
-     * those raise {@link #attention}; a burst of fast-path instructions with TLB hits skips them.
+     * checks (stop request, CR3 sync, interrupts, halt, TF) can only become due through an instruction
+     * the fast path does not handle, an access that leaves the TLB's fast path, or an exception, and all
+     * of those raise {@link #attention}; a burst of fast-path instructions with TLB hits skips them.
+     *
+     * <p>Within a burst, cached instructions are linked to the instruction that followed them, one link
+     * for falling through and one for a taken branch, so that straight-line code and loops skip the
+     * fetch. A link is followed only in the translation epoch it was made in (see {@link #invalidateFetch})
+     * and to an entry verified in the current code generation, the conditions under which a fetch would
+     * find the same entry.
      */
     private void runBurst(long limit) {
         attention = false;
+        Insn previous = null;
+        boolean fellThrough = false;
         do {
-            step(false);
+            int start = eip;
+            Insn i = previous == null ? null : linked(previous, fellThrough);
+            try {
+                if (i == null) {
+                    i = fetch();
+                    if (previous != null && i != scratch) {
+                        link(previous, fellThrough, i);
+                    }
+                }
+                execute(i, start);
+                instructions++;
+                if (i != scratch) {
+                    previous = i;
+                    fellThrough = eip == start + i.length;
+                } else {
+                    previous = null;
+                }
+            } catch (GuestFault f) {
+                faulted(f, start, i);
+                return;
+            }
         } while (!attention && instructions < limit);
+    }
+
+    /** The instruction linked to {@code from} for the way it left, if the link is still good. */
+    private Insn linked(Insn from, boolean fellThrough) {
+        Insn to = fellThrough ? from.next : from.taken;
+        if (to == null || to.verifiedGeneration != codeGeneration
+                || (fellThrough ? from.nextEpoch : from.takenEpoch) != translationEpoch) {
+            return null;
+        }
+        return to;
+    }
+
+    private void link(Insn from, boolean fellThrough, Insn to) {
+        if (fellThrough) {
+            from.next = to;
+            from.nextEpoch = translationEpoch;
+        } else {
+            from.taken = to;
+            from.takenEpoch = translationEpoch;
+        }
     }
 
     /** Whether a breakpoint stops the run here; the run after a stop executes the instruction it stopped at. */
@@ -642,35 +692,12 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     /** Executes one instruction, or delivers the exception it raised; a set TF traps after it. */
     void step() {
-        step(true);
-    }
-
-    /**
-     * Executes one instruction. The fast path keeps no undo record: its instructions change ESP and
-     * registers only after their last access that can fault, and the pool asks for the facts of the
-     * current instruction only on writes, which set {@link #current} themselves. Bursts pass
-     * {@code traps = false}: TF can only be set by a general instruction, which ends the burst.
-     */
-    private void step(boolean traps) {
         int start = eip;
-        boolean singleStep = traps && (flags.other & Flags.TF) != 0;
-        boolean general = false;
+        boolean singleStep = (flags.other & Flags.TF) != 0;
+        Insn i = null;
         try {
-            Insn i = fetch();
-            int next = start + i.length;
-            eip = codeSize == 4 ? next : next & 0xffff;
-            FastPath.Op fast = i.fast;
-            if (fast != null) {
-                fast.run(fastPath, i);
-            } else {
-                general = true;
-                startEip = start;
-                startEsp = gpr[ESP];
-                poolFactsUsed = false;
-                current = i;
-                attention = true;
-                executor.execute(i);
-            }
+            i = fetch();
+            execute(i, start);
             instructions++;
             if (singleStep) {
                 attention = true;
@@ -678,13 +705,48 @@ public final class CpuCore implements Cpu, PoolHooks {
                 events.deliverException(Cpu.DB, GuestFault.NO_ERROR_CODE);
             }
         } catch (GuestFault f) {
-            attention = true;
-            eip = start;
-            if (general) {
-                gpr[ESP] = startEsp;
-            }
-            events.deliverException(f.vector, f.errorCode);
+            faulted(f, start, i);
         }
+    }
+
+    /**
+     * Executes a fetched instruction that starts at {@code start}. The fast path keeps no undo record:
+     * its instructions change ESP and registers only after their last access that can fault, and the
+     * pool asks for the facts of the current instruction only on writes, which set {@link #current}
+     * themselves. Jcc, the most frequent instruction of all, is dispatched here directly.
+     */
+    private void execute(Insn i, int start) {
+        int next = start + i.length;
+        eip = codeSize == 4 ? next : next & 0xffff;
+        FastPath.Op fast = i.fast;
+        if (fast == FastPath.Op.JCC) {
+            if (flags.condition(i.fastA)) {
+                jumpNear(eip + i.immediate, 4);
+            }
+        } else if (fast != null) {
+            fast.run(fastPath, i);
+        } else {
+            executeGeneral(i, start);
+        }
+    }
+
+    private void executeGeneral(Insn i, int start) {
+        startEip = start;
+        startEsp = gpr[ESP];
+        poolFactsUsed = false;
+        current = i;
+        attention = true;
+        executor.execute(i);
+    }
+
+    /** Undoes the instruction that raised {@code f} (null if its fetch did) and delivers the exception. */
+    private void faulted(GuestFault f, int start, Insn i) {
+        attention = true;
+        eip = start;
+        if (i != null && i.fast == null) {
+            gpr[ESP] = startEsp;
+        }
+        events.deliverException(f.vector, f.errorCode);
     }
 
     /**
@@ -713,6 +775,9 @@ public final class CpuCore implements Cpu, PoolHooks {
         }
         Insn target = codeCache.slot(fetchEntries, offset);
         CodeCache.forget(target);
+        // A new decode may have another length or target: the old links no longer hold.
+        target.next = null;
+        target.taken = null;
         Insn[] entries = fetchEntries;
         byte[] backing = fetchBacking;
         int base = fetchBase;
@@ -756,9 +821,13 @@ public final class CpuCore implements Cpu, PoolHooks {
         return codeCache.holds(frame);
     }
 
-    /** Forgets the fetch page: the TLB changed, the privilege level changed, or its entries were evicted. */
+    /**
+     * Forgets the fetch page and starts a new translation epoch, which cuts the links between cached
+     * instructions: the TLB changed, the privilege level changed, or code entries were evicted.
+     */
     void invalidateFetch() {
         fetchPage = -1;
+        translationEpoch++;
     }
 
     private void codePageAdmitted(int frame) {
@@ -766,9 +835,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     }
 
     private void codePageEvicted(int frame) {
-        if (frame == fetchFrame) {
-            fetchPage = -1;
-        }
+        // Links may lead into the evicted entries, whose frame writes no longer announce.
+        invalidateFetch();
     }
 
     /** Abandons the current instruction with EIP back at its start (a REP chunk that resumes later). */

@@ -58,6 +58,13 @@ final class Insn {
     int eaBase;
     int eaIndex;
 
+    // Links to the cached instruction that followed this one, by falling through or by a taken branch,
+    // with the translation epoch each was made in (see CpuCore.runBurst).
+    Insn next;
+    Insn taken;
+    int nextEpoch;
+    int takenEpoch;
+
     // The decoded-instruction cache's record of what this was decoded from (see CodeCache).
     /** The code segment's default size at decode time; 0 while the entry is not valid. */
     int codeSize;
