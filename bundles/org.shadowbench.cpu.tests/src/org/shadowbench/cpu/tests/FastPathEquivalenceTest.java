@@ -16,9 +16,10 @@ import org.shadowbench.memory.tests.TestScale;
 
 /**
  * The interpreter's fast path against the general executor: random programs made mostly of the
- * shapes the fast path handles (ALU operations, MOV, LEA, MOVZX, INC/DEC, PUSH/POP, Jcc over the
- * next instruction), mixed with instructions only the general executor runs (ADC, SBB, shifts,
- * NEG, SETcc, operand-size prefixes) so that every kind of lazily kept flags meets every condition,
+ * shapes the fast path handles (ALU operations on registers and memory, byte compares and tests,
+ * MOV, LEA, MOVZX, MOVSX, IMUL, shifts, INC/DEC, PUSH/POP, CALL, RET, Jcc over the next
+ * instruction), mixed with instructions only the general executor runs (ADC, SBB, rotates, NEG,
+ * SETcc, operand-size prefixes) so that every kind of lazily kept flags meets every condition,
  * run on two identical machines, one with the fast path and one without (which also derives every
  * condition from the flags rather than comparing operands). Registers, EFLAGS, EIP,
  * the stop reason and the data and stack memory must come out identical. Some programs run with a
@@ -102,6 +103,11 @@ class FastPathEquivalenceTest {
     private String program(SplittableRandom random) {
         code.reset();
         for (int n = 0; n < INSTRUCTIONS; n++) {
+            if (random.nextInt(24) == 0) {
+                // PUSH the address after the RET, then RET to it.
+                int after = CpuFixture.CODE + code.size() + 6;
+                emit(0x68, after & 0xff, after >>> 8 & 0xff, after >>> 16 & 0xff, after >>> 24, 0xc3);
+            }
             byte[] instruction = instruction(random);
             if (random.nextInt(6) == 0) {
                 // A conditional jump over the instruction that follows it, short or near.
@@ -124,7 +130,7 @@ class FastPathEquivalenceTest {
         int destination = DESTINATIONS[random.nextInt(DESTINATIONS.length)];
         int source = random.nextInt(8);
         int aluOperation = random.nextInt(8);
-        switch (random.nextInt(22)) {
+        switch (random.nextInt(32)) {
             // r/m32, r32 and r32, r/m32 with register operands (ADC and SBB included: general only).
             case 0 -> emit(aluOperation << 3 | 1, 0xc0 | source << 3 | destination);
             case 1 -> emit(aluOperation << 3 | 3, 0xc0 | destination << 3 | source);
@@ -199,6 +205,98 @@ class FastPathEquivalenceTest {
                 // A 16-bit operand: the same opcodes, general only.
                 emit(0x66, aluOperation << 3 | 1, 0xc0 | source << 3 | destination);
             }
+            case 21 -> {
+                // Read-modify-write of memory: ALU r/m32, r32 and r/m32, imm; INC and DEC.
+                switch (random.nextInt(3)) {
+                    case 0 -> {
+                        emit(aluOperation << 3 | 1);
+                        memoryOperand(random, source);
+                    }
+                    case 1 -> {
+                        boolean dword = random.nextBoolean();
+                        emit(dword ? 0x81 : 0x83);
+                        memoryOperand(random, aluOperation);
+                        emitImmediate(random, dword ? 4 : 1);
+                    }
+                    default -> {
+                        emit(0xff);
+                        memoryOperand(random, random.nextInt(2));
+                    }
+                }
+            }
+            case 22 -> {
+                // IMUL r32, r/m32 and r32, r/m32, imm.
+                switch (random.nextInt(3)) {
+                    case 0 -> emit(0x0f, 0xaf, 0xc0 | destination << 3 | source);
+                    case 1 -> {
+                        emit(0x0f, 0xaf);
+                        memoryOperand(random, destination);
+                    }
+                    default -> {
+                        boolean dword = random.nextBoolean();
+                        emit(dword ? 0x69 : 0x6b);
+                        if (random.nextBoolean()) {
+                            emit(0xc0 | destination << 3 | source);
+                        } else {
+                            memoryOperand(random, destination);
+                        }
+                        emitImmediate(random, dword ? 4 : 1);
+                    }
+                }
+            }
+            case 23 -> {
+                // MOVSX from a byte or word, MOVZX from a word register.
+                int opcode = random.nextInt(3) == 0 ? 0xb7 : random.nextBoolean() ? 0xbe : 0xbf;
+                emit(0x0f, opcode);
+                if (opcode == 0xb7 || random.nextBoolean()) {
+                    emit(0xc0 | destination << 3 | source);
+                } else {
+                    memoryOperand(random, destination);
+                }
+            }
+            case 24 -> {
+                // CMP of bytes: r/m8, r8 and r8, r/m8 in registers and memory, AL and r/m8 with an immediate.
+                switch (random.nextInt(4)) {
+                    case 0 -> emit(random.nextBoolean() ? 0x38 : 0x3a, 0xc0 | random.nextInt(64));
+                    case 1 -> {
+                        emit(random.nextBoolean() ? 0x38 : 0x3a);
+                        memoryOperand(random, random.nextInt(8));
+                    }
+                    case 2 -> emit(0x3c, random.nextInt(256));
+                    default -> emit(0x80, 0xf8 | random.nextInt(8), random.nextInt(256));
+                }
+            }
+            case 25 -> {
+                // TEST of bytes: r/m8, r8; AL, imm8; r/m8, imm8.
+                switch (random.nextInt(4)) {
+                    case 0 -> emit(0x84, 0xc0 | random.nextInt(64));
+                    case 1 -> {
+                        emit(0x84);
+                        memoryOperand(random, random.nextInt(8));
+                    }
+                    case 2 -> emit(0xa8, random.nextInt(256));
+                    default -> {
+                        emit(0xf6);
+                        if (random.nextBoolean()) {
+                            emit(0xc0 | random.nextInt(8));
+                        } else {
+                            memoryOperand(random, 0);
+                        }
+                        emit(random.nextInt(256));
+                    }
+                }
+            }
+            case 26 -> {
+                // PUSH imm32 or imm8 (POP into a destination comes from case 18).
+                if (random.nextBoolean()) {
+                    emit(0x68);
+                    emitImmediate(random, 4);
+                } else {
+                    emit(0x6a, random.nextInt(256));
+                }
+            }
+            // CALL to the next instruction: pushes its address.
+            case 27 -> emit(0xe8, 0, 0, 0, 0);
             default -> emit(0x90);
         }
         byte[] instruction = code.toByteArray();

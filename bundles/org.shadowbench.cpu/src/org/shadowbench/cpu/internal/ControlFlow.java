@@ -32,9 +32,10 @@ final class ControlFlow {
     }
 
     void callRelative(Insn i) {
-        int target = cpu.eip + i.immediate;
-        cpu.push(i.operandSize, cpu.eip);
-        cpu.jumpNear(target, i.operandSize);
+        // The target's limit check comes before the push (#GP before #SS or #PF).
+        int returnAddress = cpu.eip;
+        cpu.jumpNear(returnAddress + i.immediate, i.operandSize);
+        cpu.push(i.operandSize, returnAddress);
     }
 
     void callIndirect(Insn i) {

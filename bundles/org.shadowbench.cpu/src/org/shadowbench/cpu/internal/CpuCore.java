@@ -640,12 +640,9 @@ public final class CpuCore implements Cpu, PoolHooks {
                 }
                 execute(i, start);
                 instructions++;
-                if (i != scratch) {
-                    previous = i;
-                    fellThrough = eip == start + i.length;
-                } else {
-                    previous = null;
-                }
+                fellThrough = eip == start + i.length;
+                // Only cached fast-path instructions link, and a taken branch only where its target is fixed.
+                previous = i != scratch && i.fast != null && (fellThrough || i.fast.fixedTarget()) ? i : null;
             } catch (GuestFault f) {
                 faulted(f, start, i);
                 return;

@@ -20,17 +20,25 @@ final class FastPath {
     private static final Op[] ALU_RR = { Op.ADD_RR, Op.OR_RR, null, null, Op.AND_RR, Op.SUB_RR, Op.XOR_RR, Op.CMP_RR };
     private static final Op[] ALU_RM = { Op.ADD_RM, Op.OR_RM, null, null, Op.AND_RM, Op.SUB_RM, Op.XOR_RM, Op.CMP_RM };
     private static final Op[] ALU_RI = { Op.ADD_RI, Op.OR_RI, null, null, Op.AND_RI, Op.SUB_RI, Op.XOR_RI, Op.CMP_RI };
+    private static final Op[] ALU_MR = { Op.ADD_MR, Op.OR_MR, null, null, Op.AND_MR, Op.SUB_MR, Op.XOR_MR, null };
+    private static final Op[] ALU_MI = { Op.ADD_MI, Op.OR_MI, null, null, Op.AND_MI, Op.SUB_MI, Op.XOR_MI, null };
+    /** C1 by ModR/M.reg: SHL (and its alias SAL), SHR and SAR; the rotates stay general. */
+    private static final Op[] SHIFTS = { null, null, null, null, Op.SHL_RI, Op.SHR_RI, Op.SHL_RI, Op.SAR_RI };
 
     final CpuCore cpu;
     final int[] gpr;
     final Flags flags;
     final Mmu mmu;
+    final Arithmetic arithmetic;
+    final ShiftsAndBits shifts;
 
     FastPath(CpuCore cpu) {
         this.cpu = cpu;
         this.gpr = cpu.gpr;
         this.flags = cpu.flags;
         this.mmu = cpu.mmu;
+        this.arithmetic = new Arithmetic(cpu);
+        this.shifts = new ShiftsAndBits(cpu);
     }
 
     /**
@@ -61,10 +69,22 @@ final class FastPath {
                     Insn.TWO_BYTE + 0x88, Insn.TWO_BYTE + 0x89, Insn.TWO_BYTE + 0x8a, Insn.TWO_BYTE + 0x8b,
                     Insn.TWO_BYTE + 0x8c, Insn.TWO_BYTE + 0x8d, Insn.TWO_BYTE + 0x8e, Insn.TWO_BYTE + 0x8f -> Op.JCC;
             case 0xe9, 0xeb -> Op.JMP;
+            case 0xe8 -> Op.CALL;
+            case 0xc3 -> Op.RET;
+            case 0x68, 0x6a -> Op.PUSH_I;
+            case 0xc1 -> !memory && (i.immediate & 0x1f) != 0 ? SHIFTS[i.reg] : null;
+            case 0x69, 0x6b -> memory ? Op.IMUL_RMI : Op.IMUL_RRI;
+            case Insn.TWO_BYTE + 0xaf -> memory ? Op.IMUL_RM : Op.IMUL_RR;
+            case Insn.TWO_BYTE + 0xbe -> memory ? Op.MOVSX_RM8 : Op.MOVSX_RR8;
+            case Insn.TWO_BYTE + 0xbf -> memory ? Op.MOVSX_RM16 : Op.MOVSX_RR16;
+            case 0xa8 -> Op.TEST8_RI;
+            case 0x84 -> memory ? Op.TEST8_MR : Op.TEST8_RR;
+            case 0xf6 -> i.reg != 0 ? null : memory ? Op.TEST8_MI : Op.TEST8_RI;
+            case 0xff -> memory && i.reg < 2 ? (i.reg == 0 ? Op.INC_M : Op.DEC_M) : null;
             case 0x90 -> Op.NOP;
             case 0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf -> Op.MOV_RI;
-            case 0x80 -> memory && i.reg == Arithmetic.CMP ? Op.CMP_M8I : null;
-            case 0x81, 0x83 -> memory ? (i.reg == Arithmetic.CMP ? Op.CMP_MI : null) : ALU_RI[i.reg];
+            case 0x80 -> i.reg != Arithmetic.CMP ? null : memory ? Op.CMP_M8I : Op.CMP8_RI;
+            case 0x81, 0x83 -> memory ? (i.reg == Arithmetic.CMP ? Op.CMP_MI : ALU_MI[i.reg]) : ALU_RI[i.reg];
             case 0x85 -> memory ? Op.TEST_MR : Op.TEST_RR;
             case 0x88 -> memory ? Op.MOV_M8R : null;
             case 0x8a -> memory ? Op.MOV_R8M : null;
@@ -74,7 +94,7 @@ final class FastPath {
             case 0xc6 -> memory && i.reg == 0 ? Op.MOV_M8I : null;
             case 0xc7 -> i.reg != 0 ? null : memory ? Op.MOV_MI : Op.MOV_RI;
             case Insn.TWO_BYTE + 0xb6 -> memory ? Op.MOVZX_RM8 : Op.MOVZX_RR8;
-            case Insn.TWO_BYTE + 0xb7 -> memory ? Op.MOVZX_RM16 : null;
+            case Insn.TWO_BYTE + 0xb7 -> memory ? Op.MOVZX_RM16 : Op.MOVZX_RR16;
             default -> null;
         };
         if (fast == null) {
@@ -83,13 +103,22 @@ final class FastPath {
         switch (fast) {
             case INC_R, DEC_R, PUSH_R, POP_R, MOV_RI -> i.fastA = op & 7;
             case JCC -> i.fastA = op & 0xf;
-            case CMP_RI, ADD_RI, OR_RI, AND_RI, SUB_RI, XOR_RI -> i.fastA = i.rm;
+            case CMP_RI, ADD_RI, OR_RI, AND_RI, SUB_RI, XOR_RI, TEST8_RI, CMP8_RI -> i.fastA = op == 0xa8 ? CpuCore.EAX : i.rm;
+            case SHL_RI, SHR_RI, SAR_RI -> {
+                i.fastA = i.rm;
+                i.fastB = i.immediate & 0x1f;
+            }
+            // Register sources in ModR/M.rm; 3A compares in the other direction.
+            case IMUL_RR, IMUL_RRI, MOVSX_RR8, MOVSX_RR16, MOVZX_RR16 -> {
+                i.fastA = i.reg;
+                i.fastB = i.rm;
+            }
             // MOV r/m32, r32 (89) and TEST write (or compare) the ModR/M operand.
             case MOV_RR -> {
                 i.fastA = op == 0x89 ? i.rm : i.reg;
                 i.fastB = op == 0x89 ? i.reg : i.rm;
             }
-            case TEST_RR -> {
+            case TEST_RR, TEST8_RR -> {
                 i.fastA = i.rm;
                 i.fastB = i.reg;
             }
@@ -105,18 +134,38 @@ final class FastPath {
         i.fast = fast;
     }
 
-    /** 00-3F: the six forms of the ALU operations (ADC and SBB and the byte forms stay general). */
+    /** 00-3F: the six forms of the ALU operations (ADC, SBB and the byte forms other than CMP stay general). */
     private static void selectAluForm(Insn i, int op, boolean memory) {
         int operation = (op >>> 3) & 7;
         switch (op & 7) {
+            case 0 -> {
+                if (operation == Arithmetic.CMP) {
+                    i.fast = memory ? Op.CMP8_MR : Op.CMP8_RR;
+                    i.fastA = memory ? i.reg : i.rm;
+                    i.fastB = i.reg;
+                }
+            }
+            case 2 -> {
+                if (operation == Arithmetic.CMP) {
+                    i.fast = memory ? Op.CMP8_RM : Op.CMP8_RR;
+                    i.fastA = i.reg;
+                    i.fastB = i.rm;
+                }
+            }
+            case 4 -> {
+                if (operation == Arithmetic.CMP) {
+                    i.fast = Op.CMP8_RI;
+                    i.fastA = CpuCore.EAX;
+                }
+            }
             case 1 -> {
-                // r/m32, r32: a register destination, or a comparison with memory.
+                // r/m32, r32: a register or memory destination, or a comparison with memory.
                 if (!memory) {
                     i.fast = ALU_RR[operation];
                     i.fastA = i.rm;
                     i.fastB = i.reg;
-                } else if (operation == Arithmetic.CMP) {
-                    i.fast = Op.CMP_MR;
+                } else {
+                    i.fast = operation == Arithmetic.CMP ? Op.CMP_MR : ALU_MR[operation];
                     i.fastA = i.reg;
                 }
             }
@@ -432,6 +481,265 @@ final class FastPath {
                 p.cpu.jumpNear(p.cpu.eip + i.immediate, 4);
             }
         },
+        ADD_MR {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.mmu.write32(address, p.add(value, p.gpr[i.fastA]));
+            }
+        },
+        OR_MR {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.mmu.write32(address, p.logic(value | p.gpr[i.fastA]));
+            }
+        },
+        AND_MR {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.mmu.write32(address, p.logic(value & p.gpr[i.fastA]));
+            }
+        },
+        SUB_MR {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.mmu.write32(address, p.sub(value, p.gpr[i.fastA]));
+            }
+        },
+        XOR_MR {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.mmu.write32(address, p.logic(value ^ p.gpr[i.fastA]));
+            }
+        },
+        ADD_MI {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.mmu.write32(address, p.add(value, i.immediate));
+            }
+        },
+        OR_MI {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.mmu.write32(address, p.logic(value | i.immediate));
+            }
+        },
+        AND_MI {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.mmu.write32(address, p.logic(value & i.immediate));
+            }
+        },
+        SUB_MI {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.mmu.write32(address, p.sub(value, i.immediate));
+            }
+        },
+        XOR_MI {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.mmu.write32(address, p.logic(value ^ i.immediate));
+            }
+        },
+        INC_M {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.flags.setIncDec(Flags.INC, 4, value, value + 1);
+                p.mmu.write32(address, value + 1);
+            }
+        },
+        DEC_M {
+            @Override
+            void run(FastPath p, Insn i) {
+                int address = p.addressForUpdate(i);
+                int value = p.mmu.read32(address);
+                p.flags.setIncDec(Flags.DEC, 4, value, value - 1);
+                p.mmu.write32(address, value - 1);
+            }
+        },
+        SHL_RI {
+            @Override
+            void run(FastPath p, Insn i) {
+                int[] r = p.gpr;
+                r[i.fastA] = p.shifts.shift(4, 4, r[i.fastA], i.fastB);
+            }
+        },
+        SHR_RI {
+            @Override
+            void run(FastPath p, Insn i) {
+                int[] r = p.gpr;
+                r[i.fastA] = p.shifts.shift(5, 4, r[i.fastA], i.fastB);
+            }
+        },
+        SAR_RI {
+            @Override
+            void run(FastPath p, Insn i) {
+                int[] r = p.gpr;
+                r[i.fastA] = p.shifts.shift(7, 4, r[i.fastA], i.fastB);
+            }
+        },
+        IMUL_RR {
+            @Override
+            void run(FastPath p, Insn i) {
+                int[] r = p.gpr;
+                r[i.fastA] = p.arithmetic.multiplyTruncated(4, r[i.fastA], r[i.fastB]);
+            }
+        },
+        IMUL_RM {
+            @Override
+            void run(FastPath p, Insn i) {
+                int[] r = p.gpr;
+                r[i.fastA] = p.arithmetic.multiplyTruncated(4, r[i.fastA], p.read32(i));
+            }
+        },
+        IMUL_RRI {
+            @Override
+            void run(FastPath p, Insn i) {
+                int[] r = p.gpr;
+                r[i.fastA] = p.arithmetic.multiplyTruncated(4, r[i.fastB], i.immediate);
+            }
+        },
+        IMUL_RMI {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.gpr[i.fastA] = p.arithmetic.multiplyTruncated(4, p.read32(i), i.immediate);
+            }
+        },
+        MOVSX_RR8 {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.gpr[i.fastA] = (byte) p.cpu.reg8(i.fastB);
+            }
+        },
+        MOVSX_RM8 {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.gpr[i.fastA] = (byte) p.mmu.read8(p.address(i, 1, false));
+            }
+        },
+        MOVSX_RR16 {
+            @Override
+            void run(FastPath p, Insn i) {
+                int[] r = p.gpr;
+                r[i.fastA] = (short) r[i.fastB];
+            }
+        },
+        MOVSX_RM16 {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.gpr[i.fastA] = (short) p.mmu.read16(p.address(i, 2, false));
+            }
+        },
+        MOVZX_RR16 {
+            @Override
+            void run(FastPath p, Insn i) {
+                int[] r = p.gpr;
+                r[i.fastA] = r[i.fastB] & 0xffff;
+            }
+        },
+        CMP8_RR {
+            @Override
+            void run(FastPath p, Insn i) {
+                CpuCore cpu = p.cpu;
+                p.sub8(cpu.reg8(i.fastA), cpu.reg8(i.fastB));
+            }
+        },
+        CMP8_MR {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.sub8(p.mmu.read8(p.address(i, 1, false)), p.cpu.reg8(i.fastA));
+            }
+        },
+        CMP8_RM {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.sub8(p.cpu.reg8(i.fastA), p.mmu.read8(p.address(i, 1, false)));
+            }
+        },
+        CMP8_RI {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.sub8(p.cpu.reg8(i.fastA), i.immediate);
+            }
+        },
+        TEST8_RR {
+            @Override
+            void run(FastPath p, Insn i) {
+                CpuCore cpu = p.cpu;
+                p.test8(cpu.reg8(i.fastA), cpu.reg8(i.fastB));
+            }
+        },
+        TEST8_MR {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.test8(p.mmu.read8(p.address(i, 1, false)), p.cpu.reg8(i.fastA));
+            }
+        },
+        TEST8_RI {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.test8(p.cpu.reg8(i.fastA), i.immediate);
+            }
+        },
+        TEST8_MI {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.test8(p.mmu.read8(p.address(i, 1, false)), i.immediate);
+            }
+        },
+        PUSH_I {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.cpu.current = i;
+                p.cpu.push(4, i.immediate);
+            }
+        },
+        CALL {
+            @Override
+            void run(FastPath p, Insn i) {
+                // The target is checked before the push, so a fault leaves ESP as it was.
+                CpuCore cpu = p.cpu;
+                int returnAddress = cpu.eip;
+                cpu.jumpNear(returnAddress + i.immediate, 4);
+                cpu.current = i;
+                cpu.push(4, returnAddress);
+            }
+        },
+        RET {
+            @Override
+            void run(FastPath p, Insn i) {
+                CpuCore cpu = p.cpu;
+                cpu.jumpNear(cpu.peek(0, 4), 4);
+                p.gpr[CpuCore.ESP] = cpu.movedStackPointer(4);
+            }
+
+            @Override
+            boolean fixedTarget() {
+                return false;
+            }
+        },
         NOP {
             @Override
             void run(FastPath p, Insn i) {
@@ -440,6 +748,11 @@ final class FastPath {
         };
 
         abstract void run(FastPath p, Insn i);
+
+        /** Whether a taken branch always goes to the same place (RET's does not): links may follow it. */
+        boolean fixedTarget() {
+            return true;
+        }
     }
 
     int add(int dst, int src) {
@@ -454,6 +767,14 @@ final class FastPath {
         return result;
     }
 
+    void sub8(int dst, int src) {
+        flags.set(Flags.SUB, 1, dst, src, dst - src);
+    }
+
+    void test8(int a, int b) {
+        flags.set(Flags.LOGIC, 1, a, b, a & b);
+    }
+
     int logic(int result) {
         flags.set(Flags.LOGIC, 4, result, 0, result);
         return result;
@@ -466,6 +787,17 @@ final class FastPath {
 
     int address(Insn i, int size, boolean write) {
         return cpu.linear(i.segment, offset(i), size, write);
+    }
+
+    /**
+     * The address of a read-modify-write memory operand, checked for writing first so that the write
+     * after the read cannot fault; the pool learns the instruction from {@link CpuCore#current}.
+     */
+    int addressForUpdate(Insn i) {
+        cpu.current = i;
+        int address = cpu.linear(i.segment, offset(i), 4, true);
+        mmu.probeWrite(address, 4);
+        return address;
     }
 
     int read32(Insn i) {
