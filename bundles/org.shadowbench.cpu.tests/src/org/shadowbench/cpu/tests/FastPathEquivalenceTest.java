@@ -297,6 +297,14 @@ class FastPathEquivalenceTest {
             }
             // CALL to the next instruction: pushes its address.
             case 27 -> emit(0xe8, 0, 0, 0, 0);
+            case 28 -> {
+                // MOV between EAX and a memory offset.
+                int address = CpuFixture.DATA + random.nextInt(0x1ffc);
+                emit(random.nextBoolean() ? 0xa1 : 0xa3, address & 0xff, address >>> 8 & 0xff, address >>> 16 & 0xff,
+                        address >>> 24);
+            }
+            // Shifts and rotates by one.
+            case 29 -> emit(0xd1, 0xc0 | random.nextInt(8) << 3 | destination);
             default -> emit(0x90);
         }
         byte[] instruction = code.toByteArray();

@@ -99,6 +99,10 @@ public final class CpuCore implements Cpu, PoolHooks {
     final boolean[] segWritable = new boolean[6];
     /** Expand-up with a 4 GiB limit: no offset can exceed it, so accesses skip the limit check. */
     final boolean[] segUnlimited = new boolean[6];
+    /** Per segment, the accesses that need no check at all ({@link #UNCHECKED_READ}, {@link #UNCHECKED_WRITE}): one load decides. */
+    final int[] segUnchecked = new int[6];
+    static final int UNCHECKED_READ = 1;
+    static final int UNCHECKED_WRITE = 2;
     int cpl;
     /** 2 or 4: the code segment's default operand and address size. */
     int codeSize = 4;
@@ -351,6 +355,13 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     /** The linear address of a data access, checking the segment's type and limit. */
     int linear(int segment, int offset, int size, boolean write) {
+        if ((segUnchecked[segment] & (write ? UNCHECKED_WRITE : UNCHECKED_READ)) != 0) {
+            return segBase[segment] + offset;
+        }
+        return checkedLinear(segment, offset, size, write);
+    }
+
+    private int checkedLinear(int segment, int offset, int size, boolean write) {
         if (!(write ? segWritable[segment] : segReadable[segment])) {
             throw segmentFault(segment);
         }
@@ -555,6 +566,15 @@ public final class CpuCore implements Cpu, PoolHooks {
     // ================================================================== control transfers
 
     /** Jumps within the code segment, checking the limit; 16-bit operand size truncates EIP. */
+    /** A near jump with a 32-bit operand: checks the target against CS's limit and returns it as the new EIP. */
+    int jumpNear(int target) {
+        if (Integer.compareUnsigned(target, segLimit[CS]) > 0) {
+            throw fault(Cpu.GP, 0);
+        }
+        eip = target;
+        return target;
+    }
+
     void jumpNear(int target, int operandSize) {
         int newEip = operandSize == 4 ? target : target & 0xffff;
         if (Integer.compareUnsigned(newEip, segLimit[CS]) > 0) {
@@ -626,10 +646,14 @@ public final class CpuCore implements Cpu, PoolHooks {
      */
     private void runBurst(long limit) {
         attention = false;
+        // EIP and the instruction count are carried in locals and only stored to their fields: a
+        // reload per instruction would chain every instruction to the previous one's store.
+        int ip = eip;
+        long count = instructions;
         Insn previous = null;
         boolean fellThrough = false;
         do {
-            int start = eip;
+            int start = ip;
             Insn i = previous == null ? null : linked(previous, fellThrough);
             try {
                 if (i == null) {
@@ -638,16 +662,29 @@ public final class CpuCore implements Cpu, PoolHooks {
                         link(previous, fellThrough, i);
                     }
                 }
-                execute(i, start);
-                instructions++;
-                fellThrough = eip == start + i.length;
+                int next = codeSize == 4 ? start + i.length : (start + i.length) & 0xffff;
+                eip = next;
+                FastPath.Op fast = i.fast;
+                if (fast == FastPath.Op.JCC) {
+                    ip = flags.condition(i.fastA) ? jumpNear(next + i.immediate) : next;
+                } else if (fast == FastPath.Op.JMP) {
+                    ip = jumpNear(next + i.immediate);
+                } else if (fast != null) {
+                    fast.run(fastPath, i);
+                    ip = fast.branches ? eip : next;
+                } else {
+                    executeGeneral(i, start);
+                    ip = eip;
+                }
+                instructions = ++count;
+                fellThrough = ip == next;
                 // Only cached fast-path instructions link, and a taken branch only where its target is fixed.
-                previous = i != scratch && i.fast != null && (fellThrough || i.fast.fixedTarget()) ? i : null;
+                previous = i != scratch && fast != null && (fellThrough || fast.fixedTarget) ? i : null;
             } catch (GuestFault f) {
                 faulted(f, start, i);
                 return;
             }
-        } while (!attention && instructions < limit);
+        } while (!attention && count < limit);
     }
 
     /** The instruction linked to {@code from} for the way it left, if the link is still good. */
@@ -718,7 +755,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         FastPath.Op fast = i.fast;
         if (fast == FastPath.Op.JCC) {
             if (flags.condition(i.fastA)) {
-                jumpNear(eip + i.immediate, 4);
+                jumpNear(eip + i.immediate);
             }
         } else if (fast != null) {
             fast.run(fastPath, i);

@@ -73,6 +73,9 @@ final class FastPath {
             case 0xc3 -> Op.RET;
             case 0x68, 0x6a -> Op.PUSH_I;
             case 0xc1 -> !memory && (i.immediate & 0x1f) != 0 ? SHIFTS[i.reg] : null;
+            case 0xd1 -> memory ? null : SHIFTS[i.reg];
+            case 0xa1 -> Op.MOV_RM;
+            case 0xa3 -> Op.MOV_MR;
             case 0x69, 0x6b -> memory ? Op.IMUL_RMI : Op.IMUL_RRI;
             case Insn.TWO_BYTE + 0xaf -> memory ? Op.IMUL_RM : Op.IMUL_RR;
             case Insn.TWO_BYTE + 0xbe -> memory ? Op.MOVSX_RM8 : Op.MOVSX_RR8;
@@ -106,7 +109,7 @@ final class FastPath {
             case CMP_RI, ADD_RI, OR_RI, AND_RI, SUB_RI, XOR_RI, TEST8_RI, CMP8_RI -> i.fastA = op == 0xa8 ? CpuCore.EAX : i.rm;
             case SHL_RI, SHR_RI, SAR_RI -> {
                 i.fastA = i.rm;
-                i.fastB = i.immediate & 0x1f;
+                i.fastB = op == 0xd1 ? 1 : i.immediate & 0x1f;
             }
             // Register sources in ModR/M.rm; 3A compares in the other direction.
             case IMUL_RR, IMUL_RRI, MOVSX_RR8, MOVSX_RR16, MOVZX_RR16 -> {
@@ -127,6 +130,12 @@ final class FastPath {
                 i.fastB = i.rm;
             }
             default -> i.fastA = i.reg;
+        }
+        if (op == 0xa1 || op == 0xa3) {
+            // MOV between EAX and a memory offset: the offset is the operand's displacement.
+            i.fastA = CpuCore.EAX;
+            i.segment = i.segmentOverride != Insn.NO_SEGMENT ? i.segmentOverride : CpuCore.DS;
+            i.displacement = i.immediate;
         }
         if (op == 0xc7 && fast == Op.MOV_RI) {
             i.fastA = i.rm;
@@ -467,18 +476,18 @@ final class FastPath {
                 r[i.fastA] = value;
             }
         },
-        JCC {
+        JCC(true, true) {
             @Override
             void run(FastPath p, Insn i) {
                 if (p.flags.condition(i.fastA)) {
-                    p.cpu.jumpNear(p.cpu.eip + i.immediate, 4);
+                    p.cpu.jumpNear(p.cpu.eip + i.immediate);
                 }
             }
         },
-        JMP {
+        JMP(true, true) {
             @Override
             void run(FastPath p, Insn i) {
-                p.cpu.jumpNear(p.cpu.eip + i.immediate, 4);
+                p.cpu.jumpNear(p.cpu.eip + i.immediate);
             }
         },
         ADD_MR {
@@ -716,29 +725,25 @@ final class FastPath {
                 p.cpu.push(4, i.immediate);
             }
         },
-        CALL {
+        CALL(true, true) {
             @Override
             void run(FastPath p, Insn i) {
                 // The target is checked before the push, so a fault leaves ESP as it was.
                 CpuCore cpu = p.cpu;
                 int returnAddress = cpu.eip;
-                cpu.jumpNear(returnAddress + i.immediate, 4);
+                cpu.jumpNear(returnAddress + i.immediate);
                 cpu.current = i;
                 cpu.push(4, returnAddress);
             }
         },
-        RET {
+        RET(true, false) {
             @Override
             void run(FastPath p, Insn i) {
                 CpuCore cpu = p.cpu;
-                cpu.jumpNear(cpu.peek(0, 4), 4);
+                cpu.jumpNear(cpu.peek(0, 4));
                 p.gpr[CpuCore.ESP] = cpu.movedStackPointer(4);
             }
 
-            @Override
-            boolean fixedTarget() {
-                return false;
-            }
         },
         NOP {
             @Override
@@ -747,12 +752,21 @@ final class FastPath {
             }
         };
 
-        abstract void run(FastPath p, Insn i);
-
+        /** Whether the instruction may change EIP other than by falling through. */
+        final boolean branches;
         /** Whether a taken branch always goes to the same place (RET's does not): links may follow it. */
-        boolean fixedTarget() {
-            return true;
+        final boolean fixedTarget;
+
+        Op() {
+            this(false, true);
         }
+
+        Op(boolean branches, boolean fixedTarget) {
+            this.branches = branches;
+            this.fixedTarget = fixedTarget;
+        }
+
+        abstract void run(FastPath p, Insn i);
     }
 
     int add(int dst, int src) {

@@ -36,10 +36,38 @@ final class Flags {
     static final int DEC = 7;
 
     private static final byte[] PARITY = new byte[256];
+    /** PF of a result's low byte as bit 4 of a {@link #CONDITIONS} index. */
+    private static final byte[] PARITY_BIT = new byte[256];
+    /**
+     * Every condition code for every combination of the flags it can read: indexed by
+     * {@code cc << 5 | PF << 4 | OF << 3 | SF << 2 | ZF << 1 | CF}.
+     */
+    private static final boolean[] CONDITIONS = new boolean[16 << 5];
 
     static {
         for (int i = 0; i < 256; i++) {
             PARITY[i] = (byte) ((Integer.bitCount(i) & 1) == 0 ? PF : 0);
+            PARITY_BIT[i] = (byte) ((Integer.bitCount(i) & 1) == 0 ? 0x10 : 0);
+        }
+        for (int cc = 0; cc < 16; cc++) {
+            for (int bits = 0; bits < 32; bits++) {
+                boolean carry = (bits & 1) != 0;
+                boolean zero = (bits & 2) != 0;
+                boolean sign = (bits & 4) != 0;
+                boolean overflow = (bits & 8) != 0;
+                boolean parity = (bits & 16) != 0;
+                boolean value = switch (cc >> 1) {
+                    case 0 -> overflow;
+                    case 1 -> carry;
+                    case 2 -> zero;
+                    case 3 -> carry || zero;
+                    case 4 -> sign;
+                    case 5 -> parity;
+                    case 6 -> sign != overflow;
+                    default -> zero || sign != overflow;
+                };
+                CONDITIONS[cc << 5 | bits] = (cc & 1) != 0 ? !value : value;
+            }
         }
     }
 
@@ -83,7 +111,8 @@ final class Flags {
 
     /** Records INC/DEC, which keep CF. */
     void setIncDec(int newKind, int newSize, int newDst, int newResult) {
-        int carry = cf() ? CF : 0;
+        // In a run of INC and DEC (a counted loop) the carry is already in resolved.
+        int carry = kind == INC || kind == DEC || kind == RESOLVED ? resolved & CF : cf() ? CF : 0;
         set(newKind, newSize, newDst, 1, newResult);
         resolved = carry;
     }
@@ -186,9 +215,27 @@ final class Flags {
 
     /** Evaluates condition code {@code cc} (0 to 15) as Jcc, SETcc and CMOVcc do. */
     boolean condition(int cc) {
-        if (shortcuts && size == 4 && (kind == SUB || kind == LOGIC)) {
-            // A 32-bit compare or logic operation: the condition is a comparison of its operands.
-            return kind == SUB ? compared(cc) : tested(cc);
+        if (shortcuts && size == 4 && kind != RESOLVED) {
+            // After a 32-bit compare or logic operation the condition is a comparison of its operands;
+            // after any other 32-bit operation ZF and SF (the usual loop conditions) come from the result.
+            if (kind == SUB) {
+                return compared(cc);
+            }
+            if (kind == LOGIC) {
+                return tested(cc);
+            }
+            switch (cc) {
+                case 0x4:
+                    return result == 0;
+                case 0x5:
+                    return result != 0;
+                case 0x8:
+                    return result < 0;
+                case 0x9:
+                    return result >= 0;
+                default:
+                    break;
+            }
         }
         boolean result = switch (cc >> 1) {
             case 0 -> of();
@@ -203,41 +250,22 @@ final class Flags {
         return (cc & 1) != 0 ? !result : result;
     }
 
-    /** Condition {@code cc} after a 32-bit SUB or CMP of {@link #dst} and {@link #src}. */
+    /**
+     * Condition {@code cc} after a 32-bit SUB or CMP of {@link #dst} and {@link #src}: the five flags
+     * the conditions read are computed without branches and looked up with the condition code, so
+     * that a run of different conditions costs no mispredicted jumps of the host's.
+     */
     private boolean compared(int cc) {
-        return switch (cc) {
-            case 0x0 -> ((dst ^ src) & (dst ^ result)) < 0;
-            case 0x1 -> ((dst ^ src) & (dst ^ result)) >= 0;
-            case 0x2 -> Integer.compareUnsigned(dst, src) < 0;
-            case 0x3 -> Integer.compareUnsigned(dst, src) >= 0;
-            case 0x4 -> dst == src;
-            case 0x5 -> dst != src;
-            case 0x6 -> Integer.compareUnsigned(dst, src) <= 0;
-            case 0x7 -> Integer.compareUnsigned(dst, src) > 0;
-            case 0x8 -> result < 0;
-            case 0x9 -> result >= 0;
-            case 0xa -> parity(result) != 0;
-            case 0xb -> parity(result) == 0;
-            case 0xc -> dst < src;
-            case 0xd -> dst >= src;
-            case 0xe -> dst <= src;
-            default -> dst > src;
-        };
+        int borrow = (int) (((dst & 0xffff_ffffL) - (src & 0xffff_ffffL)) >>> 63);
+        int difference = dst ^ src;
+        int zero = ((difference | -difference) >>> 31) ^ 1;
+        int overflow = (difference & (dst ^ result)) >>> 31;
+        return CONDITIONS[cc << 5 | PARITY_BIT[result & 0xff] | overflow << 3 | (result >>> 31) << 2 | zero << 1 | borrow];
     }
 
     /** Condition {@code cc} after a 32-bit logic operation: CF and OF clear, the rest from the result. */
     private boolean tested(int cc) {
-        return switch (cc) {
-            case 0x0, 0x2 -> false;
-            case 0x1, 0x3 -> true;
-            case 0x4, 0x6 -> result == 0;
-            case 0x5, 0x7 -> result != 0;
-            case 0x8, 0xc -> result < 0;
-            case 0x9, 0xd -> result >= 0;
-            case 0xa -> parity(result) != 0;
-            case 0xb -> parity(result) == 0;
-            case 0xe -> result <= 0;
-            default -> result > 0;
-        };
+        int zero = ((result | -result) >>> 31) ^ 1;
+        return CONDITIONS[cc << 5 | PARITY_BIT[result & 0xff] | (result >>> 31) << 2 | zero << 1];
     }
 }
