@@ -436,6 +436,57 @@ class ShadowMmuTest {
         }
     }
 
+    @Test
+    void anInstructionsCachedTranslationFollowsARemap() {
+        // The same load runs three times in a row (so that its cached entry caches the translation) and
+        // again after the window was remapped from A to B with INVLPG.
+        long pte = windowOnMarkedPages(0x3);
+        clearAccumulators();
+        f.exec("b9 03 00 00 00" // again: mov ecx, 3
+                + " 8b 1d" + le(WINDOW) + " 49 75 f7" // load: mov ebx, [WINDOW] ; dec ecx ; jnz load
+                + " 85 f6 75 16 89 df 46" // test esi, esi ; jnz done ; mov edi, ebx ; inc esi
+                + " c7 05" + le((int) pte) + le(PAGE_B | 0x3) // mov dword [pte], PAGE_B | RW | P
+                + " 0f 01 3d" + le(WINDOW) + " eb d8"); // invlpg [WINDOW] ; jmp again ; done:
+        assertEquals(0xaaaa, f.reg(Register.EDI));
+        assertEquals(0xbbbb, f.reg(Register.EBX));
+    }
+
+    @Test
+    void anInstructionsCachedWriteAccessEndsWithTheWritePermission() {
+        // The same store runs three times, then again after the window was made read-only with INVLPG:
+        // that one faults (CR0.WP makes read-only pages read-only for the kernel too).
+        long pte = windowOnMarkedPages(0x3);
+        f.cpu.setControlRegister(0, f.cpu.controlRegister(0) | 0x10000);
+        clearAccumulators();
+        f.set(Register.EAX, 0x1234);
+        f.run("b9 03 00 00 00" // again: mov ecx, 3
+                + " a3" + le(WINDOW) + " 49 75 f8" // store: mov [WINDOW], eax ; dec ecx ; jnz store
+                + " 85 f6 75 14 46" // test esi, esi ; jnz done ; inc esi
+                + " c7 05" + le((int) pte) + le(PAGE_A | 0x1) // mov dword [pte], PAGE_A | P
+                + " 0f 01 3d" + le(WINDOW) + " eb db f4"); // invlpg [WINDOW] ; jmp again ; done: hlt
+        f.assertInHandler(Cpu.PF);
+        assertEquals(WINDOW, f.cpu.controlRegister(2));
+        assertEquals(0x1234, f.memory.read(PAGE_A, 4), "the first store went through");
+    }
+
+    @Test
+    void aStoreWhoseTargetBecameCodeStillPatchesIt() {
+        // A store fills its translation cache with write access to a data page; then code in that page
+        // runs (mov eax, imm ; ret), which takes write access away; the same store then patches the
+        // immediate, and the call must see the patch.
+        int x = CpuFixture.DATA;
+        clearAccumulators();
+        // The stack page is written first: its first write would start a new translation epoch anyway.
+        f.exec("50 58" // push eax ; pop eax
+                + " c6 05" + le(x) + " b8 c6 05" + le(x + 5) + " c3" // mov byte [x], 0xb8 (mov eax) ; mov byte [x + 5], 0xc3 (ret)
+                + " ba 11 00 00 00" // mov edx, 0x11
+                + " 89 15" + le(x + 1) // again: mov [x + 1], edx
+                + " e8" + le(x - (CpuFixture.CODE + 32)) // call x
+                + " 85 f6 75 0a 89 c3 46 ba 22 00 00 00 eb e7"); // test esi, esi ; jnz done ; mov ebx, eax ; inc esi ; mov edx, 0x22 ; jmp again ; done:
+        assertEquals(0x11, f.reg(Register.EBX));
+        assertEquals(0x22, f.reg(Register.EAX));
+    }
+
     /** A dword as little-endian hex bytes, with a leading space. */
     private static String le(int value) {
         return String.format(" %02x %02x %02x %02x", value & 0xff, value >>> 8 & 0xff, value >>> 16 & 0xff, value >>> 24);

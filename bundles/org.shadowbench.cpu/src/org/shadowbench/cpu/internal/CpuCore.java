@@ -154,7 +154,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** Bumped whenever memory may have changed outside the CPU's view; cached instructions re-check then. */
     int codeGeneration;
     /** Bumped whenever a linear address may have come to fetch from another frame (see {@link #runBurst}). */
-    private int translationEpoch;
+    int translationEpoch;
 
     // The page instructions are being fetched from, remembered across instructions so that straight-line
     // code skips the TLB and cache look-ups. Anything that may change the translation clears it.
@@ -857,7 +857,8 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     /**
      * Forgets the fetch page and starts a new translation epoch, which cuts the links between cached
-     * instructions: the TLB changed, the privilege level changed, or code entries were evicted.
+     * instructions and empties the fast path's translation caches: the TLB changed (entries dropped or
+     * permissions withdrawn), the privilege level changed, or code entries were evicted.
      */
     void invalidateFetch() {
         fetchPage = -1;

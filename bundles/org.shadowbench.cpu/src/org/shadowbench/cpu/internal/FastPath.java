@@ -47,6 +47,7 @@ final class FastPath {
      */
     static void select(Insn i) {
         i.fast = null;
+        i.memoryPage = -1;
         if (i.operandSize != 4 || i.addressSize != 4 || i.lock || i.rep != 0) {
             return;
         }
@@ -347,7 +348,7 @@ final class FastPath {
         CMP_M8I {
             @Override
             void run(FastPath p, Insn i) {
-                int value = p.mmu.read8(p.address(i, 1, false));
+                int value = p.load8(i);
                 p.flags.set(Flags.SUB, 1, value, i.immediate, value - i.immediate);
             }
         },
@@ -376,35 +377,31 @@ final class FastPath {
             @Override
             void run(FastPath p, Insn i) {
                 int[] r = p.gpr;
-                p.cpu.current = i;
-                p.mmu.write32(p.address(i, 4, true), r[i.fastA]);
+                p.store32(i, r[i.fastA]);
             }
         },
         MOV_M8R {
             @Override
             void run(FastPath p, Insn i) {
-                p.cpu.current = i;
-                p.mmu.write8(p.address(i, 1, true), p.cpu.reg8(i.fastA));
+                p.store8(i, p.cpu.reg8(i.fastA));
             }
         },
         MOV_R8M {
             @Override
             void run(FastPath p, Insn i) {
-                p.cpu.setReg8(i.fastA, p.mmu.read8(p.address(i, 1, false)));
+                p.cpu.setReg8(i.fastA, p.load8(i));
             }
         },
         MOV_MI {
             @Override
             void run(FastPath p, Insn i) {
-                p.cpu.current = i;
-                p.mmu.write32(p.address(i, 4, true), i.immediate);
+                p.store32(i, i.immediate);
             }
         },
         MOV_M8I {
             @Override
             void run(FastPath p, Insn i) {
-                p.cpu.current = i;
-                p.mmu.write8(p.address(i, 1, true), i.immediate);
+                p.store8(i, i.immediate);
             }
         },
         MOV_RI {
@@ -425,7 +422,7 @@ final class FastPath {
             @Override
             void run(FastPath p, Insn i) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.mmu.read8(p.address(i, 1, false));
+                r[i.fastA] = p.load8(i);
             }
         },
         MOVZX_RR8 {
@@ -439,7 +436,7 @@ final class FastPath {
             @Override
             void run(FastPath p, Insn i) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.mmu.read16(p.address(i, 2, false));
+                r[i.fastA] = p.load16(i);
             }
         },
         INC_R {
@@ -645,7 +642,7 @@ final class FastPath {
         MOVSX_RM8 {
             @Override
             void run(FastPath p, Insn i) {
-                p.gpr[i.fastA] = (byte) p.mmu.read8(p.address(i, 1, false));
+                p.gpr[i.fastA] = (byte) p.load8(i);
             }
         },
         MOVSX_RR16 {
@@ -658,7 +655,7 @@ final class FastPath {
         MOVSX_RM16 {
             @Override
             void run(FastPath p, Insn i) {
-                p.gpr[i.fastA] = (short) p.mmu.read16(p.address(i, 2, false));
+                p.gpr[i.fastA] = (short) p.load16(i);
             }
         },
         MOVZX_RR16 {
@@ -678,13 +675,13 @@ final class FastPath {
         CMP8_MR {
             @Override
             void run(FastPath p, Insn i) {
-                p.sub8(p.mmu.read8(p.address(i, 1, false)), p.cpu.reg8(i.fastA));
+                p.sub8(p.load8(i), p.cpu.reg8(i.fastA));
             }
         },
         CMP8_RM {
             @Override
             void run(FastPath p, Insn i) {
-                p.sub8(p.cpu.reg8(i.fastA), p.mmu.read8(p.address(i, 1, false)));
+                p.sub8(p.cpu.reg8(i.fastA), p.load8(i));
             }
         },
         CMP8_RI {
@@ -703,7 +700,7 @@ final class FastPath {
         TEST8_MR {
             @Override
             void run(FastPath p, Insn i) {
-                p.test8(p.mmu.read8(p.address(i, 1, false)), p.cpu.reg8(i.fastA));
+                p.test8(p.load8(i), p.cpu.reg8(i.fastA));
             }
         },
         TEST8_RI {
@@ -715,7 +712,7 @@ final class FastPath {
         TEST8_MI {
             @Override
             void run(FastPath p, Insn i) {
-                p.test8(p.mmu.read8(p.address(i, 1, false)), i.immediate);
+                p.test8(p.load8(i), i.immediate);
             }
         },
         PUSH_I {
@@ -815,6 +812,57 @@ final class FastPath {
     }
 
     int read32(Insn i) {
-        return mmu.read32(address(i, 4, false));
+        int linear = address(i, 4, false);
+        int inPage = linear & 0xfff;
+        if (linear >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffc) {
+            return (int) Mmu.INT.get(i.memoryBacking, i.memoryBase + inPage);
+        }
+        int value = mmu.read32(linear);
+        mmu.rememberPage(i, linear, mmu.readMask);
+        return value;
+    }
+
+    int load16(Insn i) {
+        int linear = address(i, 2, false);
+        int inPage = linear & 0xfff;
+        if (linear >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffe) {
+            return (short) Mmu.SHORT.get(i.memoryBacking, i.memoryBase + inPage) & 0xffff;
+        }
+        int value = mmu.read16(linear);
+        mmu.rememberPage(i, linear, mmu.readMask);
+        return value;
+    }
+
+    int load8(Insn i) {
+        int linear = address(i, 1, false);
+        if (linear >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch) {
+            return i.memoryBacking[i.memoryBase + (linear & 0xfff)] & 0xff;
+        }
+        int value = mmu.read8(linear);
+        mmu.rememberPage(i, linear, mmu.readMask);
+        return value;
+    }
+
+    void store32(Insn i, int value) {
+        int linear = address(i, 4, true);
+        int inPage = linear & 0xfff;
+        if (linear >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffc) {
+            Mmu.INT.set(i.memoryBacking, i.memoryBase + inPage, value);
+            return;
+        }
+        cpu.current = i;
+        mmu.write32(linear, value);
+        mmu.rememberPage(i, linear, mmu.writeMask);
+    }
+
+    void store8(Insn i, int value) {
+        int linear = address(i, 1, true);
+        if (linear >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch) {
+            i.memoryBacking[i.memoryBase + (linear & 0xfff)] = (byte) value;
+            return;
+        }
+        cpu.current = i;
+        mmu.write8(linear, value);
+        mmu.rememberPage(i, linear, mmu.writeMask);
     }
 }

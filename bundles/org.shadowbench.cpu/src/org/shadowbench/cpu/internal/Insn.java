@@ -58,6 +58,14 @@ final class Insn {
     int eaBase;
     int eaIndex;
 
+    // The fast path's translation cache: the linear page this instruction's memory operand last
+    // touched and where its frame lies, valid in one translation epoch and only for the kind of access
+    // (read, or write) the instruction makes, whose permission it was filled with.
+    int memoryPage = -1;
+    byte[] memoryBacking;
+    int memoryBase;
+    int memoryEpoch;
+
     // Links to the cached instruction that followed this one, by falling through or by a taken branch,
     // with the translation epoch each was made in (see CpuCore.runBurst).
     Insn next;

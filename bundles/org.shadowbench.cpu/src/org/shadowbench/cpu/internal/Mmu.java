@@ -145,8 +145,24 @@ final class Mmu {
         }
     }
 
+    /**
+     * Fills an instruction's translation cache (see {@link FastPath}) from the TLB entry of the page it
+     * just accessed, if the entry grants {@code permission}; pages the TLB does not map stay uncached.
+     */
+    void rememberPage(Insn i, int linear, int permission) {
+        int slot = (linear >>> 12) & TLB_MASK;
+        if (tlbPage[slot] == linear >>> 12 && (tlbPerm[slot] & permission) != 0) {
+            i.memoryPage = linear >>> 12;
+            i.memoryBacking = tlbBacking[slot];
+            i.memoryBase = tlbOffset[slot];
+            i.memoryEpoch = cpu.translationEpoch;
+        }
+    }
+
     /** Withdraws write permission from every TLB entry of a frame that now holds decoded instructions. */
     void protectCode(int frame) {
+        // Translation caches may hold write access to the frame.
+        cpu.invalidateFetch();
         for (int i = 0; i < TLB_SIZE; i++) {
             if (tlbFrame[i] == frame && tlbPage[i] != -1) {
                 tlbPerm[i] &= ~(WRITE_SUP | WRITE_USER);
