@@ -18,6 +18,36 @@ class ControlFlowTest {
     }
 
     @Test
+    void aRunStopsAtItsInstructionLimitBetweenACounterAndItsJcc() {
+        // dec ecx ; jnz back: the pair runs together in bursts, yet a run of an odd count ends between them.
+        f.load(CpuFixture.CODE, "49 75 fd");
+        f.set(Register.ECX, 100);
+        f.cpu.setEip(CpuFixture.CODE);
+        for (int run = 0; run < 4; run++) {
+            long before = f.cpu.instructions();
+            f.cpu.run(3 + 2 * run);
+            assertEquals(3 + 2 * run, f.cpu.instructions() - before, "instructions of run " + run);
+            assertEquals(CpuFixture.CODE + 1 - (run & 1), f.cpu.eip(), "EIP after run " + run);
+        }
+        assertEquals(100 - 12, f.reg(Register.ECX), "one DEC in every two of the 24 instructions");
+    }
+
+    @Test
+    void aJccRunWithTheCompareBeforeItFaultsOnItsOwnWhenItsTargetPassesTheCodeLimit() {
+        // A 32-bit code segment ending at 0x10fff. nop ; nop ; cmp eax, eax ; je 0x20000: the compare and
+        // the Jcc run together in a burst, but the target is beyond the limit, so the compare completes
+        // and the Jcc raises #GP with its own address.
+        f.writeDescriptor(0x68, 0, 0x10fff, 0x9a, 0x4);
+        f.load(CpuFixture.CODE, "90 90 39 c0 0f 84 f6 ff 00 00");
+        f.cpu.loadSegment(SegmentRegister.CS, 0x68);
+        f.cpu.setEip(CpuFixture.CODE);
+        f.cpu.run(100);
+        f.assertInHandler(Cpu.GP);
+        assertEquals(CpuFixture.CODE + 4, f.stack(1), "the fault's EIP is the Jcc's");
+        assertEquals(0x68, f.stack(2), "the fault's CS");
+    }
+
+    @Test
     void conditionalJumps() {
         f.set(Register.EAX, 1);
         f.set(Register.EBX, 2);

@@ -83,7 +83,7 @@ final class CodeCache {
 
     /** Records the bytes an entry was decoded from, making it valid. */
     static void remember(Insn insn, byte[] backing, int at, int codeSize) {
-        int length = insn.length;
+        int length = insn.length + insn.fusedLength;
         insn.codeSize = codeSize;
         insn.bytesMaskLow = length >= 8 ? -1L : (1L << (8 * length)) - 1;
         insn.bytesMaskHigh = length <= 8 ? 0 : length >= 16 ? -1L : (1L << (8 * (length - 8))) - 1;

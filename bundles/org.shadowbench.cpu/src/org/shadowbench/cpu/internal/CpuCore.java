@@ -672,6 +672,21 @@ public final class CpuCore implements Cpu, PoolHooks {
                 } else if (fast != null) {
                     fast.run(fastPath, i);
                     ip = fast.branches ? eip : next;
+                    if (i.fusedLength != 0) {
+                        // The Jcc that follows runs now, unless something needs a look first, the limit
+                        // would be passed, or its target faults (then it runs on its own and faults there).
+                        int after = next + i.fusedLength;
+                        int target = flags.condition(i.fusedCondition) ? after + i.fusedDisplacement : after;
+                        if (attention || count + 2 > limit || Integer.compareUnsigned(target, segLimit[CS]) > 0) {
+                            instructions = ++count;
+                            previous = null;
+                            continue;
+                        }
+                        count++;
+                        next = after;
+                        eip = target;
+                        ip = target;
+                    }
                 } else {
                     executeGeneral(i, start);
                     ip = eip;
@@ -802,7 +817,7 @@ public final class CpuCore implements Cpu, PoolHooks {
                 return cached;
             }
             if (CodeCache.matches(cached, fetchBacking, fetchBase + offset, codeSize)
-                    && Integer.compareUnsigned(eip + cached.length - 1, segLimit[CS]) <= 0) {
+                    && Integer.compareUnsigned(eip + cached.length + cached.fusedLength - 1, segLimit[CS]) <= 0) {
                 cached.verifiedGeneration = codeGeneration;
                 return cached;
             }
@@ -819,10 +834,45 @@ public final class CpuCore implements Cpu, PoolHooks {
         decoded++;
         // Decoding reads through the TLB; if that changed translations, the entry is simply not kept.
         if (fetchPage != -1 && fetchEntries == entries) {
+            fuseBranch(target, backing, base + offset, offset);
             CodeCache.remember(target, backing, base + offset, codeSize);
             target.verifiedGeneration = codeGeneration;
         }
         return target;
+    }
+
+    /**
+     * Records the Jcc that follows a freshly decoded non-branching fast-path instruction in the same
+     * frame, read straight from the frame's bytes: 70-7F with an 8-bit or 0F 80-8F with a 32-bit
+     * displacement, no prefixes, both instructions within 16 bytes (the entry's verified bytes) and the
+     * code segment's limit. Compiled code puts a Jcc after nearly every compare, test and counter.
+     */
+    private void fuseBranch(Insn i, byte[] backing, int at, int offset) {
+        if (i.fast == null || i.fast.branches || codeSize != 4) {
+            return;
+        }
+        // Entries start at most 16 bytes before the frame's end: the Jcc is read only within the frame.
+        int room = Math.min(16, 4096 - offset) - i.length;
+        int end = at + i.length;
+        int opcode = room >= 2 ? backing[end] & 0xff : 0;
+        int length;
+        int displacement;
+        if (opcode >= 0x70 && opcode <= 0x7f) {
+            length = 2;
+            displacement = backing[end + 1];
+        } else if (opcode == 0x0f && room >= 6 && (backing[end + 1] & 0xf0) == 0x80) {
+            length = 6;
+            opcode = backing[end + 1] & 0xff;
+            displacement = (int) Mmu.INT.get(backing, end + 2);
+        } else {
+            return;
+        }
+        if (Integer.compareUnsigned(eip + i.length + length - 1, segLimit[CS]) > 0) {
+            return;
+        }
+        i.fusedLength = length;
+        i.fusedCondition = opcode & 0xf;
+        i.fusedDisplacement = displacement;
     }
 
     /** Makes the linear page the fetch page if the TLB maps it executable now. */

@@ -58,6 +58,13 @@ final class Insn {
     int eaBase;
     int eaIndex;
 
+    // A Jcc that directly follows this fast-path instruction in the same cached bytes and runs with it
+    // in one step of a burst (see CpuCore.runBurst): its length (0 when there is none), condition code
+    // and displacement. The cache entry's verified bytes cover it too.
+    int fusedLength;
+    int fusedCondition;
+    int fusedDisplacement;
+
     // The fast path's translation cache: the linear page this instruction's memory operand last
     // touched and where its frame lies, valid in one translation epoch and only for the kind of access
     // (read, or write) the instruction makes, whose permission it was filled with.
@@ -105,5 +112,6 @@ final class Insn {
         displacement = 0;
         immediate = 0;
         immediate2 = 0;
+        fusedLength = 0;
     }
 }
