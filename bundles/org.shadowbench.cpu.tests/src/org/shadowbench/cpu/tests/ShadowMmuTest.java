@@ -487,6 +487,22 @@ class ShadowMmuTest {
         assertEquals(0x22, f.reg(Register.EAX));
     }
 
+    @Test
+    void anInstructionsCachedTranslationFollowsANewSegmentBase() {
+        // The same load through DS runs three times, then DS is reloaded with a flat segment based at
+        // DATA and the load runs again: the translation cache is keyed by offset, so it must be emptied.
+        f.writeDescriptor(0x70, CpuFixture.DATA, 0xfffff, 0x92, 0xc);
+        f.memory.write(0x100, 4, 0x1111);
+        f.memory.write(CpuFixture.DATA + 0x100, 4, 0x2222);
+        clearAccumulators();
+        f.exec("b9 03 00 00 00" // again: mov ecx, 3
+                + " a1 00 01 00 00 49 75 f8" // load: mov eax, [0x100] ; dec ecx ; jnz load
+                + " 85 f6 75 0b 89 c3 46" // test esi, esi ; jnz done ; mov ebx, eax ; inc esi
+                + " 66 ba 70 00 8e da eb e4"); // mov dx, 0x70 ; mov ds, dx ; jmp again ; done:
+        assertEquals(0x1111, f.reg(Register.EBX));
+        assertEquals(0x2222, f.reg(Register.EAX));
+    }
+
     /** A dword as little-endian hex bytes, with a leading space. */
     private static String le(int value) {
         return String.format(" %02x %02x %02x %02x", value & 0xff, value >>> 8 & 0xff, value >>> 16 & 0xff, value >>> 24);

@@ -101,6 +101,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     final boolean[] segUnlimited = new boolean[6];
     /** Per segment, the accesses that need no check at all ({@link #UNCHECKED_READ}, {@link #UNCHECKED_WRITE}): one load decides. */
     final int[] segUnchecked = new int[6];
+    /** The base each segment had when {@link #segUnchecked} was last set (see Segments.cacheChanged). */
+    final int[] segCachedBase = new int[6];
     static final int UNCHECKED_READ = 1;
     static final int UNCHECKED_WRITE = 2;
     int cpl;

@@ -811,58 +811,78 @@ final class FastPath {
         return address;
     }
 
+    /*
+     * Memory operands through the instruction's translation cache. It is keyed by the page of the
+     * operand's offset, not of its linear address, so a hit skips the segment too: it is filled only
+     * for segments that need no check and start on a page boundary, and a change to any segment's base
+     * or checks starts a new translation epoch (see Segments).
+     */
+
     int read32(Insn i) {
-        int linear = address(i, 4, false);
-        int inPage = linear & 0xfff;
-        if (linear >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffc) {
+        int offset = offset(i);
+        int inPage = offset & 0xfff;
+        if (offset >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffc) {
             return (int) Mmu.INT.get(i.memoryBacking, i.memoryBase + inPage);
         }
+        int linear = cpu.linear(i.segment, offset, 4, false);
         int value = mmu.read32(linear);
-        mmu.rememberPage(i, linear, mmu.readMask);
+        remember(i, offset, linear, false);
         return value;
     }
 
     int load16(Insn i) {
-        int linear = address(i, 2, false);
-        int inPage = linear & 0xfff;
-        if (linear >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffe) {
+        int offset = offset(i);
+        int inPage = offset & 0xfff;
+        if (offset >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffe) {
             return (short) Mmu.SHORT.get(i.memoryBacking, i.memoryBase + inPage) & 0xffff;
         }
+        int linear = cpu.linear(i.segment, offset, 2, false);
         int value = mmu.read16(linear);
-        mmu.rememberPage(i, linear, mmu.readMask);
+        remember(i, offset, linear, false);
         return value;
     }
 
     int load8(Insn i) {
-        int linear = address(i, 1, false);
-        if (linear >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch) {
-            return i.memoryBacking[i.memoryBase + (linear & 0xfff)] & 0xff;
+        int offset = offset(i);
+        if (offset >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch) {
+            return i.memoryBacking[i.memoryBase + (offset & 0xfff)] & 0xff;
         }
+        int linear = cpu.linear(i.segment, offset, 1, false);
         int value = mmu.read8(linear);
-        mmu.rememberPage(i, linear, mmu.readMask);
+        remember(i, offset, linear, false);
         return value;
     }
 
     void store32(Insn i, int value) {
-        int linear = address(i, 4, true);
-        int inPage = linear & 0xfff;
-        if (linear >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffc) {
+        int offset = offset(i);
+        int inPage = offset & 0xfff;
+        if (offset >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffc) {
             Mmu.INT.set(i.memoryBacking, i.memoryBase + inPage, value);
             return;
         }
+        int linear = cpu.linear(i.segment, offset, 4, true);
         cpu.current = i;
         mmu.write32(linear, value);
-        mmu.rememberPage(i, linear, mmu.writeMask);
+        remember(i, offset, linear, true);
     }
 
     void store8(Insn i, int value) {
-        int linear = address(i, 1, true);
-        if (linear >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch) {
-            i.memoryBacking[i.memoryBase + (linear & 0xfff)] = (byte) value;
+        int offset = offset(i);
+        if (offset >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch) {
+            i.memoryBacking[i.memoryBase + (offset & 0xfff)] = (byte) value;
             return;
         }
+        int linear = cpu.linear(i.segment, offset, 1, true);
         cpu.current = i;
         mmu.write8(linear, value);
-        mmu.rememberPage(i, linear, mmu.writeMask);
+        remember(i, offset, linear, true);
+    }
+
+    private void remember(Insn i, int offset, int linear, boolean write) {
+        int segment = i.segment;
+        if ((cpu.segUnchecked[segment] & (write ? CpuCore.UNCHECKED_WRITE : CpuCore.UNCHECKED_READ)) != 0
+                && (cpu.segBase[segment] & 0xfff) == 0) {
+            mmu.rememberPage(i, offset >>> 12, linear, write ? mmu.writeMask : mmu.readMask);
+        }
     }
 }

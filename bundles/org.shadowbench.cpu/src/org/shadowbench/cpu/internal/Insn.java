@@ -65,9 +65,9 @@ final class Insn {
     int fusedCondition;
     int fusedDisplacement;
 
-    // The fast path's translation cache: the linear page this instruction's memory operand last
-    // touched and where its frame lies, valid in one translation epoch and only for the kind of access
-    // (read, or write) the instruction makes, whose permission it was filled with.
+    // The fast path's translation cache: the page of the offset this instruction's memory operand last
+    // used and where the frame behind it lies, valid in one translation epoch and only for the kind of
+    // access (read, or write) the instruction makes, whose permission it was filled with.
     int memoryPage = -1;
     byte[] memoryBacking;
     int memoryBase;

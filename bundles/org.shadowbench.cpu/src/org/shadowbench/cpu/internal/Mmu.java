@@ -146,13 +146,14 @@ final class Mmu {
     }
 
     /**
-     * Fills an instruction's translation cache (see {@link FastPath}) from the TLB entry of the page it
-     * just accessed, if the entry grants {@code permission}; pages the TLB does not map stay uncached.
+     * Fills an instruction's translation cache (see {@link FastPath}) under {@code tag} from the TLB
+     * entry of the page it just accessed, if the entry grants {@code permission}; pages the TLB does
+     * not map stay uncached.
      */
-    void rememberPage(Insn i, int linear, int permission) {
+    void rememberPage(Insn i, int tag, int linear, int permission) {
         int slot = (linear >>> 12) & TLB_MASK;
         if (tlbPage[slot] == linear >>> 12 && (tlbPerm[slot] & permission) != 0) {
-            i.memoryPage = linear >>> 12;
+            i.memoryPage = tag;
             i.memoryBacking = tlbBacking[slot];
             i.memoryBase = tlbOffset[slot];
             i.memoryEpoch = cpu.translationEpoch;

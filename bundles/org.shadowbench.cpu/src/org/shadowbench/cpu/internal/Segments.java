@@ -153,8 +153,14 @@ final class Segments {
         cpu.segReadable[segment] = usable && (!code || (attributes & TYPE_READABLE) != 0);
         cpu.segWritable[segment] = usable && !code && (attributes & TYPE_WRITABLE) != 0;
         cpu.segUnlimited[segment] = cpu.segLimit[segment] == -1 && (code || (attributes & TYPE_EXPAND_DOWN) == 0);
-        cpu.segUnchecked[segment] = !cpu.segUnlimited[segment] ? 0
+        int unchecked = !cpu.segUnlimited[segment] ? 0
                 : (cpu.segReadable[segment] ? CpuCore.UNCHECKED_READ : 0) | (cpu.segWritable[segment] ? CpuCore.UNCHECKED_WRITE : 0);
+        if (unchecked != cpu.segUnchecked[segment] || cpu.segBase[segment] != cpu.segCachedBase[segment]) {
+            // The fast path's translation caches are keyed by offset: a new base or new checks empty them.
+            cpu.segUnchecked[segment] = unchecked;
+            cpu.segCachedBase[segment] = cpu.segBase[segment];
+            cpu.invalidateFetch();
+        }
         if (segment == CpuCore.CS) {
             cpu.codeSize = (attributes & BIG) != 0 ? 4 : 2;
             cpu.codeWritten();
