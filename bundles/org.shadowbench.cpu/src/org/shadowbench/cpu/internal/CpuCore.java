@@ -108,6 +108,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     int cpl;
     /** 2 or 4: the code segment's default operand and address size. */
     int codeSize = 4;
+    /** CS's limit, kept apart for the run loop's jumps (set with the segment cache, see Segments). */
+    int codeLimit = -1;
     /** 2 or 4: the stack segment's B bit. */
     int stackSize = 4;
 
@@ -570,7 +572,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** Jumps within the code segment, checking the limit; 16-bit operand size truncates EIP. */
     /** A near jump with a 32-bit operand: checks the target against CS's limit and returns it as the new EIP. */
     int jumpNear(int target) {
-        if (Integer.compareUnsigned(target, segLimit[CS]) > 0) {
+        if (Integer.compareUnsigned(target, codeLimit) > 0) {
             throw fault(Cpu.GP, 0);
         }
         eip = target;
@@ -672,14 +674,23 @@ public final class CpuCore implements Cpu, PoolHooks {
                 } else if (fast == FastPath.Op.JMP) {
                     ip = jumpNear(next + i.immediate);
                 } else if (fast != null) {
-                    fast.run(fastPath, i);
+                    // Compares (a fifth of compiled code) and LEA run here, without a call.
+                    if (fast == FastPath.Op.CMP_RR) {
+                        fastPath.sub(gpr[i.fastA], gpr[i.fastB]);
+                    } else if (fast == FastPath.Op.CMP_RI) {
+                        fastPath.sub(gpr[i.fastA], i.immediate);
+                    } else if (fast == FastPath.Op.LEA) {
+                        gpr[i.fastA] = fastPath.offset(i);
+                    } else {
+                        fast.run(fastPath, i);
+                    }
                     ip = fast.branches ? eip : next;
                     if (i.fusedLength != 0) {
                         // The Jcc that follows runs now, unless something needs a look first, the limit
                         // would be passed, or its target faults (then it runs on its own and faults there).
                         int after = next + i.fusedLength;
                         int target = flags.condition(i.fusedCondition) ? after + i.fusedDisplacement : after;
-                        if (attention || count + 2 > limit || Integer.compareUnsigned(target, segLimit[CS]) > 0) {
+                        if (attention || count + 2 > limit || Integer.compareUnsigned(target, codeLimit) > 0) {
                             instructions = ++count;
                             previous = null;
                             continue;

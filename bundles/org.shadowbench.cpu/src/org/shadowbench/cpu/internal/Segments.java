@@ -163,6 +163,7 @@ final class Segments {
         }
         if (segment == CpuCore.CS) {
             cpu.codeSize = (attributes & BIG) != 0 ? 4 : 2;
+            cpu.codeLimit = cpu.segLimit[segment];
             cpu.codeWritten();
         } else if (segment == CpuCore.SS) {
             cpu.stackSize = (attributes & BIG) != 0 ? 4 : 2;
