@@ -38,6 +38,8 @@ public final class Main {
                                                   guest's and the shadow page tables (repeatable)
                 --check-traps                     run the consistency checkers after every trap (slow)
                 --quiet                           only the outcome line on standard error
+                --no-fast-path                    run every instruction through the CPU's general executor
+                                                  (slower; for telling emulation bugs apart)
               layout [--ram SIZE] [--vram SIZE]   build a PC's guest-physical memory layout and print it
               help                                this text
 

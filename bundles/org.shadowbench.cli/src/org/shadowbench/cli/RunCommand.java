@@ -92,6 +92,12 @@ final class RunCommand {
                 machine.setTracer(tracer);
             }
             machine.start();
+            if (!options.fastPath) {
+                machine.execute(m -> m.cpu().setFastPathEnabled(false)).join();
+                if (!options.quiet) {
+                    err.println("shadowbench: fast path off: every instruction through the general executor");
+                }
+            }
             RunResult result = machine.run(options.maxInstructions, options.timeout).join();
             com1.flush();
             return machine.submit(m -> report(m, options, result, tracer, vga, events)).join();
@@ -175,8 +181,9 @@ final class RunCommand {
         CpuStatistics cpu = machine.cpu().statistics();
         RegistryStatistics handlers = machine.registry().statistics();
         PoolStatistics pool = machine.pool().statistics();
-        err.printf(Locale.ROOT, "  %,d instructions in %.3f s: %.1f MIPS%n", result.instructions(),
-                result.elapsed().toNanos() / 1e9, result.mips());
+        err.printf(Locale.ROOT, "  %,d instructions in %.3f s: %.1f MIPS (%.1f%% through the general executor)%n",
+                result.instructions(), result.elapsed().toNanos() / 1e9, result.mips(),
+                100.0 * cpu.generalInstructions() / Math.max(1, cpu.instructions()));
         err.printf(Locale.ROOT, "  cpu: %,d TLB hits, %,d fills, %,d flushes, %,d shadow syncs, %,d guest page faults,"
                 + " %,d exceptions and interrupts, %,d accesses through handlers%n", cpu.tlbHits(), cpu.tlbFills(),
                 cpu.tlbFlushes(), cpu.shadowSyncs(), cpu.guestPageFaults(), cpu.exceptions() + cpu.interrupts(),

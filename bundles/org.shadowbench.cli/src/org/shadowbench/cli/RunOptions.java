@@ -40,6 +40,8 @@ final class RunOptions {
     /** Run the consistency checkers after every trap-handler call, not only at the end. */
     boolean checkTraps;
     boolean quiet;
+    /** Whether the CPU's fast path runs (off: every instruction through the general executor). */
+    boolean fastPath = true;
 
     static RunOptions parse(String[] args) throws UsageException {
         RunOptions options = new RunOptions();
@@ -55,6 +57,7 @@ final class RunOptions {
             switch (option) {
                 case "--check-traps" -> options.checkTraps = true;
                 case "--quiet" -> options.quiet = true;
+                case "--no-fast-path" -> options.fastPath = false;
                 default -> {
                     if (i + 1 >= args.length) {
                         throw new UsageException(option + " needs a value");

@@ -4,7 +4,8 @@ package org.shadowbench.cpu;
  * Counters of a {@link Cpu}.
  *
  * @param instructions      instructions retired
- * @param tlbHits           memory accesses answered by the TLB
+ * @param tlbHits           memory accesses answered by the TLB arrays; the fast path's own translation
+ *                          caches answer most data accesses of hot code without it and are not counted
  * @param tlbFills          TLB entries filled from the shadow page tables
  * @param shadowSyncs       shadow entries created or upgraded by the trap handler
  * @param guestPageFaults   page faults delivered to the guest
@@ -13,7 +14,10 @@ package org.shadowbench.cpu;
  * @param exceptions        exceptions delivered (page faults included)
  * @param interrupts        external interrupts delivered
  * @param decodedInstructions instructions decoded, including those that then faulted
+ * @param generalInstructions instructions the general executor ran (the rest took the fast path),
+ *                          including those that then faulted
  */
 public record CpuStatistics(long instructions, long tlbHits, long tlbFills, long shadowSyncs, long guestPageFaults,
-        long handlerAccesses, long tlbFlushes, long exceptions, long interrupts, long decodedInstructions) {
+        long handlerAccesses, long tlbFlushes, long exceptions, long interrupts, long decodedInstructions,
+        long generalInstructions) {
 }

@@ -73,6 +73,14 @@ class RunCommandTest {
     }
 
     @Test
+    void theGeneralExecutorAloneRunsTheInstructionGuest() throws IOException {
+        Path guest = file("instructions.elf", GuestSuite.image("instructions"));
+        assertEquals(0, main.run("run", guest.toString(), "--ram", "16M", "--no-fast-path"), err());
+        assertTrue(err().contains("fast path off"), err());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains(" 0 failed"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void consistencyCheckedAfterEveryTrap() throws IOException {
         Path guest = file("exceptions.elf", GuestSuite.image("exceptions"));
         assertEquals(0, main.run("run", guest.toString(), "--ram", "16M", "--check-traps"));

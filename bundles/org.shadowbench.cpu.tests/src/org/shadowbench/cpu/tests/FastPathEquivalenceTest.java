@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.shadowbench.cpu.CpuStatistics;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.cpu.StopReason;
@@ -68,8 +69,12 @@ class FastPathEquivalenceTest {
                 faulted++;
             }
         }
-        // Both kinds of outcome must have been compared.
+        // Both kinds of outcome must have been compared, and the machines must really have run each way.
         assertTrue(faulted > 0 && faulted < programs, "programs ending in an exception: " + faulted + " of " + programs);
+        CpuStatistics fastCounts = fast.cpu.statistics();
+        CpuStatistics generalCounts = general.cpu.statistics();
+        assertTrue(fastCounts.generalInstructions() < fastCounts.instructions() / 2, "fast path share: " + fastCounts);
+        assertTrue(generalCounts.generalInstructions() >= generalCounts.instructions(), "general only: " + generalCounts);
         System.out.printf("fast path equivalence: %d programs, %d ended in an exception%n", programs, faulted);
     }
 

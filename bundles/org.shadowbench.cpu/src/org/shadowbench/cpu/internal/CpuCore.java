@@ -207,6 +207,7 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     long instructions;
     long decoded;
+    long generalCount;
     long exceptionCount;
     long interruptCount;
 
@@ -793,6 +794,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     }
 
     private void executeGeneral(Insn i, int start) {
+        generalCount++;
         startEip = start;
         startEsp = gpr[ESP];
         poolFactsUsed = false;
@@ -1224,7 +1226,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     @Override
     public CpuStatistics statistics() {
         return new CpuStatistics(instructions, mmu.tlbHits, mmu.tlbFills, mmu.shadowSyncs, mmu.guestPageFaults,
-                mmu.handlerAccesses, mmu.tlbFlushes, exceptionCount, interruptCount, decoded);
+                mmu.handlerAccesses, mmu.tlbFlushes, exceptionCount, interruptCount, decoded, generalCount);
     }
 
     @Override
