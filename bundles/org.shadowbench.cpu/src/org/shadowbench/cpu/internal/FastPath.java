@@ -3,15 +3,17 @@ package org.shadowbench.cpu.internal;
 /**
  * Specialised execution of the instructions compiled 32-bit code spends most of its time in.
  *
- * <p>When an instruction is decoded, {@link #select} gives it a fast-path number if it is one of a
- * few dozen common shapes (32-bit operand and address size, no LOCK or REP): register and memory
- * forms of MOV, the ALU operations without carry, TEST, LEA, INC/DEC, MOVZX, PUSH/POP of a
- * register, Jcc and JMP. The number names the operation and its operand form at once, so executing
- * it is one switch and straight-line code, instead of the general executor's chain of opcode,
- * operand-form, size and operation switches. Register numbers are resolved at decode time and a
- * missing base or index of a memory operand reads the CPU's always-zero register slot. Semantics
- * are those of the general executor, segment checks and faults included: the fast path only takes
- * shortcuts the operand sizes make safe.
+ * <p>When an instruction is decoded, {@link #select} gives it an {@link Op} if it is one of about
+ * seventy common shapes (32-bit operand and address size, no LOCK or REP): MOV in its register,
+ * memory, immediate and memory-offset forms, the ALU operations without carry on registers, memory
+ * and immediates, byte compares and tests, LEA, MOVZX/MOVSX, IMUL, shifts by an immediate or one,
+ * INC/DEC, PUSH/POP, CALL, RET, Jcc, JMP and NOP. The operation names the instruction and its operand
+ * form at once, so executing it is straight-line code instead of the general executor's chain of
+ * opcode, operand-form, size and operation switches. Register numbers are resolved at decode time
+ * and a missing base or index of a memory operand reads the CPU's always-zero register slot. Memory
+ * operands go through a per-instruction translation cache (below). Semantics are those of the
+ * general executor, segment checks, faults and flags included; {@code FastPathEquivalenceTest}
+ * compares the two on random programs.
  */
 final class FastPath {
     /** The register slot that always reads zero: a memory operand without base or index uses it. */
@@ -740,7 +742,6 @@ final class FastPath {
                 cpu.jumpNear(cpu.peek(0, 4));
                 p.gpr[CpuCore.ESP] = cpu.movedStackPointer(4);
             }
-
         },
         NOP {
             @Override
