@@ -145,6 +145,22 @@ final class Mmu {
         }
     }
 
+    /** The offset in the array {@link #directBacking} returned last. */
+    int directOffset;
+
+    /**
+     * The host array behind a linear address if the TLB grants the access directly now (a hit with
+     * the permission), with the address's offset in {@link #directOffset}; null otherwise.
+     */
+    byte[] directBacking(int linear, boolean write) {
+        int slot = (linear >>> 12) & TLB_MASK;
+        if (tlbPage[slot] != linear >>> 12 || (tlbPerm[slot] & (write ? writeMask : readMask)) == 0) {
+            return null;
+        }
+        directOffset = tlbOffset[slot] + (linear & 0xfff);
+        return tlbBacking[slot];
+    }
+
     /**
      * Fills an instruction's translation cache (see {@link FastPath}) under {@code tag} from the TLB
      * entry of the page it just accessed, if the entry grants {@code permission}; pages the TLB does

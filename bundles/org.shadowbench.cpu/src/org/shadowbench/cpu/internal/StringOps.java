@@ -43,6 +43,14 @@ final class StringOps {
             if (count == 0) {
                 return;
             }
+            if (delta > 0 && wide && (operation == MOVS || operation == STOS) && cpu.fastPathEnabled) {
+                int done = bulk(operation, size, source, Math.min(count, CpuCore.REP_CHUNK - n));
+                if (done > 0) {
+                    r[CpuCore.ECX] -= done;
+                    n += done - 1;
+                    continue;
+                }
+            }
             once(i, operation, size, source, wide, delta);
             if (wide) {
                 r[CpuCore.ECX]--;
@@ -68,6 +76,65 @@ final class StringOps {
         if ((wide ? r[CpuCore.ECX] : r[CpuCore.ECX] & 0xffff) != 0) {
             cpu.restartInstruction();
         }
+    }
+
+    /**
+     * Runs up to {@code limit} forward iterations of REP MOVS or REP STOS with 32-bit addresses at
+     * once, as far as every element stays within the current source and destination pages, both
+     * segments need no checks and the TLB grants the accesses directly (so monitored page tables,
+     * frames holding code and MMIO, which the TLB never maps for direct writes, still go element by
+     * element). Overlapping copies within one frame go element by element too. Returns the number of
+     * iterations done (0 if none could be), with ESI and EDI advanced; the caller counts ECX down.
+     */
+    private int bulk(int operation, int size, int source, int limit) {
+        int[] r = cpu.gpr;
+        if ((cpu.segUnchecked[CpuCore.ES] & CpuCore.UNCHECKED_WRITE) == 0) {
+            return 0;
+        }
+        Mmu mmu = cpu.mmu;
+        int destination = cpu.segBase[CpuCore.ES] + r[CpuCore.EDI];
+        int elements = Math.min(limit, (0x1000 - (destination & 0xfff)) / size);
+        byte[] to = mmu.directBacking(destination, true);
+        if (to == null || elements == 0) {
+            return 0;
+        }
+        int at = mmu.directOffset;
+        if (operation == STOS) {
+            int value = r[CpuCore.EAX];
+            switch (size) {
+                case 1 -> java.util.Arrays.fill(to, at, at + elements, (byte) value);
+                case 2 -> {
+                    for (int k = 0; k < elements; k++) {
+                        Mmu.SHORT.set(to, at + 2 * k, (short) value);
+                    }
+                }
+                default -> {
+                    for (int k = 0; k < elements; k++) {
+                        Mmu.INT.set(to, at + 4 * k, value);
+                    }
+                }
+            }
+            r[CpuCore.EDI] += elements * size;
+            return elements;
+        }
+        if ((cpu.segUnchecked[source] & CpuCore.UNCHECKED_READ) == 0) {
+            return 0;
+        }
+        int from = cpu.segBase[source] + r[CpuCore.ESI];
+        elements = Math.min(elements, (0x1000 - (from & 0xfff)) / size);
+        byte[] fromBacking = mmu.directBacking(from, false);
+        if (fromBacking == null || elements == 0) {
+            return 0;
+        }
+        int fromAt = mmu.directOffset;
+        int bytes = elements * size;
+        if (fromBacking == to && fromAt < at + bytes && at < fromAt + bytes) {
+            return 0;
+        }
+        System.arraycopy(fromBacking, fromAt, to, at, bytes);
+        r[CpuCore.ESI] += bytes;
+        r[CpuCore.EDI] += bytes;
+        return elements;
     }
 
     private static int offset(int value, boolean wide) {
