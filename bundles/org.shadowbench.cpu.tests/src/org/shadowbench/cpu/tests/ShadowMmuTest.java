@@ -503,6 +503,76 @@ class ShadowMmuTest {
         assertEquals(0x2222, f.reg(Register.EAX));
     }
 
+    @Test
+    void codeMappedThriceBranchesIntoTheNextPageOfEachMapping() {
+        // One frame holds "jmp to the next page" and is mapped at three linear pages: after the first the
+        // next page maps mov eax, 1 ; ret, after the second mov eax, 2 ; ret, after the third nothing. The
+        // jump's cached entry is shared by all three mappings, so it must not carry a link from one
+        // mapping's next page into another's.
+        int directory = f.identityDirectory32();
+        f.memory.write(f.pte32(directory, 0x200000), 4, 0x20000 | 7);
+        f.memory.write(f.pte32(directory, 0x201000), 4, 0x21000 | 7);
+        f.memory.write(f.pte32(directory, 0x300000), 4, 0x20000 | 7);
+        f.memory.write(f.pte32(directory, 0x301000), 4, 0x22000 | 7);
+        f.memory.write(f.pte32(directory, 0x400000), 4, 0x20000 | 7);
+        f.memory.write(f.pte32(directory, 0x401000), 4, 0);
+        f.load(0x20000, "e9 fb 0f 00 00");
+        f.load(0x21000, "b8 01 00 00 00 c3");
+        f.load(0x22000, "b8 02 00 00 00 c3");
+        f.enablePaging32(directory);
+        int code = CpuFixture.CODE;
+        // Through the third mapping first (a #PF on its next page), so that its TLB entry exists later.
+        f.run(call(code, 0x400000) + " f4");
+        f.assertInHandler(Cpu.PF);
+        // The second mapping, the first twice (its jump gets linked), the second, the first, the third.
+        int next = code + 0x100;
+        f.set(Register.ESP, CpuFixture.STACK);
+        f.cpu.setControlRegister(2, 0);
+        f.load(next, call(next, 0x300000) + call(next + 5, 0x200000) + call(next + 10, 0x200000) + " 89 c3"
+                + call(next + 17, 0x300000) + " 89 c1" + call(next + 24, 0x200000) + " 89 c2" + call(next + 31, 0x400000)
+                + " f4");
+        f.cpu.setEip(next);
+        f.cpu.run(1000);
+        assertEquals(1, f.reg(Register.EBX));
+        assertEquals(2, f.reg(Register.ECX));
+        assertEquals(1, f.reg(Register.EDX));
+        f.assertInHandler(Cpu.PF);
+        assertEquals(0x401000, f.cpu.controlRegister(2), "the third mapping's next page is not mapped");
+    }
+
+    @Test
+    void exceptionAndInterruptFramesOnAMonitoredPageTableAreWritten() {
+        // A REP STOSD (which the pool may complete itself when it writes a page table) runs, then the stack
+        // moves onto a page table the pool monitors and a #PF, or an interrupt, pushes its frame there. The
+        // pool must judge the frame's writes by the faulting instruction or by none, not by the REP STOSD.
+        int directory = f.identityDirectory32();
+        long table = f.memory.read(directory + 4L * 3, 4) & ~0xfffL;
+        f.enablePaging32(directory);
+        int top = (int) table + 0x1000;
+        f.run("8b 1d" + le(0xc00000) // mov ebx, [0xc00000]: the page table at 12 MiB gets shadowed and monitored
+                + " bf" + le(CpuFixture.DATA) + " b9 04 00 00 00 31 c0 f3 ab" // mov edi, DATA ; mov ecx, 4 ; xor eax, eax ; rep stosd
+                + " bc" + le(top) + " 8b 15" + le(0x1000000) + " f4"); // mov esp, top ; mov edx, [16 MiB]: #PF
+        f.assertInHandler(Cpu.PF);
+        assertEquals(CpuFixture.CODE + 0x19, f.memory.read(top - 12, 4), "the #PF frame's EIP");
+        assertEquals(0, f.memory.read(top - 16, 4), "the #PF frame's error code");
+
+        f.set(Register.EAX, 0);
+        f.load(CpuFixture.CODE + 0x100, "bf" + le(CpuFixture.DATA) + " b9 04 00 00 00 f3 ab bc" + le(top) + " 90 90 f4");
+        f.cpu.setEip(CpuFixture.CODE + 0x100);
+        f.cpu.setEflags(0x202);
+        f.cpu.run(5); // up to and including the first NOP
+        f.interrupts.raise(0x20);
+        f.cpu.run(100);
+        f.assertInHandler(0x20);
+        assertEquals(CpuFixture.CODE + 0x100 + 0x12, f.memory.read(top - 12, 4), "the interrupt frame's EIP: the second NOP");
+        assertEquals(CpuFixture.KERNEL_CODE, f.memory.read(top - 8, 4), "the interrupt frame's CS");
+    }
+
+    /** A near CALL at {@code from} to {@code target}, as hex with a leading space. */
+    private static String call(int from, int target) {
+        return " e8" + le(target - (from + 5));
+    }
+
     /** A dword as little-endian hex bytes, with a leading space. */
     private static String le(int value) {
         return String.format(" %02x %02x %02x %02x", value & 0xff, value >>> 8 & 0xff, value >>> 16 & 0xff, value >>> 24);

@@ -150,8 +150,14 @@ public final class CpuCore implements Cpu, PoolHooks {
     final IoPortBus io;
     final InterruptController interrupts;
     final Mmu mmu;
-    /** The instruction executing now (a cached entry or {@link #scratch}). */
+    /**
+     * The instruction whose facts the pool gets on a monitored write (see {@link #currentInstruction}):
+     * set by general instructions, by fast-path instructions before their writes, and to the faulting
+     * instruction or {@link #noInstruction} when an event is delivered.
+     */
     Insn current = new Insn();
+    /** Facts for writes no instruction makes (an interrupt frame): a NOP's. */
+    private final Insn noInstruction = new Insn();
     /** Decoding target for instructions the code cache does not keep. */
     private final Insn scratch = current;
     private final CodeCache codeCache = new CodeCache(this::codePageAdmitted, this::codePageEvicted);
@@ -225,6 +231,8 @@ public final class CpuCore implements Cpu, PoolHooks {
         this.system = new SystemRegisters(this);
         this.executor = new Executor(this);
         this.fastPath = new FastPath(this);
+        noInstruction.clear(0, 4);
+        noInstruction.opcode = 0x90;
         memory.addListener(new TranslationListener());
         reset();
     }
@@ -350,7 +358,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     // ================================================================== code fetch
 
     int fetchCode(int offset) {
-        if (Integer.compareUnsigned(offset, segLimit[CS]) > 0) {
+        if (Integer.compareUnsigned(offset, codeLimit) > 0) {
             throw fault(Cpu.GP, 0);
         }
         return mmu.fetch8(segBase[CS] + offset);
@@ -570,7 +578,6 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     // ================================================================== control transfers
 
-    /** Jumps within the code segment, checking the limit; 16-bit operand size truncates EIP. */
     /** A near jump with a 32-bit operand: checks the target against CS's limit and returns it as the new EIP. */
     int jumpNear(int target) {
         if (Integer.compareUnsigned(target, codeLimit) > 0) {
@@ -580,9 +587,10 @@ public final class CpuCore implements Cpu, PoolHooks {
         return target;
     }
 
+    /** Jumps within the code segment, checking the limit; 16-bit operand size truncates EIP. */
     void jumpNear(int target, int operandSize) {
         int newEip = operandSize == 4 ? target : target & 0xffff;
-        if (Integer.compareUnsigned(newEip, segLimit[CS]) > 0) {
+        if (Integer.compareUnsigned(newEip, codeLimit) > 0) {
             throw fault(Cpu.GP, 0);
         }
         eip = newEip;
@@ -645,9 +653,9 @@ public final class CpuCore implements Cpu, PoolHooks {
      *
      * <p>Within a burst, cached instructions are linked to the instruction that followed them, one link
      * for falling through and one for a taken branch, so that straight-line code and loops skip the
-     * fetch. A link is followed only in the translation epoch it was made in (see {@link #invalidateFetch})
-     * and to an entry verified in the current code generation, the conditions under which a fetch would
-     * find the same entry.
+     * fetch. A link is followed only in the translation epoch it was made in (see {@link #invalidateFetch}),
+     * to an entry verified in the current code generation, and to the same EIP as when it was made (a
+     * frame may be mapped at several pages): then a fetch would find the same entry.
      */
     private void runBurst(long limit) {
         attention = false;
@@ -659,12 +667,12 @@ public final class CpuCore implements Cpu, PoolHooks {
         boolean fellThrough = false;
         do {
             int start = ip;
-            Insn i = previous == null ? null : linked(previous, fellThrough);
+            Insn i = previous == null ? null : linked(previous, fellThrough, start);
             try {
                 if (i == null) {
                     i = fetch();
                     if (previous != null && i != scratch) {
-                        link(previous, fellThrough, i);
+                        link(previous, fellThrough, i, start);
                     }
                 }
                 int next = codeSize == 4 ? start + i.length : (start + i.length) & 0xffff;
@@ -717,22 +725,30 @@ public final class CpuCore implements Cpu, PoolHooks {
     }
 
     /** The instruction linked to {@code from} for the way it left, if the link is still good. */
-    private Insn linked(Insn from, boolean fellThrough) {
+    private Insn linked(Insn from, boolean fellThrough, int ip) {
         Insn to = fellThrough ? from.next : from.taken;
         if (to == null || to.verifiedGeneration != codeGeneration
                 || (fellThrough ? from.nextEpoch : from.takenEpoch) != translationEpoch) {
             return null;
         }
-        return to;
+        return (fellThrough ? from.nextEip : from.takenEip) == ip ? to : null;
     }
 
-    private void link(Insn from, boolean fellThrough, Insn to) {
+    /**
+     * Links {@code from} to {@code to}, which starts at EIP {@code start}. Entries belong to a frame, which
+     * may be mapped at several linear pages, so a link records where it led and is followed only to the
+     * same EIP (CS's base cannot change within an epoch): through another mapping the next instruction
+     * lies elsewhere and is fetched.
+     */
+    private void link(Insn from, boolean fellThrough, Insn to, int start) {
         if (fellThrough) {
             from.next = to;
             from.nextEpoch = translationEpoch;
+            from.nextEip = start;
         } else {
             from.taken = to;
             from.takenEpoch = translationEpoch;
+            from.takenEip = start;
         }
     }
 
@@ -764,6 +780,8 @@ public final class CpuCore implements Cpu, PoolHooks {
             instructions++;
             if (singleStep) {
                 attention = true;
+                current = i;
+                poolFactsUsed = false;
                 dr[6] |= 0x4000;
                 events.deliverException(Cpu.DB, GuestFault.NO_ERROR_CODE);
             }
@@ -773,20 +791,15 @@ public final class CpuCore implements Cpu, PoolHooks {
     }
 
     /**
-     * Executes a fetched instruction that starts at {@code start}. The fast path keeps no undo record:
-     * its instructions change ESP and registers only after their last access that can fault, and the
-     * pool asks for the facts of the current instruction only on writes, which set {@link #current}
-     * themselves. Jcc, the most frequent instruction of all, is dispatched here directly.
+     * Executes a fetched instruction that starts at {@code start} (one step; bursts inline this). The
+     * fast path keeps no undo record: its instructions change ESP and registers only after their last
+     * access that can fault, and they set {@link #current} before their writes.
      */
     private void execute(Insn i, int start) {
         int next = start + i.length;
         eip = codeSize == 4 ? next : next & 0xffff;
         FastPath.Op fast = i.fast;
-        if (fast == FastPath.Op.JCC) {
-            if (flags.condition(i.fastA)) {
-                jumpNear(eip + i.immediate);
-            }
-        } else if (fast != null) {
+        if (fast != null) {
             fast.run(fastPath, i);
         } else {
             executeGeneral(i, start);
@@ -803,13 +816,19 @@ public final class CpuCore implements Cpu, PoolHooks {
         executor.execute(i);
     }
 
-    /** Undoes the instruction that raised {@code f} (null if its fetch did) and delivers the exception. */
+    /**
+     * Undoes the instruction that raised {@code f} (null if its fetch did) and delivers the exception.
+     * The frame's writes are judged by the pool as the faulting instruction's (VirtualBox looks at the
+     * instruction at CS:EIP too), or as no instruction's when the fetch faulted.
+     */
     private void faulted(GuestFault f, int start, Insn i) {
         attention = true;
         eip = start;
         if (i != null && i.fast == null) {
             gpr[ESP] = startEsp;
         }
+        current = i != null ? i : noInstruction;
+        poolFactsUsed = false;
         events.deliverException(f.vector, f.errorCode);
     }
 
@@ -832,7 +851,7 @@ public final class CpuCore implements Cpu, PoolHooks {
                 return cached;
             }
             if (CodeCache.matches(cached, fetchBacking, fetchBase + offset, codeSize)
-                    && Integer.compareUnsigned(eip + cached.length + cached.fusedLength - 1, segLimit[CS]) <= 0) {
+                    && Integer.compareUnsigned(eip + cached.length + cached.fusedLength - 1, codeLimit) <= 0) {
                 cached.verifiedGeneration = codeGeneration;
                 return cached;
             }
@@ -882,7 +901,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         } else {
             return;
         }
-        if (Integer.compareUnsigned(eip + i.length + length - 1, segLimit[CS]) > 0) {
+        if (Integer.compareUnsigned(eip + i.length + length - 1, codeLimit) > 0) {
             return;
         }
         i.fusedLength = length;
@@ -949,6 +968,9 @@ public final class CpuCore implements Cpu, PoolHooks {
         interruptCount++;
         startEip = eip;
         startEsp = gpr[ESP];
+        // No instruction writes the interrupt frame: the pool must not judge it by the last one's facts.
+        current = noInstruction;
+        poolFactsUsed = false;
         events.deliverExternal(vector);
     }
 

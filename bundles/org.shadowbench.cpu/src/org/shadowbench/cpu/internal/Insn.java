@@ -1,8 +1,9 @@
 package org.shadowbench.cpu.internal;
 
 /**
- * One decoded instruction: prefixes, opcode, ModR/M operand and immediates. A single instance per
- * CPU is refilled by {@link Decoder} for every instruction, so decoding allocates nothing.
+ * One decoded instruction: prefixes, opcode, ModR/M operand and immediates, and what the fast path
+ * resolved from them. Instances live in the {@link CodeCache} (one per frame offset, reused when the
+ * bytes there change) or are the CPU's single scratch instance for instructions it does not cache.
  */
 final class Insn {
     /** Two-byte opcodes ({@code 0F xx}) are numbered from here. */
@@ -79,6 +80,9 @@ final class Insn {
     Insn taken;
     int nextEpoch;
     int takenEpoch;
+    /** The EIP each link led to when it was made; it is followed only to the same EIP. */
+    int nextEip;
+    int takenEip;
 
     // The decoded-instruction cache's record of what this was decoded from (see CodeCache).
     /** The code segment's default size at decode time; 0 while the entry is not valid. */
