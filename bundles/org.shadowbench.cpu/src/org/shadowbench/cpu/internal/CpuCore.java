@@ -727,11 +727,15 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** The instruction linked to {@code from} for the way it left, if the link is still good. */
     private Insn linked(Insn from, boolean fellThrough, int ip) {
         Insn to = fellThrough ? from.next : from.taken;
-        if (to == null || to.verifiedGeneration != codeGeneration
-                || (fellThrough ? from.nextEpoch : from.takenEpoch) != translationEpoch) {
+        if (to == null || to.verifiedGeneration != codeGeneration || (fellThrough ? from.nextKey : from.takenKey) != linkKey(ip)) {
             return null;
         }
-        return (fellThrough ? from.nextEip : from.takenEip) == ip ? to : null;
+        return to;
+    }
+
+    /** A link's key: the translation epoch it was made in and the EIP it led to. */
+    private long linkKey(int ip) {
+        return (long) translationEpoch << 32 | ip & 0xffff_ffffL;
     }
 
     /**
@@ -743,12 +747,10 @@ public final class CpuCore implements Cpu, PoolHooks {
     private void link(Insn from, boolean fellThrough, Insn to, int start) {
         if (fellThrough) {
             from.next = to;
-            from.nextEpoch = translationEpoch;
-            from.nextEip = start;
+            from.nextKey = linkKey(start);
         } else {
             from.taken = to;
-            from.takenEpoch = translationEpoch;
-            from.takenEip = start;
+            from.takenKey = linkKey(start);
         }
     }
 

@@ -78,11 +78,9 @@ final class Insn {
     // with the translation epoch each was made in (see CpuCore.runBurst).
     Insn next;
     Insn taken;
-    int nextEpoch;
-    int takenEpoch;
-    /** The EIP each link led to when it was made; it is followed only to the same EIP. */
-    int nextEip;
-    int takenEip;
+    /** Each link's translation epoch (high half) and the EIP it led to (low half); see CpuCore.link. */
+    long nextKey;
+    long takenKey;
 
     // The decoded-instruction cache's record of what this was decoded from (see CodeCache).
     /** The code segment's default size at decode time; 0 while the entry is not valid. */
