@@ -161,8 +161,11 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** Decoding target for instructions the code cache does not keep. */
     private final Insn scratch = current;
     private final CodeCache codeCache = new CodeCache(this::codePageAdmitted, this::codePageEvicted);
-    /** Bumped whenever memory may have changed outside the CPU's view; cached instructions re-check then. */
-    int codeGeneration;
+    /**
+     * Bumped whenever memory may have changed outside the CPU's view; cached instructions re-check then.
+     * A long: port I/O bumps it too, and an int could come round to an old entry's value in a long run.
+     */
+    long codeGeneration;
     /** Bumped whenever a linear address may have come to fetch from another frame (see {@link #runBurst}). */
     int translationEpoch;
 
@@ -948,7 +951,12 @@ public final class CpuCore implements Cpu, PoolHooks {
      */
     void invalidateFetch() {
         fetchPage = -1;
-        translationEpoch++;
+        if (++translationEpoch == Integer.MAX_VALUE) {
+            // Links and translation caches compare epochs for equality: before the counter could come
+            // round to an old entry's value, every entry goes.
+            translationEpoch = 0;
+            codeCache.clear();
+        }
     }
 
     private void codePageAdmitted(int frame) {

@@ -90,7 +90,7 @@ final class Insn {
     long bytesMaskLow;
     long bytesMaskHigh;
     /** The code generation in which the bytes were last found unchanged. */
-    int verifiedGeneration = -1;
+    long verifiedGeneration = -1;
 
     boolean isMemory() {
         return hasModrm && mod != 3;
