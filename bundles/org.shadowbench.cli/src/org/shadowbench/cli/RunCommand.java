@@ -133,9 +133,7 @@ final class RunCommand {
     private int report(Machine machine, RunOptions options, RunResult result, RunTracer tracer, VgaText vga,
             EventStream.Reader events) {
         List<String> problems = new ArrayList<>(tracer.problems());
-        problems.addAll(machine.memory().check());
-        problems.addAll(machine.registry().check());
-        problems.addAll(machine.pool().check());
+        problems.addAll(machine.check());
         try {
             dumps(machine, options, vga, events);
         } catch (IOException e) {

@@ -85,9 +85,7 @@ final class RunTracer implements CpuTracer {
             return;
         }
         traps++;
-        List<String> found = new ArrayList<>(machine.memory().check());
-        found.addAll(machine.registry().check());
-        found.addAll(machine.pool().check());
+        List<String> found = machine.check();
         if (!found.isEmpty()) {
             problems.add(String.format("after trap %d (linear %#x): %s", traps, linear, found.get(0)));
             problems.addAll(found.subList(1, found.size()));

@@ -82,6 +82,17 @@ public final class Machine implements AutoCloseable {
         return engine.io();
     }
 
+    /**
+     * Runs the consistency checkers of the page model, the handler registry and the pool, in that
+     * order; the problems they found, none when all three are clean.
+     */
+    public List<String> check() {
+        List<String> problems = new ArrayList<>(memory().check());
+        problems.addAll(registry().check());
+        problems.addAll(pool().check());
+        return problems;
+    }
+
     /** The ISA interrupt lines and the CPU's interrupt input. */
     public InterruptBus interrupts() {
         return engine.interrupts();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -146,12 +145,7 @@ class DeviceBundleRestartTest {
     }
 
     private static List<String> problems(Machine machine) {
-        return machine.submit(m -> {
-            List<String> found = new ArrayList<>(m.memory().check());
-            found.addAll(m.registry().check());
-            found.addAll(m.pool().check());
-            return found;
-        }).join();
+        return machine.submit(Machine::check).join();
     }
 
     @ParameterizedTest

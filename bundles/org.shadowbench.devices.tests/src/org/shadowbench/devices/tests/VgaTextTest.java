@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -42,13 +41,6 @@ class VgaTextTest {
         return machine.run(instructions, Duration.ofSeconds(30)).join();
     }
 
-    private List<String> consistency(Machine m) {
-        List<String> problems = new ArrayList<>(m.memory().check());
-        problems.addAll(m.registry().check());
-        problems.addAll(m.pool().check());
-        return problems;
-    }
-
     @Test
     void textWritesAreAliasedAfterTheFirstAndSeenAgainAfterARefresh() throws GuestLoadException {
         // mov edi, 0xb8000 ; mov ecx, 2000 ; mov ax, 0x0741 ('A' grey) ; rep stosw ; hlt
@@ -61,7 +53,7 @@ class VgaTextTest {
             var range = m.memory().rangeAt(VgaText.TEXT);
             return range.pageType(range.pageIndex(VgaText.TEXT));
         }).join());
-        assertEquals(List.of(), machine.submit(this::consistency).join());
+        assertEquals(List.of(), machine.submit(Machine::check).join());
     }
 
     @Test
@@ -75,7 +67,7 @@ class VgaTextTest {
                 "one trap per page after each refresh: " + traps + " traps, " + refreshes + " refreshes");
         List<Integer> dirty = machine.submit(m -> vga.lastRefreshedTextPages()).join();
         assertTrue(!dirty.isEmpty() && List.of(0, 1).containsAll(dirty), "the written pages were found dirty: " + dirty);
-        assertEquals(List.of(), machine.submit(this::consistency).join());
+        assertEquals(List.of(), machine.submit(Machine::check).join());
     }
 
     @Test

@@ -64,9 +64,7 @@ class GuestSuiteTest {
         public void trapHandled(int linear) {
             traps++;
             if (problems.isEmpty()) {
-                problems.addAll(machine.memory().check());
-                problems.addAll(machine.registry().check());
-                problems.addAll(machine.pool().check());
+                problems.addAll(machine.check());
                 if (!problems.isEmpty()) {
                     problems.add(0, String.format("after trap %d at linear %#x", traps, linear));
                 }
@@ -114,12 +112,7 @@ class GuestSuiteTest {
             assertTrue(summary.find(), output);
             assertTrue(Integer.parseInt(summary.group(1)) >= 10, "a real suite ran: " + summary.group());
             assertEquals("0", summary.group(2));
-            List<String> problems = machine.submit(m -> {
-                List<String> found = new ArrayList<>(m.memory().check());
-                found.addAll(m.registry().check());
-                found.addAll(m.pool().check());
-                return found;
-            }).join();
+            List<String> problems = machine.submit(Machine::check).join();
             assertEquals(List.of(), problems, "consistency at the end");
             List<String> screen = machine.submit(m -> vga.screen()).join();
             assertTrue(screen.stream().anyMatch(row -> row.contains(summary.group())),

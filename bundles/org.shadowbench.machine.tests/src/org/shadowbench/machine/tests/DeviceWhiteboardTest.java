@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.HexFormat;
 import java.util.Hashtable;
@@ -142,12 +141,7 @@ class DeviceWhiteboardTest {
             machine.pause().join();
             RunResult result = running.join();
             assertEquals(StopCause.PAUSED, result.cause());
-            List<String> problems = machine.submit(m -> {
-                List<String> found = new ArrayList<>(m.memory().check());
-                found.addAll(m.registry().check());
-                found.addAll(m.pool().check());
-                return found;
-            }).join();
+            List<String> problems = machine.submit(Machine::check).join();
             assertEquals(List.of(), problems);
             assertEquals(List.of(), catalog.refusals());
         }
