@@ -917,8 +917,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** Makes the linear page the fetch page if the TLB maps it executable now. */
     private boolean enterFetchPage(int linear) {
         Mmu m = mmu;
-        int slot = (linear >>> 12) & Mmu.TLB_MASK;
-        if (m.tlbPage[slot] != linear >>> 12 || (m.tlbPerm[slot] & m.execMask) == 0) {
+        int slot = m.grantingSlot(linear, m.execMask);
+        if (slot < 0) {
             return false;
         }
         fetchFrame = m.tlbFrame[slot];

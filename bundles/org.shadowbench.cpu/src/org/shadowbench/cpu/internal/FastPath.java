@@ -492,99 +492,87 @@ final class FastPath {
         ADD_MR {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
-                p.mmu.write32(address, p.add(value, p.gpr[i.fastA]));
+                int value = p.readForUpdate(i);
+                p.cpu.writeRmUpdate(i, 4, p.add(value, p.gpr[i.fastA]));
             }
         },
         OR_MR {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
-                p.mmu.write32(address, p.logic(value | p.gpr[i.fastA]));
+                int value = p.readForUpdate(i);
+                p.cpu.writeRmUpdate(i, 4, p.logic(value | p.gpr[i.fastA]));
             }
         },
         AND_MR {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
-                p.mmu.write32(address, p.logic(value & p.gpr[i.fastA]));
+                int value = p.readForUpdate(i);
+                p.cpu.writeRmUpdate(i, 4, p.logic(value & p.gpr[i.fastA]));
             }
         },
         SUB_MR {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
-                p.mmu.write32(address, p.sub(value, p.gpr[i.fastA]));
+                int value = p.readForUpdate(i);
+                p.cpu.writeRmUpdate(i, 4, p.sub(value, p.gpr[i.fastA]));
             }
         },
         XOR_MR {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
-                p.mmu.write32(address, p.logic(value ^ p.gpr[i.fastA]));
+                int value = p.readForUpdate(i);
+                p.cpu.writeRmUpdate(i, 4, p.logic(value ^ p.gpr[i.fastA]));
             }
         },
         ADD_MI {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
-                p.mmu.write32(address, p.add(value, i.immediate));
+                int value = p.readForUpdate(i);
+                p.cpu.writeRmUpdate(i, 4, p.add(value, i.immediate));
             }
         },
         OR_MI {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
-                p.mmu.write32(address, p.logic(value | i.immediate));
+                int value = p.readForUpdate(i);
+                p.cpu.writeRmUpdate(i, 4, p.logic(value | i.immediate));
             }
         },
         AND_MI {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
-                p.mmu.write32(address, p.logic(value & i.immediate));
+                int value = p.readForUpdate(i);
+                p.cpu.writeRmUpdate(i, 4, p.logic(value & i.immediate));
             }
         },
         SUB_MI {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
-                p.mmu.write32(address, p.sub(value, i.immediate));
+                int value = p.readForUpdate(i);
+                p.cpu.writeRmUpdate(i, 4, p.sub(value, i.immediate));
             }
         },
         XOR_MI {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
-                p.mmu.write32(address, p.logic(value ^ i.immediate));
+                int value = p.readForUpdate(i);
+                p.cpu.writeRmUpdate(i, 4, p.logic(value ^ i.immediate));
             }
         },
         INC_M {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
+                int value = p.readForUpdate(i);
                 p.flags.setIncDec(Flags.INC, 4, value, value + 1);
-                p.mmu.write32(address, value + 1);
+                p.cpu.writeRmUpdate(i, 4, value + 1);
             }
         },
         DEC_M {
             @Override
             void run(FastPath p, Insn i) {
-                int address = p.addressForUpdate(i);
-                int value = p.mmu.read32(address);
+                int value = p.readForUpdate(i);
                 p.flags.setIncDec(Flags.DEC, 4, value, value - 1);
-                p.mmu.write32(address, value - 1);
+                p.cpu.writeRmUpdate(i, 4, value - 1);
             }
         },
         SHL_RI {
@@ -802,28 +790,20 @@ final class FastPath {
     }
 
     /**
-     * The address of a read-modify-write memory operand, checked for writing first so that the write
-     * after the read cannot fault; the pool learns the instruction from {@link CpuCore#current}.
+     * Reads the memory operand of a read-modify-write instruction through the CPU's own pair
+     * ({@link CpuCore#readRmForUpdate}, {@link CpuCore#writeRmUpdate}), which checks the write first;
+     * the pool learns the instruction from {@link CpuCore#current}.
      */
-    int addressForUpdate(Insn i) {
+    int readForUpdate(Insn i) {
         cpu.current = i;
-        int address = cpu.linear(i.segment, offset(i), 4, true);
-        mmu.probeWrite(address, 4);
-        return address;
+        return cpu.readRmForUpdate(i, 4);
     }
-
-    /*
-     * Memory operands through the instruction's translation cache. It is keyed by the page of the
-     * operand's offset, not of its linear address, so a hit skips the segment too: it is filled only
-     * for segments that need no check and start on a page boundary, and a change to any segment's base
-     * or checks starts a new translation epoch (see Segments).
-     */
 
     int read32(Insn i) {
         int offset = offset(i);
-        int inPage = offset & 0xfff;
-        if (offset >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffc) {
-            return (int) Mmu.INT.get(i.memoryBacking, i.memoryBase + inPage);
+        int at = cached(i, offset, 4);
+        if (at >= 0) {
+            return (int) Mmu.INT.get(i.memoryBacking, at);
         }
         int linear = cpu.linear(i.segment, offset, 4, false);
         int value = mmu.read32(linear);
@@ -833,9 +813,9 @@ final class FastPath {
 
     int load16(Insn i) {
         int offset = offset(i);
-        int inPage = offset & 0xfff;
-        if (offset >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffe) {
-            return (short) Mmu.SHORT.get(i.memoryBacking, i.memoryBase + inPage) & 0xffff;
+        int at = cached(i, offset, 2);
+        if (at >= 0) {
+            return (short) Mmu.SHORT.get(i.memoryBacking, at) & 0xffff;
         }
         int linear = cpu.linear(i.segment, offset, 2, false);
         int value = mmu.read16(linear);
@@ -845,8 +825,9 @@ final class FastPath {
 
     int load8(Insn i) {
         int offset = offset(i);
-        if (offset >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch) {
-            return i.memoryBacking[i.memoryBase + (offset & 0xfff)] & 0xff;
+        int at = cached(i, offset, 1);
+        if (at >= 0) {
+            return i.memoryBacking[at] & 0xff;
         }
         int linear = cpu.linear(i.segment, offset, 1, false);
         int value = mmu.read8(linear);
@@ -856,9 +837,9 @@ final class FastPath {
 
     void store32(Insn i, int value) {
         int offset = offset(i);
-        int inPage = offset & 0xfff;
-        if (offset >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0xffc) {
-            Mmu.INT.set(i.memoryBacking, i.memoryBase + inPage, value);
+        int at = cached(i, offset, 4);
+        if (at >= 0) {
+            Mmu.INT.set(i.memoryBacking, at, value);
             return;
         }
         int linear = cpu.linear(i.segment, offset, 4, true);
@@ -869,14 +850,27 @@ final class FastPath {
 
     void store8(Insn i, int value) {
         int offset = offset(i);
-        if (offset >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch) {
-            i.memoryBacking[i.memoryBase + (offset & 0xfff)] = (byte) value;
+        int at = cached(i, offset, 1);
+        if (at >= 0) {
+            i.memoryBacking[at] = (byte) value;
             return;
         }
         int linear = cpu.linear(i.segment, offset, 1, true);
         cpu.current = i;
         mmu.write8(linear, value);
         remember(i, offset, linear, true);
+    }
+
+    /**
+     * Where {@code size} bytes at {@code offset} lie in the instruction's cached frame, or -1 when the
+     * cache does not hold the page (or the bytes would run into the next page).
+     */
+    private int cached(Insn i, int offset, int size) {
+        int inPage = offset & 0xfff;
+        if (offset >>> 12 == i.memoryPage && i.memoryEpoch == cpu.translationEpoch && inPage <= 0x1000 - size) {
+            return i.memoryBase + inPage;
+        }
+        return -1;
     }
 
     private void remember(Insn i, int offset, int linear, boolean write) {

@@ -153,12 +153,18 @@ final class Mmu {
      * the permission), with the address's offset in {@link #directOffset}; null otherwise.
      */
     byte[] directBacking(int linear, boolean write) {
-        int slot = (linear >>> 12) & TLB_MASK;
-        if (tlbPage[slot] != linear >>> 12 || (tlbPerm[slot] & (write ? writeMask : readMask)) == 0) {
+        int slot = grantingSlot(linear, write ? writeMask : readMask);
+        if (slot < 0) {
             return null;
         }
         directOffset = tlbOffset[slot] + (linear & 0xfff);
         return tlbBacking[slot];
+    }
+
+    /** The TLB slot that maps the linear address's page with {@code permission}, or -1. */
+    int grantingSlot(int linear, int permission) {
+        int slot = (linear >>> 12) & TLB_MASK;
+        return tlbPage[slot] == linear >>> 12 && (tlbPerm[slot] & permission) != 0 ? slot : -1;
     }
 
     /**
@@ -167,8 +173,8 @@ final class Mmu {
      * not map stay uncached.
      */
     void rememberPage(Insn i, int tag, int linear, int permission) {
-        int slot = (linear >>> 12) & TLB_MASK;
-        if (tlbPage[slot] == linear >>> 12 && (tlbPerm[slot] & permission) != 0) {
+        int slot = grantingSlot(linear, permission);
+        if (slot >= 0) {
             i.memoryPage = tag;
             i.memoryBacking = tlbBacking[slot];
             i.memoryBase = tlbOffset[slot];
@@ -384,11 +390,9 @@ final class Mmu {
     }
 
     private void translateForProbe(int linear) {
-        int slot = (linear >>> 12) & TLB_MASK;
-        if (tlbPage[slot] == linear >>> 12 && (tlbPerm[slot] & writeMask) != 0) {
-            return;
+        if (grantingSlot(linear, writeMask) < 0) {
+            resolve(linear, ACCESS_WRITE);
         }
-        resolve(linear, ACCESS_WRITE);
     }
 
     // ================================================================================= slow paths
