@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
 # CI guard for the Maven wrapper: bootstraps Maven from nothing and checks the version it reports.
 #
-# Runs ./mvnw --version with an empty, temporary HOME (so an empty local repository, $HOME/.m2/repository)
-# and Maven user home, first
-# from the project's root (where an older Maven would read .mvn/extensions.xml and fail), then from
-# another directory through an absolute path. Only the Maven distribution and the plugin that copies
+# Runs ./mvnw --version with an empty, temporary HOME (so an empty local repository under it) and Maven
+# user home, first from the project's root (where an older Maven would read .mvn/extensions.xml and
+# fail), then from another directory through an absolute path. Only the Maven distribution and the plugin that copies
 # it are fetched, never the build's dependencies.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-expected=3.9.11
+expected=$(sed -n 's/^MAVEN_VERSION=//p' "$root/mvnw")
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/shadowbench-bootstrap.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/home" "$scratch/elsewhere"
