@@ -19,7 +19,8 @@ import org.shadowbench.pool.ShadowPagePool;
  * add up; hash chains hold exactly the cached pages; the age list is doubly linked and holds every page
  * in use; each monitor chain is doubly linked and owns exactly one WRITE handler at its guest page whose
  * argument is the chain head; the modified list and its count; every user record points at a present
- * entry referencing the page; present counts; zeroed tables are zero; and every guest page's tracking word
+ * entry referencing the page, and every present directory entry pointing at a pool page is recorded as
+ * one of its users; present counts; zeroed tables are zero; and every guest page's tracking word
  * equals the references found by scanning the shadow page tables.
  */
 final class PoolChecker {
@@ -260,6 +261,7 @@ final class PoolChecker {
                 }
             }
         }
+        checkEntriesHaveUsers();
         int free = 0;
         for (int r = pool.users.freeHead; r != UserRecords.NIL; r = pool.users.next[r]) {
             if (++free > pool.users.capacity() || pool.users.user[r] != ShadowPagePool.NIL_INDEX) {
@@ -269,6 +271,41 @@ final class PoolChecker {
         }
         if (free + used != pool.users.capacity()) {
             problem(free + " free and " + used + " used user records do not add up to " + pool.users.capacity());
+        }
+    }
+
+    /**
+     * The reverse of the user records: every present directory entry pointing at a pool page must be
+     * recorded as a user of that page, or freeing the entry later (a CR3 sync releasing its root) finds
+     * no record to drop, and flushing the page would leave the entry pointing at a reused table.
+     */
+    private void checkEntriesHaveUsers() {
+        for (int directory = ShadowPagePool.ROOT_32BIT_PD; directory < pool.currentPages; directory++) {
+            if (!pool.kindOf(directory).isDirectory() || (directory >= ShadowPagePool.FIRST_INDEX && !inUse(directory))) {
+                continue;
+            }
+            for (int i = 0; i < pool.entries(directory); i++) {
+                long entry = pool.readEntry(directory, i);
+                if ((entry & ShadowPagePool.PRESENT) == 0) {
+                    continue;
+                }
+                int child = pool.frameIndex.get((int) (pool.entryFrameAddress(directory, entry) >>> 12));
+                if (child < ShadowPagePool.FIRST_INDEX) {
+                    continue; // not a general pool page: a hypervisor mapping
+                }
+                if (!inUse(child)) {
+                    problem("entry " + i + " of page " + directory + " points at free page " + child);
+                    continue;
+                }
+                boolean recorded = false;
+                for (int r = pool.userHead[child]; r != UserRecords.NIL && !recorded; r = pool.users.next[r]) {
+                    recorded = pool.users.user[r] == directory && pool.users.table[r] == i;
+                }
+                if (!recorded) {
+                    problem("entry " + i + " of page " + directory + " points at page " + child
+                            + ", which has no user record for it");
+                }
+            }
         }
     }
 
