@@ -13,7 +13,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.shadowbench.handlers.AccessOrigin;
 import org.shadowbench.handlers.AccessOutcome;
 import org.shadowbench.handlers.HandlerKind;
@@ -39,8 +39,12 @@ import org.shadowbench.memory.tests.TestScale;
  */
 class RandomizedRegistryTest {
 
+    static java.util.stream.LongStream seeds() {
+        return TestScale.seeds(101, 202, 303, 404);
+    }
+
     @ParameterizedTest
-    @ValueSource(longs = { 101, 202, 303, 404 })
+    @MethodSource("seeds")
     void randomOperationsAgreeWithTheReference(long seed) {
         ModelRun.run(seed, TestScale.steps(50_000), new Scenario(seed));
     }

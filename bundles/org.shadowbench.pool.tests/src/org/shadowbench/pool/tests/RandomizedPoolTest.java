@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.shadowbench.handlers.AccessOrigin;
 import org.shadowbench.handlers.AccessOutcome;
 import org.shadowbench.handlers.HandlerKind;
@@ -40,8 +40,12 @@ import org.shadowbench.pool.ShadowPagePool;
  */
 class RandomizedPoolTest {
 
+    static java.util.stream.LongStream seeds() {
+        return TestScale.seeds(7, 8, 9, 10);
+    }
+
     @ParameterizedTest
-    @ValueSource(longs = { 7, 8, 9, 10 })
+    @MethodSource("seeds")
     void randomOperationsKeepThePoolConsistent(long seed) {
         Scenario scenario = new Scenario(seed);
         ModelRun.run(seed, TestScale.steps(50_000), scenario);
