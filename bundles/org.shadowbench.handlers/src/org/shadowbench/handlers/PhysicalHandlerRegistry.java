@@ -124,7 +124,8 @@ public interface PhysicalHandlerRegistry {
      * Joins the handler at {@code second} into the adjacent handler at {@code first}.
      *
      * @throws org.shadowbench.memory.PgmException VERR_INVALID_PARAMETER when not adjacent,
-     *         VERR_ACCESS_DENIED when their types differ
+     *         VERR_ACCESS_DENIED when their types differ, VERR_PGM_HANDLER_PHYSICAL_NO_RAM_RANGE when
+     *         they lie in two (adjacent) RAM ranges; nothing changes on failure
      */
     void join(long first, long second);
 

@@ -8,8 +8,9 @@ import org.shadowbench.memory.PgmStatus;
  * @param page   the pool page index
  * @param status VINF_SUCCESS for a new, zeroed page; VINF_PGM_CACHED_PAGE for a cached page whose
  *               entries are still valid; VERR_PGM_POOL_FLUSHED for a new page obtained while the pool
- *               had to be cleared: the page is valid, but a CR3 sync is pending and the caller should
- *               stop syncing
+ *               had to be cleared: a CR3 sync with a pool clear is pending. Whatever the status, the
+ *               page carries the user record for the requested entry, so the caller links it there
+ *               (and frees it from there) like any other
  */
 public record Allocation(int page, PgmStatus status) {
     /** Whether the page came from the cache with its entries. */

@@ -29,11 +29,13 @@ class DecoderFuzzTest {
     private final byte[] bytes = new byte[16];
     private final int[] registers = new int[8];
     private int eflags;
+    /** Named in every failure, so that a soak run can replay it (docs/TESTING.md). */
+    private long seed;
 
     @Test
     void randomInstructionsNeverEscapeAsJavaExceptions() {
         long total = TestScale.steps(ITERATIONS);
-        long seed = Long.getLong("shadowbench.fuzz.seed", 0x5eed_c0deL);
+        seed = TestScale.seed(0x5eed_c0deL);
         SplittableRandom random = new SplittableRandom(seed);
         long undefined = 0;
         long shutdowns = 0;
@@ -67,7 +69,7 @@ class DecoderFuzzTest {
                 replays++;
                 CpuFixture clean = freshMachine(block);
                 int replayed = runOnce(clean, eip, block, n);
-                String where = HexFormat.ofDelimiter(" ").formatHex(bytes) + " at " + Integer.toHexString(eip) + ", block "
+                String where = "seed " + seed + " iteration " + n + ": " + HexFormat.ofDelimiter(" ").formatHex(bytes) + " at " + Integer.toHexString(eip) + ", block "
                         + block + ": " + clean.describe();
                 if (expectation == Expectation.UNDEFINED) {
                     assertEquals(Cpu.UD, replayed, "not #UD for " + where);
@@ -102,8 +104,8 @@ class DecoderFuzzTest {
         try {
             reason = machine.cpu.run(1);
         } catch (Throwable e) {
-            AssertionError error = new AssertionError(String.format("%s escaped for %s at %#x (block %d, iteration %d): %s",
-                    e, HexFormat.ofDelimiter(" ").formatHex(bytes), eip, block, iteration, machine.describe()));
+            AssertionError error = new AssertionError(String.format("seed %d iteration %d: %s escaped for %s at %#x (block %d): %s",
+                    seed, iteration, e, HexFormat.ofDelimiter(" ").formatHex(bytes), eip, block, machine.describe()));
             error.initCause(e);
             throw error;
         }

@@ -44,7 +44,8 @@ class FastPathEquivalenceTest {
     @Test
     void fastPathAndGeneralExecutorAgreeOnRandomPrograms() {
         long programs = TestScale.steps(PROGRAMS);
-        SplittableRandom random = new SplittableRandom(Long.getLong("shadowbench.fuzz.seed", 0xfa57_9a7aL));
+        long runSeed = TestScale.seed(0xfa57_9a7aL);
+        SplittableRandom random = new SplittableRandom(runSeed);
         CpuFixture fast = null;
         CpuFixture general = null;
         long faulted = 0;
@@ -67,7 +68,7 @@ class FastPathEquivalenceTest {
             long seed = random.nextLong();
             StopReason fastStop = runProgram(fast, program, smallSegment, seed);
             StopReason generalStop = runProgram(general, program, smallSegment, seed);
-            String where = "program " + n + " (" + (smallSegment ? "small data segment" : "flat") + "): " + program;
+            String where = "seed " + runSeed + " program " + n + " (" + (smallSegment ? "small data segment" : "flat") + "): " + program;
             assertEquals(generalStop, fastStop, "stop reason of " + where);
             assertEquals(general.cpu.eip(), fast.cpu.eip(), "EIP after " + where);
             assertEquals(general.cpu.eflags(), fast.cpu.eflags(), "EFLAGS after " + where);

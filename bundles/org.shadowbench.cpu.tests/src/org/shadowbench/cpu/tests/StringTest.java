@@ -1,13 +1,17 @@
 package org.shadowbench.cpu.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.shadowbench.cpu.tests.Eflags.ZF;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.shadowbench.cpu.Cpu;
 import org.shadowbench.cpu.IoPortHandler;
 import org.shadowbench.cpu.Register;
+import org.shadowbench.cpu.StopReason;
 
 /** String instructions with and without REP, both directions, zero counts and early termination. */
 class StringTest {
@@ -127,6 +131,30 @@ class StringTest {
         assertEquals(0, f.reg(Register.ECX));
         assertEquals(0x01, f.read(DST + 39_999, 1));
         assertEquals(0, f.read(DST + 40_000, 1));
+    }
+
+    /**
+     * DecoderFuzzTest at scale 10: ECX above 2^31 made the page-at-a-time copy compute a negative
+     * length and throw out of the CPU. The REP runs its chunks and ECX counts down as unsigned.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "f3 a4", "f3 a5", "f3 aa", "f3 ab" })
+    void repMovsAndStosWithCountAboveTwoToTheThirtyOneRunAsUnsigned(String code) {
+        f.load(SRC, "11 22 33 44 55 66 77 88");
+        int count = 0xfc6efd80;
+        pointers(SRC, DST, count);
+        f.set(Register.EAX, 0x5a5a5a5a);
+        f.load(CpuFixture.CODE, code);
+        f.cpu.setEip(CpuFixture.CODE);
+        assertEquals(StopReason.INSTRUCTION_LIMIT, f.cpu.run(3));
+        int done = f.reg(Register.EDI) - DST;
+        assertTrue(done >= 0x1000, "at least a page was done, EDI " + Integer.toHexString(f.reg(Register.EDI)));
+        int elementSize = code.endsWith("4") || code.endsWith("a") ? 1 : 4;
+        assertEquals(count - done / elementSize, f.reg(Register.ECX), "ECX counted down by the elements done");
+        assertEquals(CpuFixture.CODE, f.cpu.eip(), "the REP restarts");
+        long expected = code.startsWith("f3 a") && (code.endsWith("4") || code.endsWith("5")) ? 0x8877665544332211L
+                : 0x5a5a5a5a5a5a5a5aL;
+        assertEquals(expected, f.read(DST, 8));
     }
 
     @Test

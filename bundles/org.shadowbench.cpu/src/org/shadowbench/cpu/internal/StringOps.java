@@ -39,12 +39,14 @@ final class StringOps {
             return;
         }
         for (int n = 0; n < CpuCore.REP_CHUNK; n++) {
-            int count = wide ? r[CpuCore.ECX] : r[CpuCore.ECX] & 0xffff;
+            // ECX is an unsigned count: a guest may ask for up to 2^32 - 1 iterations, which as a Java int
+            // would be negative and turn the bulk path's element count (and array lengths) negative.
+            long count = wide ? r[CpuCore.ECX] & 0xffff_ffffL : r[CpuCore.ECX] & 0xffff;
             if (count == 0) {
                 return;
             }
             if (delta > 0 && wide && (operation == MOVS || operation == STOS) && cpu.fastPathEnabled) {
-                int done = bulk(operation, size, source, Math.min(count, CpuCore.REP_CHUNK - n));
+                int done = bulk(operation, size, source, (int) Math.min(count, CpuCore.REP_CHUNK - n));
                 if (done > 0) {
                     r[CpuCore.ECX] -= done;
                     n += done - 1;
@@ -85,6 +87,8 @@ final class StringOps {
      * frames holding code and MMIO, which the TLB never maps for direct writes, still go element by
      * element). Overlapping copies within one frame go element by element too. Returns the number of
      * iterations done (0 if none could be), with ESI and EDI advanced; the caller counts ECX down.
+     *
+     * @param limit at least 1: the iterations still due in this chunk, never more than ECX as unsigned
      */
     private int bulk(int operation, int size, int source, int limit) {
         int[] r = cpu.gpr;

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.shadowbench.handlers.HandlerKind;
 import org.shadowbench.handlers.HandlerType;
 import org.shadowbench.handlers.PhysicalHandler;
@@ -31,6 +31,10 @@ import org.shadowbench.memory.tests.TestScale;
  * along.
  */
 class HandlerTreeTest {
+
+    static java.util.stream.LongStream seeds() {
+        return TestScale.seeds(11, 12, 13);
+    }
     private static final long SPACE = 1L << 24;
 
     private final PhysicalMemory memory = PhysicalMemory.create();
@@ -90,21 +94,26 @@ class HandlerTreeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = { 11, 12, 13 })
+    @MethodSource("seeds")
     void randomInsertsAndRemovalsAgreeWithTreeMap(long seed) {
         Random random = new Random(seed);
         long steps = TestScale.steps(20_000);
         for (long step = 0; step < steps; step++) {
-            if (random.nextInt(100) < 55 || reference.isEmpty()) {
-                long first = random.nextLong(SPACE - 64);
-                add(first, first + 1 + random.nextInt(48));
-            } else {
-                Long key = reference.ceilingKey(random.nextLong(SPACE));
-                remove(key != null ? key : reference.firstKey());
-            }
-            if (step % 500 == 0) {
-                verifyLookups(random, 200);
-                verifyOrder();
+            try {
+                if (random.nextInt(100) < 55 || reference.isEmpty()) {
+                    long first = random.nextLong(SPACE - 64);
+                    add(first, first + 1 + random.nextInt(48));
+                } else {
+                    Long key = reference.ceilingKey(random.nextLong(SPACE));
+                    remove(key != null ? key : reference.firstKey());
+                }
+                if (step % 500 == 0) {
+                    verifyLookups(random, 200);
+                    verifyOrder();
+                }
+            } catch (AssertionError | RuntimeException e) {
+                // Named like ModelRun's failures, so that a soak run can report and replay it.
+                throw new AssertionError("seed " + seed + " step " + step + " failed: " + e, e);
             }
         }
         verifyLookups(random, 2000);

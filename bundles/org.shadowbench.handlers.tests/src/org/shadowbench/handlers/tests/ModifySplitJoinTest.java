@@ -178,6 +178,18 @@ class ModifySplitJoinTest {
     }
 
     @Test
+    void joinAcrossAdjacentRamRangesIsRefusedAndChangesNothing() {
+        // The fixture's two RAM ranges meet at RAM2: each handler lies inside its own range.
+        f.register(f.writeType, RegistryFixture.RAM2 - 0x1000, RegistryFixture.RAM2 - 1, "low");
+        f.register(f.writeType, RegistryFixture.RAM2, RegistryFixture.RAM2 + 0xfff, "high");
+        f.registry.pageTempOff(RegistryFixture.RAM2 - 0x1000, RegistryFixture.RAM2 - 0x1000);
+        f.assertRejected(PgmStatus.VERR_PGM_HANDLER_PHYSICAL_NO_RAM_RANGE,
+                () -> f.registry.join(RegistryFixture.RAM2 - 0x1000, RegistryFixture.RAM2), "different RAM ranges");
+        assertEquals(2, f.registry.handlers().size());
+        f.assertConsistent();
+    }
+
+    @Test
     void splitThenJoinRestoresTheHandlerAndCounts() {
         PhysicalHandler handler = f.register(f.allType, 0x3000, 0x6fff, "h");
         f.registry.pageTempOff(0x3000, 0x5000);

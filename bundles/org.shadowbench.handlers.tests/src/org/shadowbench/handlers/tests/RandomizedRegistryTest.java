@@ -13,7 +13,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.shadowbench.handlers.AccessOrigin;
 import org.shadowbench.handlers.AccessOutcome;
 import org.shadowbench.handlers.HandlerKind;
@@ -39,8 +39,12 @@ import org.shadowbench.memory.tests.TestScale;
  */
 class RandomizedRegistryTest {
 
+    static java.util.stream.LongStream seeds() {
+        return TestScale.seeds(101, 202, 303, 404);
+    }
+
     @ParameterizedTest
-    @ValueSource(longs = { 101, 202, 303, 404 })
+    @MethodSource("seeds")
     void randomOperationsAgreeWithTheReference(long seed) {
         ModelRun.run(seed, TestScale.steps(50_000), new Scenario(seed));
     }
@@ -206,10 +210,25 @@ class RandomizedRegistryTest {
         // ---------------------------------------------------------------- operations
 
         private long anyAddress() {
+            if (random.nextInt(8) == 0) {
+                return nearBoundary();
+            }
             int pick = random.nextInt(10);
             long base = pick < 4 ? 0 : pick < 7 ? MMIO_BASE : pick < 9 ? 0x100000 + random.nextInt(8) * 0x10000L : 0x50000;
             long span = pick < 4 ? 0x40000 : 0x10000;
             return base + (long) (random.nextDouble() * span);
+        }
+
+        /**
+         * An address within two pages of a range boundary: uniform addresses reached two handlers
+         * meeting where RAM A meets RAM B only after some 170,000 steps, so spans and joins across
+         * boundaries (adjacent RAM ranges, RAM next to nothing, the MMIO range's ends) are drawn on purpose.
+         */
+        private long nearBoundary() {
+            RamRange range = ranges.get(random.nextInt(ranges.size()));
+            long edge = random.nextBoolean() ? range.first() : range.last() + 1;
+            long offset = (long) ((random.nextDouble() * 4 - 2) * PAGE);
+            return Math.max(0, edge + offset);
         }
 
         private long existingOrAny() {
@@ -377,6 +396,8 @@ class RandomizedRegistryTest {
                 expected = PgmStatus.VERR_INVALID_PARAMETER;
             } else if (types[a.type] != types[b.type]) {
                 expected = PgmStatus.VERR_ACCESS_DENIED;
+            } else if (memory.rangeAt(a.first) != memory.rangeAt(b.first)) {
+                expected = PgmStatus.VERR_PGM_HANDLER_PHYSICAL_NO_RAM_RANGE;
             } else {
                 expected = PgmStatus.VINF_SUCCESS;
             }

@@ -409,6 +409,14 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
             throw new PgmException(PgmStatus.VERR_ACCESS_DENIED,
                     "cannot join " + a + " (" + a.type + ") and " + b + " (" + b.type + "): different types");
         }
+        // Not checked by the reference: two handlers may be adjacent across the boundary of two adjacent
+        // RAM ranges, and the joined one would then span both, which registration refuses (page states,
+        // recounts and the checker all index one range's page array).
+        RamRange range = memory.rangeAt(a.first);
+        if (range == null || b.last > range.last()) {
+            throw new PgmException(PgmStatus.VERR_PGM_HANDLER_PHYSICAL_NO_RAM_RANGE,
+                    "cannot join " + a + " and " + b + ": they lie in different RAM ranges");
+        }
         if (tree.remove(second) != b) {
             throw new PgmException(PgmStatus.VERR_PGM_PHYS_HANDLER_IPE, "join: the registry lost " + b);
         }

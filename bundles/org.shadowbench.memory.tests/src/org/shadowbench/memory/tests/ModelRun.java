@@ -34,6 +34,11 @@ public final class ModelRun {
             } catch (PgmException e) {
                 fail("seed " + seed + " step " + step + " threw " + e.getMessage(), e);
                 return;
+            } catch (AssertionError | RuntimeException e) {
+                // A disagreement found inside the step (or a Java exception escaping the engine) must name
+                // the seed and step as well, or a soak failure cannot be replayed.
+                fail("seed " + seed + " step " + step + " failed: " + e, e);
+                return;
             }
             List<String> problems = scenario.problems();
             if (!problems.isEmpty()) {

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.shadowbench.memory.DeviceMemoryRegion;
 import org.shadowbench.memory.MemoryConfiguration;
 import org.shadowbench.memory.PageState;
@@ -27,8 +27,12 @@ import org.shadowbench.memory.RangeKind;
  */
 class RandomizedMemoryTest {
 
+    static java.util.stream.LongStream seeds() {
+        return TestScale.seeds(1, 2, 3, 4);
+    }
+
     @ParameterizedTest
-    @ValueSource(longs = { 1, 2, 3, 4 })
+    @MethodSource("seeds")
     void randomOperationsAgreeWithTheReference(long seed) {
         Scenario scenario = new Scenario(seed);
         ModelRun.run(seed, TestScale.steps(5_000), scenario);

@@ -64,6 +64,20 @@ class FlushAndClearTest {
         f.assertConsistent();
     }
 
+    /**
+     * The PDPT root may be the user of PAE directories here (the reference's is not a user of anything):
+     * flush all frees those directories, so it must drop the PDPT's entries too, or they point at free
+     * pages and the next free of such an entry finds a page that is not allocated.
+     */
+    @Test
+    void flushAllDropsThePdptEntriesOfTheDirectoriesItFreed() {
+        int directory = f.shadow(0x100000, PoolKind.PAE_PD_FOR_PAE_PD, ShadowPagePool.ROOT_PDPT, 1);
+        f.pool.flushAll();
+        assertEquals(PoolKind.FREE, f.pool.page(directory).kind());
+        assertEquals(0, f.pool.entry(ShadowPagePool.ROOT_PDPT, 1) & PoolFixture.P);
+        f.assertConsistent();
+    }
+
     @Test
     void flushAllOfAnEmptyPoolDoesNothing() {
         f.pool.flushAll();

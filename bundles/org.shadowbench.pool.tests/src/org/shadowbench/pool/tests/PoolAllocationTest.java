@@ -275,6 +275,7 @@ class PoolAllocationTest {
         assertEquals(pt, f.pool.pageByHostAddress(host));
         f.pool.free(host, PD, 4);
         assertEquals(1, f.pool.page(pt).users().size());
+        f.pool.setDirectoryEntry(PD, 3, 0);
         f.pool.freeByPage(pt, PD, 3);
         assertEquals(PoolKind.PT32_FOR_PT32, f.pool.page(pt).kind(), "cached pages stay when their last user goes");
         assertEquals(0, f.pool.page(pt).users().size());

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.shadowbench.handlers.AccessOrigin;
 import org.shadowbench.handlers.AccessOutcome;
 import org.shadowbench.handlers.HandlerKind;
@@ -33,14 +33,19 @@ import org.shadowbench.pool.ShadowPagePool;
  * random kinds under random directory entries (exhausting the pool and its records), guest pages
  * mapped and unmapped, guest page-table writes with random instruction facts, handlers armed and
  * disarmed on mapped pages, backing changes, frees, page and chain flushes, CR3 monitoring, flush
- * all and clear all. After every step the pool, registry and page model checkers run, and the
+ * all and clear all; data pages becoming page tables, whole tables filled (so slow scans give up and
+ * ask for a pool clear), and CR3 syncs run as the CPU runs them (clear, then every root entry freed). After every step the pool, registry and page model checkers run, and the
  * outcomes the reference guarantees are asserted. CI runs 4 x 50,000 steps;
  * {@code -Dshadowbench.test.scale=50} runs 10 million.
  */
 class RandomizedPoolTest {
 
+    static java.util.stream.LongStream seeds() {
+        return TestScale.seeds(7, 8, 9, 10);
+    }
+
     @ParameterizedTest
-    @ValueSource(longs = { 7, 8, 9, 10 })
+    @MethodSource("seeds")
     void randomOperationsKeepThePoolConsistent(long seed) {
         Scenario scenario = new Scenario(seed);
         ModelRun.run(seed, TestScale.steps(50_000), scenario);
@@ -52,6 +57,13 @@ class RandomizedPoolTest {
         assertTrue(stats.trackAliasedMany() > 0 && stats.trackOverflows() > 0 && stats.trackSlowScans() > 0, summary);
         assertTrue(stats.monitorHandled() > 0 && stats.monitorRepStosd() > 0 && stats.monitorFork() > 0
                 && stats.monitorReused() > 0 && stats.monitorRepPrefix() > 0, summary);
+        // And the states real guests reach: the slow scan giving up, a table linked while the pool had to be
+        // cleared, and CR3 syncs releasing roots whose tables are shared by several entries.
+        String reached = summary + ", " + scenario.flushedLinks + " links while a clear was pending, "
+                + scenario.resyncs + " CR3 syncs, " + scenario.sharedReleases + " shared tables released by them";
+        System.out.println(reached);
+        assertTrue(stats.trackSlowScanGiveUps() > 0 && scenario.flushedLinks > 0 && scenario.resyncs > 0
+                && scenario.sharedReleases > 0, reached);
     }
 
     private static final class Scenario implements ModelRun.Scenario {
@@ -66,6 +78,9 @@ class RandomizedPoolTest {
         private final HandlerType write;
         private final HandlerType all;
         private final List<int[]> directories = new ArrayList<>();
+        long flushedLinks;
+        long resyncs;
+        long sharedReleases;
 
         Scenario(long seed) {
             random = new Random(seed);
@@ -95,8 +110,22 @@ class RandomizedPoolTest {
 
         @Override
         public String step() {
+            String done = operation();
+            // The CPU syncs CR3 before its next instruction once the pool asks for a clear: until then
+            // entries the slow scan gave up on may still map what they should not.
+            if (f.pool.clearRequested()) {
+                done += "; " + cr3Resync();
+            }
+            return done;
+        }
+
+        private String operation() {
             int op = random.nextInt(1000);
-            if (op < 200) {
+            if (op < 8) {
+                return fillTable();
+            } else if (op < 13) {
+                return cr3Resync();
+            } else if (op < 200) {
                 return allocate();
             } else if (op < 450) {
                 return mapEntry();
@@ -163,10 +192,14 @@ class RandomizedPoolTest {
             return "directory";
         }
 
+        /**
+         * Allocates and links as the CPU's shadow sync does: whatever the status, the table goes into the
+         * entry, and a pending clear is left to the next CR3 sync.
+         */
         private int link(long guest, PoolKind kind, int user, int entry) {
             Allocation allocation = f.pool.alloc(guest, kind, user, entry);
             if (allocation.status() == PgmStatus.VERR_PGM_POOL_FLUSHED) {
-                f.pool.acknowledgeSync();
+                flushedLinks++;
             }
             f.pool.setDirectoryEntry(user, entry,
                     HostFrameStore.hostAddress(f.pool.page(allocation.page()).hostFrame()) | 3);
@@ -191,7 +224,9 @@ class RandomizedPoolTest {
             switch (random.nextInt(6)) {
                 case 0, 1 -> {
                     kind = PoolKind.PT32_FOR_PT32;
-                    guest = GUEST_TABLES + 0x1000L * random.nextInt(TABLES);
+                    // Now and then a data page becomes a page table, as freed memory does in a guest (xv6's
+                    // kalloc): monitoring a page whose tracking overflowed may make the slow scan give up.
+                    guest = random.nextInt(3) == 0 ? interestingDataPage() : GUEST_TABLES + 0x1000L * random.nextInt(TABLES);
                 }
                 case 2 -> {
                     kind = PoolKind.PAE_PT_FOR_PT32;
@@ -209,6 +244,18 @@ class RandomizedPoolTest {
                     // Physical tables at several bases: many tables can map the same data page.
                     kind = PoolKind.PAE_PT_FOR_PHYS;
                     guest = DATA - 0x1000L * random.nextInt(8);
+                }
+            }
+            var device = f.registry.handlerAt(guest & ~0xfffL);
+            if (device != null && (device.type() == write || device.type() == all)) {
+                // A new monitor cannot share the page with a device's handler: a typed refusal, nothing kept
+                // (the checkers after the step see to that).
+                try {
+                    return "allocate " + kind + " at " + Long.toHexString(guest) + " over a device handler -> "
+                            + link(guest, kind, slot[0], slot[1]);
+                } catch (PgmException e) {
+                    assertEquals(PgmStatus.VERR_PGM_HANDLER_PHYSICAL_CONFLICT, e.status(), e.getMessage());
+                    return "allocate " + kind + " at " + Long.toHexString(guest) + " refused: device handler";
                 }
             }
             int page = link(guest, kind, slot[0], slot[1]);
@@ -251,6 +298,9 @@ class RandomizedPoolTest {
                 default -> guest = base + ((long) entry << 12);
             }
             RamRange range = f.memory.rangeAt(guest);
+            if (range == null) {
+                return "guest entry outside RAM"; // a data page used as a page table holds anything
+            }
             int index = range.pageIndex(guest);
             PageHandlerState state = range.handlerState(index);
             if (state == PageHandlerState.ALL) {
@@ -357,7 +407,11 @@ class RandomizedPoolTest {
 
         private String handlerChange() {
             long page = interestingDataPage();
-            if (f.registry.handlerAt(page) != null) {
+            var existing = f.registry.handlerAt(page);
+            if (existing != null && existing.type() != write && existing.type() != all) {
+                return "page monitored by the pool";
+            }
+            if (existing != null) {
                 f.registry.deregister(page);
                 return "deregister " + Long.toHexString(page);
             }
@@ -366,6 +420,9 @@ class RandomizedPoolTest {
             }
             boolean intercepting = random.nextBoolean();
             f.registry.register(page, page + 0xfff, intercepting ? all : write, null, null);
+            if (f.pool.clearRequested()) {
+                cr3Resync(); // the slow scan gave up: the CPU's CR3 sync clears the pool before anything runs
+            }
             f.pool.acknowledgeSync();
             // The pool must have updated every shadow entry mapping the page.
             for (int table = ShadowPagePool.FIRST_INDEX; table < f.pool.currentPages(); table++) {
@@ -440,6 +497,71 @@ class RandomizedPoolTest {
             }
             f.pool.acknowledgeSync();
             return "flush " + page;
+        }
+
+        /**
+         * Maps every entry of one big or physical table, as a guest touching a whole 2 or 4 MiB region does:
+         * more than 1024 present entries make the slow scan give up and ask for a pool clear.
+         */
+        private String fillTable() {
+            List<Integer> tables = new ArrayList<>();
+            for (int table : linkedTables()) {
+                PoolKind kind = f.pool.page(table).kind();
+                if (kind != PoolKind.PT32_FOR_PT32 && kind != PoolKind.PAE_PT_FOR_PT32) {
+                    tables.add(table);
+                }
+            }
+            if (tables.isEmpty()) {
+                return "no table to fill";
+            }
+            int table = tables.get(random.nextInt(tables.size()));
+            long base = f.pool.page(table).gcPhys();
+            int mapped = 0;
+            for (int entry = 0; entry < f.pool.entryCount(table); entry++) {
+                long guest = base + ((long) entry << 12);
+                RamRange range = f.memory.rangeAt(guest);
+                if (range == null || (f.pool.entry(table, entry) & ShadowPagePool.PRESENT) != 0) {
+                    continue;
+                }
+                int index = range.pageIndex(guest);
+                if (range.handlerState(index) == PageHandlerState.ALL) {
+                    continue;
+                }
+                f.pool.mapGuestPage(table, entry, HostFrameStore.hostAddress(range.hostFrame(index)) | 1, range, index);
+                mapped++;
+            }
+            return "fill " + table + " with " + mapped + " entries";
+        }
+
+        /**
+         * A CR3 sync as the CPU runs it (CpuCore.syncCr3, Mmu.resetShadowRoots): the pool cleared if it asked,
+         * then every present entry of the root and of the PDPT dropped and its table freed, tables shared by
+         * several entries included.
+         */
+        private String cr3Resync() {
+            boolean clear = f.pool.clearRequested();
+            if (clear) {
+                f.pool.clearAll();
+            }
+            int released = 0;
+            for (int root : new int[] { PD, ShadowPagePool.ROOT_PDPT }) {
+                for (int i = 0; i < f.pool.entryCount(root); i++) {
+                    long entry = f.pool.entry(root, i);
+                    if ((entry & ShadowPagePool.PRESENT) == 0) {
+                        continue;
+                    }
+                    int page = f.pool.pageByHostAddress(entry & 0x000ffffffffff000L);
+                    if (f.pool.page(page).users().size() > 1) {
+                        sharedReleases++;
+                    }
+                    f.pool.setDirectoryEntry(root, i, 0);
+                    f.pool.free(entry & 0x000ffffffffff000L, root, i);
+                    released++;
+                }
+            }
+            f.pool.acknowledgeSync();
+            resyncs++;
+            return "CR3 sync" + (clear ? " with clear" : "") + ", " + released + " entries released";
         }
 
         private String cr3() {

@@ -19,7 +19,8 @@ import org.shadowbench.pool.ShadowPagePool;
  * add up; hash chains hold exactly the cached pages; the age list is doubly linked and holds every page
  * in use; each monitor chain is doubly linked and owns exactly one WRITE handler at its guest page whose
  * argument is the chain head; the modified list and its count; every user record points at a present
- * entry referencing the page; present counts; zeroed tables are zero; and every guest page's tracking word
+ * entry referencing the page, and every present directory entry pointing at a pool page is recorded as
+ * one of its users; present counts; zeroed tables are zero; and every guest page's tracking word
  * equals the references found by scanning the shadow page tables.
  */
 final class PoolChecker {
@@ -260,6 +261,7 @@ final class PoolChecker {
                 }
             }
         }
+        checkEntriesHaveUsers();
         int free = 0;
         for (int r = pool.users.freeHead; r != UserRecords.NIL; r = pool.users.next[r]) {
             if (++free > pool.users.capacity() || pool.users.user[r] != ShadowPagePool.NIL_INDEX) {
@@ -272,9 +274,48 @@ final class PoolChecker {
         }
     }
 
+    /**
+     * The reverse of the user records: every present directory entry pointing at a pool page must be
+     * recorded as a user of that page, or freeing the entry later (a CR3 sync releasing its root) finds
+     * no record to drop, and flushing the page would leave the entry pointing at a reused table.
+     */
+    private void checkEntriesHaveUsers() {
+        for (int directory = ShadowPagePool.ROOT_32BIT_PD; directory < pool.currentPages; directory++) {
+            if (!pool.kindOf(directory).isDirectory() || (directory >= ShadowPagePool.FIRST_INDEX && !inUse(directory))) {
+                continue;
+            }
+            for (int i = 0; i < pool.entries(directory); i++) {
+                long entry = pool.readEntry(directory, i);
+                if ((entry & ShadowPagePool.PRESENT) == 0) {
+                    continue;
+                }
+                int child = pool.frameIndex.get((int) (pool.entryFrameAddress(directory, entry) >>> 12));
+                if (child < ShadowPagePool.FIRST_INDEX) {
+                    continue; // not a general pool page: a hypervisor mapping
+                }
+                if (!inUse(child)) {
+                    problem("entry " + i + " of page " + directory + " points at free page " + child);
+                    continue;
+                }
+                boolean recorded = false;
+                for (int r = pool.userHead[child]; r != UserRecords.NIL && !recorded; r = pool.users.next[r]) {
+                    recorded = pool.users.user[r] == directory && pool.users.table[r] == i;
+                }
+                if (!recorded) {
+                    problem("entry " + i + " of page " + directory + " points at page " + child
+                            + ", which has no user record for it");
+                }
+            }
+        }
+    }
+
     /** Counts, for every guest page, the shadow entries mapping it, and compares with its tracking word. */
     private void checkTracking() {
-        Map<Long, Map<Integer, Integer>> found = new HashMap<>();
+        // One primitive key per present entry, (guest page number << 16) | table, sorted: the references to
+        // each guest page are then one run of keys. The randomized pool test runs this after every step with
+        // thousands of present entries, where a map per guest page of boxed counts dominated its time.
+        long[] keys = new long[Math.max(16, pool.totalPresent)];
+        int count = 0;
         for (int page = ShadowPagePool.FIRST_INDEX; page < pool.currentPages; page++) {
             if (!inUse(page) || !pool.kindOf(page).isPageTable() || pool.present[page] == 0) {
                 continue;
@@ -295,13 +336,28 @@ final class PoolChecker {
                     problem(String.format("page %d entry %d maps frame %#x but guest page %#x is on frame %#x", page, i,
                             pool.entryFrameAddress(page, entry) >>> 12, guest, range.hostFrame(index)));
                 }
-                found.computeIfAbsent(range.pageAddress(index), k -> new HashMap<>()).merge(page, 1, Integer::sum);
+                if (count == keys.length) {
+                    keys = java.util.Arrays.copyOf(keys, count * 2);
+                }
+                keys[count++] = (range.pageAddress(index) >>> 12) << 16 | page;
             }
         }
+        java.util.Arrays.sort(keys, 0, count);
         boolean[] extentUsed = new boolean[pool.extents.capacity()];
+        int next = 0;
         for (RamRange range : pool.memory.ranges()) {
             for (int index = 0; index < range.pageCount(); index++) {
-                Map<Integer, Integer> refs = found.getOrDefault(range.pageAddress(index), Map.of());
+                long pageNumber = range.pageAddress(index) >>> 12;
+                while (next < count && keys[next] >>> 16 < pageNumber) {
+                    next++; // references to pages of earlier ranges were checked there (ranges are in order)
+                }
+                Map<Integer, Integer> refs = Map.of();
+                if (next < count && keys[next] >>> 16 == pageNumber) {
+                    refs = new HashMap<>();
+                    for (; next < count && keys[next] >>> 16 == pageNumber; next++) {
+                        refs.merge((int) (keys[next] & 0xffff), 1, Integer::sum);
+                    }
+                }
                 checkTrackingWord(range, index, refs, extentUsed);
             }
         }
@@ -323,6 +379,9 @@ final class PoolChecker {
 
     private void checkTrackingWord(RamRange range, int index, Map<Integer, Integer> refs, boolean[] extentUsed) {
         int tracking = range.tracking(index);
+        if (tracking == 0 && refs.isEmpty()) {
+            return; // the common case, before any formatting
+        }
         String where = String.format("guest page %#x (%s)", range.pageAddress(index), PageTracking.describe(tracking));
         int total = refs.values().stream().mapToInt(Integer::intValue).sum();
         if (tracking == 0) {

@@ -911,8 +911,13 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
 
     /**
      * Gives a new page its first user, caches it and starts monitoring it (pgmPoolTrackInsert).
+     * <p>
+     * Unlike the reference, the user record stays when registering the monitor made shadow paging ask for
+     * a pool clear. The reference drops it because its caller then abandons the page and leaves its
+     * directory entry empty; Shadowbench's callers (the CPU's shadow sync) link the page whatever the
+     * status, and the CR3 sync that follows frees that entry, which must then find its record.
      *
-     * @return VINF_SUCCESS or VERR_PGM_POOL_CLEARED (the page then has no user but stays cached)
+     * @return VINF_SUCCESS or VERR_PGM_POOL_CLEARED (the page keeps its user and stays cached)
      */
     private PgmStatus trackInsert(int page, int user, int userTable) {
         int record = allocateUserRecord(user);
@@ -920,12 +925,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         users.table[record] = userTable;
         userHead[page] = record;
         cacheInsert(page, true);
-        PgmStatus status = monitorInsert(page);
-        if (status == PgmStatus.VERR_PGM_POOL_CLEARED) {
-            userHead[page] = UserRecords.NIL;
-            users.release(record);
-        }
-        return status;
+        return monitorInsert(page);
     }
 
     /** Adds a user to a cached page and marks it used (pgmPoolTrackAddUser). */
@@ -1576,6 +1576,14 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
             long entry = readEntry(ROOT_PML4, i);
             if ((entry & (MAPPING | PRESENT)) == PRESENT) {
                 writeEntry(ROOT_PML4, i, 0);
+            }
+        }
+        // The reference skips the PDPT root, which shadows nothing there; here it may be the user of PAE
+        // directories, whose pages flush all has just freed, so its entries must go too.
+        for (int i = 0; i < entries(ROOT_PDPT); i++) {
+            long entry = readEntry(ROOT_PDPT, i);
+            if ((entry & (MAPPING | PRESENT)) == PRESENT) {
+                writeEntry(ROOT_PDPT, i, 0);
             }
         }
         requestSync(false);
