@@ -40,6 +40,11 @@ public final class Main {
                 --quiet                           only the outcome line on standard error
                 --no-fast-path                    run every instruction through the CPU's general executor
                                                   (slower; for telling emulation bugs apart)
+                --disk FILE[,index=N]             a raw disk image (512-byte sectors) on the IDE controller
+                                                  (repeatable): index 0 primary master, 1 primary slave,
+                                                  2 secondary master, 3 secondary slave (default: the
+                                                  next free one); the guest's writes go to the file
+                --snapshot                        keep the guest's disk writes in memory, files untouched
               layout [--ram SIZE] [--vram SIZE]   build a PC's guest-physical memory layout and print it
               help                                this text
 

@@ -15,6 +15,7 @@ import java.util.Locale;
 import org.shadowbench.cpu.CpuStatistics;
 import org.shadowbench.devices.apic.LocalApic;
 import org.shadowbench.devices.debugexit.DebugExitPort;
+import org.shadowbench.devices.fwcfg.FirmwareConfig;
 import org.shadowbench.devices.ioapic.IoApic;
 import org.shadowbench.devices.keyboard.Keyboard8042;
 import org.shadowbench.devices.pic.Pic8259Pair;
@@ -23,6 +24,7 @@ import org.shadowbench.devices.probe.MmioProbe;
 import org.shadowbench.devices.rtc.CmosRtc;
 import org.shadowbench.devices.vga.VgaText;
 import org.shadowbench.devices.serial.Uart16550;
+import org.shadowbench.devices.testdev.PcTestDevice;
 import org.shadowbench.handlers.RegistryStatistics;
 import org.shadowbench.machine.EventStream;
 import org.shadowbench.machine.GuestLoadException;
@@ -34,7 +36,8 @@ import org.shadowbench.pool.PoolStatistics;
 
 /**
  * {@code shadowbench run}: loads a guest into a PC (COM1, the debug-exit port, the MMIO probe, the 8259
- * PICs, the 8254 PIT, the VGA text display, the CMOS clock and the keyboard controller), runs it,
+ * PICs, the 8254 PIT, the VGA text display, the CMOS clock, the keyboard controller, the APICs, QEMU's fw_cfg
+ * and pc-testdev, and the IDE controller with the {@code --disk} images), runs it,
  * and reports. The guest's serial output goes to standard output; traces, dumps and the summary
  * go to standard error.
  *
@@ -68,7 +71,7 @@ final class RunCommand {
         for (Path module : options.modules) {
             modules.add(new MultibootModule(read(module, "module"), module.getFileName().toString()));
         }
-        try (Machine machine = new Machine(options.configuration)) {
+        try (DiskSet disks = DiskSet.open(options); Machine machine = new Machine(options.configuration)) {
             EventStream.Reader events = machine.events().reader();
             Uart16550 com1 = new Uart16550("com1", Uart16550.COM1, in, out);
             machine.attach(com1);
@@ -82,10 +85,14 @@ final class RunCommand {
             machine.attach(new Keyboard8042());
             machine.attach(new LocalApic());
             machine.attach(new IoApic());
+            machine.attach(new FirmwareConfig());
+            machine.attach(new PcTestDevice());
+            machine.attach(disks.controller());
             LoadedGuest guest = load(machine, options, image, modules);
             if (!options.quiet) {
                 err.printf(Locale.ROOT, "shadowbench: %s: %s, entry %#x, %s of RAM%n", options.guest.getFileName(),
                         guest.format(), guest.entry(), org.shadowbench.memory.ByteCount.format(options.configuration.ramSize()));
+                disks.describe(err);
             }
             RunTracer tracer = new RunTracer(machine, options, err);
             if (tracer.active()) {

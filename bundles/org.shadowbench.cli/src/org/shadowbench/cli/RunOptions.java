@@ -42,6 +42,14 @@ final class RunOptions {
     boolean quiet;
     /** Whether the CPU's fast path runs (off: every instruction through the general executor). */
     boolean fastPath = true;
+    /** IDE disk images ({@code --disk FILE[,index=N]}), each with its drive position 0-3. */
+    final List<Disk> disks = new ArrayList<>();
+    /** Keep the disks' writes in memory ({@code --snapshot}). */
+    boolean snapshot;
+
+    /** A {@code --disk}: its file and drive position (0 primary master to 3 secondary slave). */
+    record Disk(Path file, int index) {
+    }
 
     static RunOptions parse(String[] args) throws UsageException {
         RunOptions options = new RunOptions();
@@ -58,6 +66,7 @@ final class RunOptions {
                 case "--check-traps" -> options.checkTraps = true;
                 case "--quiet" -> options.quiet = true;
                 case "--no-fast-path" -> options.fastPath = false;
+                case "--snapshot" -> options.snapshot = true;
                 default -> {
                     if (i + 1 >= args.length) {
                         throw new UsageException(option + " needs a value");
@@ -99,8 +108,48 @@ final class RunOptions {
             case "--timeout" -> timeout = seconds(option, value);
             case "--load-address" -> loadAddress = address(option, value);
             case "--walk" -> walks.add((int) address(option, value));
+            case "--disk" -> disk(value);
             default -> throw new UsageException("run: unknown option '" + option + "'");
         }
+    }
+
+    /** {@code FILE[,index=N]}: an explicit position 0-3, or the lowest one free. */
+    private void disk(String value) throws UsageException {
+        String file = value;
+        int index = -1;
+        int comma = value.lastIndexOf(',');
+        if (comma >= 0 && value.substring(comma + 1).matches("[a-z]+=.*")) {
+            file = value.substring(0, comma);
+            String setting = value.substring(comma + 1);
+            if (!setting.startsWith("index=")) {
+                throw new UsageException("--disk: unknown setting '" + setting + "' (only index=N)");
+            }
+            String digits = setting.substring("index=".length());
+            if (!digits.matches("[0-3]")) {
+                throw new UsageException("--disk: index must be 0 to 3 (primary master, primary slave, secondary master,"
+                        + " secondary slave), not '" + digits + "'");
+            }
+            index = Integer.parseInt(digits);
+        }
+        if (file.isEmpty()) {
+            throw new UsageException("--disk: no file given");
+        }
+        boolean[] used = new boolean[4];
+        for (Disk disk : disks) {
+            used[disk.index()] = true;
+        }
+        if (index >= 0 && used[index]) {
+            throw new UsageException("--disk: index " + index + " is given to two disks");
+        }
+        for (int free = 0; index < 0 && free < used.length; free++) {
+            if (!used[free]) {
+                index = free;
+            }
+        }
+        if (index < 0) {
+            throw new UsageException("--disk: at most 4 disks (two IDE channels of two drives)");
+        }
+        disks.add(new Disk(Path.of(file), index));
     }
 
     private static <E extends Enum<E>> E choice(Class<E> type, String option, String name) throws UsageException {

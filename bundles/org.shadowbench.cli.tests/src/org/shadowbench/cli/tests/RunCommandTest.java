@@ -51,7 +51,7 @@ class RunCommandTest {
         assertTrue(report.contains("MIPS"), report);
         assertTrue(report.contains("[fault] vector 14 error 0x2"), "faults traced: " + report);
         assertTrue(report.contains("--- info pool-roots") && report.contains("--- info handlers"), report);
-        assertTrue(report.matches("(?s).*--- info events\\n.*  shadow-sync +[1-9].*  device-arrived +10\\n.*  last 24 of .*"),
+        assertTrue(report.matches("(?s).*--- info events\\n.*  shadow-sync +[1-9].*  device-arrived +13\\n.*  last 24 of .*"),
                 "event totals and the last events: " + report);
         assertTrue(report.contains("--- walk 0xb8000\nlinear 0x000b8000, guest paging PAE\n"), report);
         assertTrue(report.contains("aliased to device memory"), "the VGA text page is an MMIO2 alias: " + report);

@@ -70,6 +70,11 @@ public final class Engine {
             }
 
             @Override
+            public long ramSize() {
+                return configuration.ramSize();
+            }
+
+            @Override
             public void requestExit(int exitCode, String reason) {
                 exits.exit(exitCode, reason);
             }
