@@ -48,9 +48,12 @@ public final class Main {
               layout [--ram SIZE] [--vram SIZE]   build a PC's guest-physical memory layout and print it
               help                                this text
 
-            The guest's serial port (COM1) is standard input and output. Exit code: the guest's own
+            The guest's serial port (COM1) is standard input and output; on a terminal, keys go to the
+            guest as typed (raw mode, restored at the end) and Ctrl-A x quits (exit code 0), as in
+            QEMU; Ctrl-A h lists the escape keys. Exit code: the guest's own
             (debug-exit port 0xf4: (value << 1) | 1; Bochs shutdown port: 0), 2 bad input, 4 triple
-            fault, 6 halted for good, 8 instruction limit, 10 time limit, 12 inconsistent state.
+            fault, 6 halted for good, 8 instruction limit, 10 time limit, 12 inconsistent state or an
+            internal error of the emulator (reported with the guest's state).
 
             sizes: a byte count or a number with K, M, G or T (e.g. 128M, 4G)""";
 

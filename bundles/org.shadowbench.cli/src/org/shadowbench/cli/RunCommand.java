@@ -44,7 +44,8 @@ import org.shadowbench.pool.PoolStatistics;
  * <p>Exit codes: the guest's own (from the debug-exit port, always odd, or 0 from the Bochs
  * shutdown port); 2 for bad input; and, even so that they cannot be mistaken for a debug-exit
  * code, 4 when the CPU shut down (triple fault), 6 when it halted with nothing to wake it, 8 when
- * the instruction limit and 10 when the time limit ended the run, 12 when a consistency check failed.
+ * the instruction limit and 10 when the time limit ended the run, 12 when a consistency check failed or
+ * an internal error of the emulator stopped the machine.
  */
 final class RunCommand {
     static final int EXIT_SHUTDOWN = 4;
@@ -71,9 +72,11 @@ final class RunCommand {
         for (Path module : options.modules) {
             modules.add(new MultibootModule(read(module, "module"), module.getFileName().toString()));
         }
-        try (DiskSet disks = DiskSet.open(options); Machine machine = new Machine(options.configuration)) {
+        try (DiskSet disks = DiskSet.open(options); Machine machine = new Machine(options.configuration);
+                TerminalMode terminal = in == System.in ? TerminalMode.rawIfInteractive() : null) {
             EventStream.Reader events = machine.events().reader();
-            Uart16550 com1 = new Uart16550("com1", Uart16550.COM1, in, out);
+            ConsoleInput console = new ConsoleInput(in, err, machine::pause);
+            Uart16550 com1 = new Uart16550("com1", Uart16550.COM1, console, out);
             machine.attach(com1);
             machine.attach(new DebugExitPort());
             machine.attach(new MmioProbe());
@@ -107,7 +110,10 @@ final class RunCommand {
             }
             RunResult result = machine.run(options.maxInstructions, options.timeout).join();
             com1.flush();
-            return machine.submit(m -> report(m, options, result, tracer, vga, events)).join();
+            if (terminal != null) {
+                terminal.close(); // the summary is printed on a terminal in its usual mode
+            }
+            return machine.submit(m -> report(m, options, result, console.quitRequested(), tracer, vga, events)).join();
         }
     }
 
@@ -137,21 +143,27 @@ final class RunCommand {
     }
 
     /** Runs on the emulation thread: checks, dumps, the summary; returns the exit code. */
-    private int report(Machine machine, RunOptions options, RunResult result, RunTracer tracer, VgaText vga,
-            EventStream.Reader events) {
+    private int report(Machine machine, RunOptions options, RunResult result, boolean userQuit, RunTracer tracer,
+            VgaText vga, EventStream.Reader events) {
         List<String> problems = new ArrayList<>(tracer.problems());
-        problems.addAll(machine.check());
+        try {
+            problems.addAll(machine.check());
+        } catch (RuntimeException e) {
+            problems.add("the consistency checkers themselves failed: " + e);
+        }
         try {
             dumps(machine, options, vga, events);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         int exitCode = switch (result.cause()) {
+            case PAUSED -> userQuit ? 0 : EXIT_SHUTDOWN;
             case EXIT -> result.exitCode() & 0xff;
             case SHUTDOWN -> EXIT_SHUTDOWN;
             case HALTED -> EXIT_HALTED;
             case INSTRUCTION_LIMIT -> EXIT_INSTRUCTION_LIMIT;
             case TIMEOUT -> EXIT_TIMEOUT;
+            case FAILED -> EXIT_INCONSISTENT;
             default -> EXIT_SHUTDOWN;
         };
         if (!problems.isEmpty()) {
@@ -159,14 +171,20 @@ final class RunCommand {
         }
         String name = options.guest.getFileName().toString();
         String outcome = switch (result.cause()) {
+            case PAUSED -> userQuit ? "was quit from the console (Ctrl-A x)" : "paused";
             case EXIT -> "exited with code " + (result.exitCode() & 0xff);
             case SHUTDOWN -> "shut down";
             case HALTED -> "halted";
             case INSTRUCTION_LIMIT -> "stopped at the instruction limit";
             case TIMEOUT -> "stopped at the time limit";
+            case FAILED -> "stopped by an internal error";
             default -> result.cause().name().toLowerCase(Locale.ROOT);
         };
         err.printf(Locale.ROOT, "shadowbench: %s %s: %s%n", name, outcome, result.detail());
+        if (result.failure() != null) {
+            err.println("shadowbench: this is a bug in Shadowbench, not in the guest; the emulator's stack:");
+            result.failure().printStackTrace(err);
+        }
         if (!options.quiet) {
             summary(machine, result);
         }

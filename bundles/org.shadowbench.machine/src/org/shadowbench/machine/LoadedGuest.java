@@ -15,6 +15,11 @@ public record LoadedGuest(String format, long entry, List<Segment> segments, lon
         segments = List.copyOf(segments);
     }
 
+    /** Whether a loaded piece (or the multiboot information) occupies part of [first, end). */
+    public boolean occupies(long first, long end) {
+        return segments.stream().anyMatch(s -> s.address() < end && s.end() > first);
+    }
+
     /**
      * One loaded piece of guest memory.
      *

@@ -158,9 +158,8 @@ public final class Machine implements AutoCloseable {
         List<MultibootModule> moduleList = List.copyOf(modules);
         Boot load = target -> {
             LoadedGuest guest = new GuestLoader(target.memory()).loadMultiboot(kernel, commandLine, moduleList);
-            target.writeFirmwareTables();
+            target.bootFirmware(guest);
             Cpu cpu = target.cpu();
-            cpu.enterFlatProtectedMode();
             cpu.setRegister(Register.EAX, MULTIBOOT_MAGIC);
             cpu.setRegister(Register.EBX, (int) guest.infoAddress());
             cpu.setRegister(Register.ESP, INITIAL_STACK);
@@ -177,9 +176,8 @@ public final class Machine implements AutoCloseable {
         byte[] bytes = image.clone();
         Boot load = target -> {
             LoadedGuest guest = new GuestLoader(target.memory()).loadFlat(bytes, address);
-            target.writeFirmwareTables();
+            target.bootFirmware(guest);
             Cpu cpu = target.cpu();
-            cpu.enterFlatProtectedMode();
             cpu.setRegister(Register.ESP, INITIAL_STACK);
             cpu.setEip((int) address);
             return guest;

@@ -13,6 +13,8 @@ import org.shadowbench.memory.PhysicalMemory;
 public final class PcMemoryLayout {
     /** End of conventional memory. */
     public static final long CONVENTIONAL_END = 0xa0000L;
+    /** The extended BIOS data area: the last KiB of conventional memory, reserved in the memory map. */
+    public static final long EBDA = 0x9fc00L;
     /** The legacy VGA window. */
     public static final long VGA_WINDOW = 0xa0000L;
     /** The VGA BIOS. */

@@ -17,5 +17,10 @@ public enum StopCause {
     /** Someone paused the machine. */
     PAUSED,
     /** The machine was reset or closed while running. */
-    ABORTED
+    ABORTED,
+    /**
+     * An internal error of the emulator (an exception on the emulation thread) stopped the machine; the
+     * result carries the exception, and the machine can only be inspected or reset.
+     */
+    FAILED
 }

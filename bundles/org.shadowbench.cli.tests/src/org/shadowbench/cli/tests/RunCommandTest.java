@@ -135,4 +135,18 @@ class RunCommandTest {
     void badOptions(String commandLine, String expected) {
         badInput(expected, commandLine.trim().split(" +"));
     }
+
+    @Test
+    void ctrlAXQuitsAsInQemuAndCtrlATwiceSendsOneCtrlA() throws IOException {
+        // mov dx, 0x3fd ; poll: in al, dx ; test al, 1 ; jz poll ; mov dx, 0x3f8 ; in al, dx ; out dx, al ; jmp start
+        Path echo = file("echo.bin", java.util.HexFormat.of().parseHex("66bafd03" + "ec" + "a801" + "74fb" + "66baf803" + "ec"
+                + "ee" + "ebef"));
+        byte[] typed = { 'a', 'b', 1, 1, 'c', 1, 'x', 'd' };
+        Main interactive = new Main(new java.io.ByteArrayInputStream(typed), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = interactive.run("run", echo.toString(), "--load-address", "0x8000", "--timeout", "60");
+        assertEquals(0, code, err());
+        assertEquals("ab\u0001c", out.toString(StandardCharsets.ISO_8859_1), "echoed up to the escape, nothing after it");
+        assertTrue(err().contains("echo.bin was quit from the console (Ctrl-A x)"), err());
+    }
 }

@@ -112,16 +112,55 @@ class SystemTest {
         for (int i = 0; i < 12; i++) {
             vendor[i] = (byte) (words[i / 4] >>> (8 * (i % 4)));
         }
-        assertEquals("ShdwBenchCPU", new String(vendor, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("GenuineIntel", new String(vendor, java.nio.charset.StandardCharsets.US_ASCII));
         assertEquals(1, f.reg(Register.EAX));
         f.set(Register.EAX, 1);
         f.exec("0f a2");
+        assertEquals(0x6d8, f.reg(Register.EAX), "family 6, model 13, stepping 8: Pentium M (Dothan)");
         int edx = f.reg(Register.EDX);
         assertEquals(0, edx & 1, "no FPU");
         assertTrue((edx & (1 << 6)) != 0 && (edx & (1 << 8)) != 0 && (edx & (1 << 24)) != 0, "PAE, CX8, FXSR");
+        f.set(Register.EAX, 0x8000_0000);
+        f.exec("0f a2");
+        assertEquals(0x8000_0004, f.reg(Register.EAX), "extended leaves up to the brand string");
         f.set(Register.EAX, 0x8000_0001);
         f.exec("0f a2");
         assertEquals(1 << 20, f.reg(Register.EDX), "NX");
+        StringBuilder brand = new StringBuilder();
+        for (int leaf = 0x8000_0002; leaf <= 0x8000_0004; leaf++) {
+            f.set(Register.EAX, leaf);
+            f.exec("0f a2");
+            for (Register r : new Register[] { Register.EAX, Register.EBX, Register.ECX, Register.EDX }) {
+                for (int i = 0; i < 4; i++) {
+                    brand.append((char) ((f.reg(r) >>> (8 * i)) & 0xff));
+                }
+            }
+        }
+        assertEquals("Shadowbench virtual CPU (Pentium M class)", brand.toString().replace("\0", ""));
+    }
+
+    @Test
+    void cpuidAboveTheHighestLeafAnswersWithTheHighestBasicLeafAsIntelDoes() {
+        f.set(Register.EAX, 1);
+        f.exec("0f a2");
+        int[] basic = { f.reg(Register.EAX), f.reg(Register.EBX), f.reg(Register.ECX), f.reg(Register.EDX) };
+        for (int leaf : new int[] { 2, 0xa, 0x4000_0000, 0x8000_0005, 0xffff_ffff }) {
+            f.set(Register.EAX, leaf);
+            f.exec("0f a2");
+            assertEquals(basic[0], f.reg(Register.EAX), () -> "leaf " + Integer.toHexString(leaf));
+            assertEquals(basic[3], f.reg(Register.EDX), () -> "leaf " + Integer.toHexString(leaf));
+        }
+    }
+
+    @Test
+    void intelIdentificationMsrsReadAndTheRestFault() {
+        assertEquals(0, f.cpu.msr(0x17), "IA32_PLATFORM_ID");
+        f.cpu.setMsr(0x8b, 0);
+        assertEquals(0, f.cpu.msr(0x8b), "IA32_BIOS_SIGN_ID: no microcode revision");
+        // rdmsr of AMD's PERF_CTR0 (0xc0010004) faults on an Intel part
+        f.set(Register.ECX, 0xc001_0004);
+        f.run("0f 32 f4");
+        f.assertInHandler(Cpu.GP);
     }
 
     @Test

@@ -23,10 +23,28 @@ final class SystemRegisters {
     private static final int FEATURE_APIC = 1 << 9;
     static final int MSR_EFER = 0xc000_0080;
 
-    /** CPUID vendor string, in EBX, EDX, ECX order. */
-    static final String VENDOR = "ShdwBenchCPU";
-    /** CPUID.1 EAX: family 6, model 2, stepping 1. */
-    static final int SIGNATURE = 0x0000_0621;
+    /**
+     * CPUID vendor string, in EBX, EDX, ECX order. Software picks its code paths by vendor (kvm-unit-tests
+     * reads AMD's performance-counter MSRs on anything that is not Intel), so the core says what it is
+     * modelled on: an Intel processor.
+     */
+    static final String VENDOR = "GenuineIntel";
+    /**
+     * CPUID.1 EAX: family 6, model 13, stepping 8, the Pentium M "Dothan", the 32-bit Intel family-6 part
+     * that brought the execute-disable bit. The feature flags below stay those the core implements (no
+     * x87, MMX or SSE), as a hypervisor masks CPUID for its guests.
+     */
+    static final int SIGNATURE = 0x0000_06d8;
+    /** The highest basic leaf. */
+    private static final int MAX_BASIC_LEAF = 1;
+    /** The highest extended leaf: the feature flags and the brand string. */
+    private static final int MAX_EXTENDED_LEAF = 0x8000_0004;
+    /** CPUID 0x80000002-4: the brand string, 48 bytes, NUL-padded. */
+    static final String BRAND = "Shadowbench virtual CPU (Pentium M class)";
+    /** IA32_PLATFORM_ID: reads as zero (no platform bits), writes #GP. */
+    static final int MSR_PLATFORM_ID = 0x17;
+    /** IA32_BIOS_SIGN_ID: the microcode revision, in the high half after a CPUID; zero here (none loaded). */
+    static final int MSR_BIOS_SIGN_ID = 0x8b;
     /** CPUID.1 EDX: DE, PSE, TSC, MSR, PAE, CX8, PGE, CMOV, FXSR. */
     static final int FEATURES_EDX = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 13)
             | (1 << 15) | (1 << 24);
@@ -163,6 +181,7 @@ final class SystemRegisters {
             case MSR_TSC -> cpu.instructions + cpu.tscOffset;
             case MSR_APIC_BASE -> cpu.apicBase;
             case MSR_EFER -> cpu.efer;
+            case MSR_PLATFORM_ID, MSR_BIOS_SIGN_ID -> 0;
             default -> throw cpu.fault(Cpu.GP, 0);
         };
     }
@@ -194,6 +213,9 @@ final class SystemRegisters {
                     pagingModeChanged();
                 }
             }
+            case MSR_BIOS_SIGN_ID -> {
+                // Software writes zero before CPUID to read the revision back; no microcode is ever loaded.
+            }
             default -> throw cpu.fault(Cpu.GP, 0);
         }
     }
@@ -209,15 +231,22 @@ final class SystemRegisters {
         cpu.gpr[CpuCore.EDX] = values[3];
     }
 
-    /** EAX, EBX, ECX and EDX of a leaf; leaves beyond the maximum read as zeros. */
+    /**
+     * EAX, EBX, ECX and EDX of a leaf. As on Intel processors, a leaf above the highest basic or
+     * extended leaf answers with the highest basic leaf's values.
+     */
     int[] cpuid(int leaf) {
+        if (Integer.compareUnsigned(leaf, MAX_EXTENDED_LEAF) > 0
+                || (Integer.compareUnsigned(leaf, MAX_BASIC_LEAF) > 0 && Integer.compareUnsigned(leaf, 0x8000_0000) < 0)) {
+            leaf = MAX_BASIC_LEAF;
+        }
         int a = 0;
         int b = 0;
         int c = 0;
         int d = 0;
         switch (leaf) {
             case 0 -> {
-                a = 1;
+                a = MAX_BASIC_LEAF;
                 b = vendorWord(0);
                 d = vendorWord(4);
                 c = vendorWord(8);
@@ -232,8 +261,15 @@ final class SystemRegisters {
                     }
                 }
             }
-            case 0x8000_0000 -> a = 0x8000_0001;
+            case 0x8000_0000 -> a = MAX_EXTENDED_LEAF;
             case 0x8000_0001 -> d = EXTENDED_FEATURES_EDX;
+            case 0x8000_0002, 0x8000_0003, 0x8000_0004 -> {
+                int at = 16 * (leaf - 0x8000_0002);
+                a = brandWord(at);
+                b = brandWord(at + 4);
+                c = brandWord(at + 8);
+                d = brandWord(at + 12);
+            }
             default -> {
             }
         }
@@ -241,7 +277,19 @@ final class SystemRegisters {
     }
 
     private static int vendorWord(int at) {
-        return VENDOR.charAt(at) | (VENDOR.charAt(at + 1) << 8) | (VENDOR.charAt(at + 2) << 16)
-                | (VENDOR.charAt(at + 3) << 24);
+        return word(VENDOR, at);
+    }
+
+    private static int brandWord(int at) {
+        return word(BRAND, at);
+    }
+
+    /** Four characters of a string from {@code at}, little-endian, NUL beyond its end. */
+    private static int word(String text, int at) {
+        int value = 0;
+        for (int i = 3; i >= 0; i--) {
+            value = (value << 8) | (at + i < text.length() ? text.charAt(at + i) & 0xff : 0);
+        }
+        return value;
     }
 }

@@ -14,13 +14,18 @@ import org.shadowbench.machine.MachineDevice;
 
 /**
  * A 16550A UART on eight I/O ports (COM1 at 0x3f8 by default). Transmitted bytes go to an output
- * stream at once, so the transmitter is always empty, with as many data bits as the line control
- * register says (five after reset, as on the real part); received bytes come from an input stream,
- * read as the guest polls. Registers, FIFO control, loopback and the interrupt identification
- * follow the 16550A data sheet. The interrupt output, gated by OUT2 as on a PC, drives an ISA line
- * (IRQ 4 for COM1 and COM3, IRQ 3 for COM2 and COM4): it follows every register access, and while
- * the guest has the received-data interrupt enabled the input stream is polled every millisecond of
- * virtual time, so that input arriving while the guest waits raises it.
+ * stream at once and are flushed byte by byte (a shell's prompt has no newline), so the transmitter
+ * is always empty, with as many data bits as the line control register says (five after reset, as on
+ * the real part; the firmware programs 8N1 before a guest runs); received bytes come from an input
+ * stream, read as the guest polls. Registers, FIFO control, loopback and the interrupt
+ * identification follow the 16550A data sheet. The interrupt output drives an ISA line (IRQ 4 for
+ * COM1 and COM3, IRQ 3 for COM2 and COM4): it follows every register access, and while the guest has
+ * the received-data interrupt enabled the input stream is polled every millisecond of virtual time,
+ * so that input arriving while the guest waits raises it.
+ *
+ * <p>Unlike a PC's board wiring, MCR.OUT2 does not gate the interrupt onto the bus: QEMU's and Bochs's
+ * UARTs do not gate it either, and guests written against them (xv6 among them) leave OUT2 clear
+ * and still expect receive interrupts.
  */
 public class Uart16550 implements MachineDevice, IoPortHandler {
     /** COM1's base port. */
@@ -177,8 +182,7 @@ public class Uart16550 implements MachineDevice, IoPortHandler {
             return;
         }
         context.interrupts().setLevel(irq, interruptPending());
-        boolean waitingForInput = input != null && (ier & IER_RECEIVED) != 0 && (mcr & MCR_OUT2) != 0
-                && (mcr & MCR_LOOPBACK) == 0;
+        boolean waitingForInput = input != null && (ier & IER_RECEIVED) != 0 && (mcr & MCR_LOOPBACK) == 0;
         if (!waitingForInput) {
             inputPoll.cancel();
         } else if (!inputPoll.armed()) {
@@ -253,9 +257,7 @@ public class Uart16550 implements MachineDevice, IoPortHandler {
         transmitted++;
         try {
             output.write(value);
-            if (value == '\n') {
-                output.flush();
-            }
+            output.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("serial output of " + name, e);
         }
@@ -353,8 +355,8 @@ public class Uart16550 implements MachineDevice, IoPortHandler {
         return fifoBits | 0x01;
     }
 
-    /** Whether the UART's interrupt output is asserted (OUT2 gates it onto the ISA bus on a PC). */
+    /** Whether the UART's interrupt output is asserted (not gated by OUT2: see the class comment). */
     public boolean interruptPending() {
-        return (mcr & MCR_OUT2) != 0 && (interruptIdentification(false) & 1) == 0;
+        return (interruptIdentification(false) & 1) == 0;
     }
 }

@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.shadowbench.cpu.Cpu;
 import org.shadowbench.cpu.Register;
+import org.shadowbench.cpu.SegmentRegister;
+import org.shadowbench.devices.serial.Uart16550;
 import org.shadowbench.machine.GuestLoadException;
 import org.shadowbench.machine.LoadedGuest;
 import org.shadowbench.machine.Machine;
@@ -64,7 +69,7 @@ class LoaderTest {
         long info = guest.infoAddress();
         long flags = read(info, 4);
         assertEquals(0x24d, flags, "memory, command line, modules, memory map, loader name");
-        assertEquals(640, read(info + 4, 4));
+        assertEquals(639, read(info + 4, 4), "KiB below the extended BIOS data area");
         assertEquals(15 * 1024, read(info + 8, 4), "KiB above 1 MiB");
         assertEquals("kernel --verbose", string(read(info + 16, 4)));
         assertEquals(1, read(info + 20, 4));
@@ -78,12 +83,51 @@ class LoaderTest {
         long mapLength = read(info + 44, 4);
         long map = read(info + 48, 4);
         boolean extendedRamAvailable = false;
+        boolean ebdaReserved = false;
+        boolean lowRamAvailable = false;
         for (long entry = map; entry < map + mapLength; entry += read(entry, 4) + 4) {
-            if (read(entry + 4, 8) == 0x100000 && read(entry + 20, 4) == 1) {
-                extendedRamAvailable = read(entry + 12, 8) == (15L << 20);
-            }
+            long first = read(entry + 4, 8);
+            long length = read(entry + 12, 8);
+            long type = read(entry + 20, 4);
+            extendedRamAvailable |= first == 0x100000 && type == 1 && length == 15L << 20;
+            lowRamAvailable |= first == 0 && type == 1 && length == 0x9fc00;
+            ebdaReserved |= first == 0x9fc00 && type == 2 && length == 0x400;
         }
         assertTrue(extendedRamAvailable, "the memory map lists RAM above 1 MiB as available");
+        assertTrue(lowRamAvailable && ebdaReserved, "conventional RAM up to the EBDA, which is reserved");
+    }
+
+    @Test
+    void theFirmwareLeavesTheBiosDataAreaAndAFlatGdtAsQemuAndGrubDo() throws GuestLoadException {
+        machine.attach(new Uart16550("com1", Uart16550.COM1, InputStream.nullInputStream(), OutputStream.nullOutputStream()));
+        byte[] image = new ElfBuilder().segment(0x100000, filled(64, 0x90), 64).build();
+        machine.loadMultiboot(image, "kernel", List.of());
+        assertEquals(0x3f8, read(0x400, 2), "COM1 in the BDA's port table");
+        assertEquals(0, read(0x402, 2), "no COM2");
+        assertEquals(1 << 9, read(0x410, 2) & 0x0e00, "equipment word: one serial port");
+        assertEquals(639, read(0x413, 2), "base memory in KiB");
+        assertEquals(0x9fc0, read(0x40e, 2), "EBDA segment");
+        assertEquals(1, read(0x9fc00, 1), "the EBDA's size in KiB");
+        assertEquals(0x03, machine.io().read(Uart16550.COM1 + 3, 1), "COM1 programmed 8N1, DLAB off");
+        Cpu cpu = machine.cpu();
+        assertEquals(0x08, cpu.segmentSelector(SegmentRegister.CS));
+        for (SegmentRegister data : new SegmentRegister[] { SegmentRegister.DS, SegmentRegister.ES, SegmentRegister.SS }) {
+            assertEquals(0x10, cpu.segmentSelector(data));
+            assertEquals(-1, cpu.segmentLimit(data), "flat 4 GiB");
+        }
+        // The GDT is in the BIOS ROM, where the guest cannot change it, and its selectors stay loadable.
+        machine.memory().write(0xf0808, 8, 0);
+        cpu.loadSegment(SegmentRegister.DS, 0x10);
+        cpu.loadSegment(SegmentRegister.CS, 0x08);
+        assertEquals(0x00cf9b000000ffffL, read(0xf0808, 8), "flat code, accessed bit set so loading never writes it");
+    }
+
+    @Test
+    void aKernelLoadedOverTheBiosDataAreaKeepsItsBytes() throws GuestLoadException {
+        byte[] image = new ElfBuilder().segment(0x400, filled(0x200, 0x90), 0x200).segment(0x100000, filled(16, 0x90), 16)
+                .entry(0x100000).build();
+        machine.loadMultiboot(image, "kernel", List.of());
+        assertEquals(0x90909090L, read(0x410, 4), "the loader's bytes win over the firmware's");
     }
 
     private byte[] bytes(long address, int length) {

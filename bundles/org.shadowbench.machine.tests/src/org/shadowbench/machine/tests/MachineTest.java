@@ -14,12 +14,15 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.shadowbench.cpu.IoPortHandler;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.devices.debugexit.DebugExitPort;
 import org.shadowbench.devices.serial.Uart16550;
+import org.shadowbench.machine.DeviceContext;
 import org.shadowbench.machine.GuestLoadException;
 import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineConfiguration;
+import org.shadowbench.machine.MachineDevice;
 import org.shadowbench.machine.RunResult;
 import org.shadowbench.machine.RunState;
 import org.shadowbench.machine.StopCause;
@@ -63,6 +66,46 @@ class MachineTest {
         assertEquals(RunState.STOPPED, machine.state());
         CompletionException again = assertThrows(CompletionException.class, this::run);
         assertTrue(again.getCause().getMessage().contains("reset"), again.getCause().getMessage());
+    }
+
+    @Test
+    void anEmulatorErrorStopsTheMachineWithTheGuestsStateInsteadOfKillingTheThread() throws GuestLoadException {
+        IllegalStateException bug = new IllegalStateException("a device's bug");
+        machine.attach(new MachineDevice() {
+            private final IoPortHandler broken = new IoPortHandler() {
+                @Override
+                public int read(int port, int size) {
+                    return 0;
+                }
+
+                @Override
+                public void write(int port, int size, int value) {
+                    throw bug;
+                }
+            };
+
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public void attach(DeviceContext context) {
+                context.io().register(0x80, 1, broken);
+            }
+
+            @Override
+            public void detach() {
+            }
+        });
+        // nop ; out 0x80, al
+        load("90 e6 80");
+        RunResult result = machine.run(0, Duration.ofSeconds(30)).orTimeout(30, TimeUnit.SECONDS).join();
+        assertEquals(StopCause.FAILED, result.cause());
+        assertEquals(bug, result.failure());
+        assertTrue(result.detail().contains("a device's bug") && result.detail().contains("EIP 0x8003"), result.detail());
+        assertEquals(RunState.STOPPED, machine.state());
+        assertEquals(0x8003, (int) machine.submit(m -> m.cpu().eip()).join(), "the emulation thread still serves requests");
     }
 
     @Test

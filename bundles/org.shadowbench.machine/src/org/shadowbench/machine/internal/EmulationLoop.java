@@ -6,6 +6,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 
 import org.shadowbench.cpu.Cpu;
+import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.cpu.StopReason;
 import org.shadowbench.machine.RunResult;
 import org.shadowbench.machine.RunState;
@@ -154,7 +155,11 @@ public final class EmulationLoop {
                     request.run();
                     continue;
                 }
-                slice();
+                try {
+                    slice();
+                } catch (RuntimeException | Error e) {
+                    failed(e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -223,11 +228,39 @@ public final class EmulationLoop {
                 processor.eip() - 1, processor.eflags()), RunState.STOPPED);
     }
 
+    /**
+     * An exception escaped the engine in the middle of an instruction: the machine stops for good (its
+     * state may be half-updated), and whoever waits for the run learns why and where, instead of
+     * waiting for a thread that died.
+     */
+    private void failed(Throwable error) {
+        Cpu processor = engine.get().cpu();
+        String where;
+        try {
+            where = String.format("EIP %#x, CS %#x, CR0 %#x, CR3 %#x, after %,d instructions", processor.eip(),
+                    processor.segmentSelector(SegmentRegister.CS), processor.controlRegister(0),
+                    processor.controlRegister(3), processor.instructions());
+        } catch (RuntimeException e) {
+            where = "guest state unreadable: " + e;
+        }
+        String detail = "internal error of the emulator: " + error + " (guest at " + where + ")";
+        if (run != null) {
+            finish(StopCause.FAILED, 0, detail, RunState.STOPPED, error);
+        } else {
+            state = RunState.STOPPED;
+        }
+    }
+
     private void finish(StopCause cause, int code, String detail, RunState next) {
+        finish(cause, code, detail, next, null);
+    }
+
+    private void finish(StopCause cause, int code, String detail, RunState next, Throwable failure) {
         CompletableFuture<RunResult> finished = run;
         run = null;
         state = next;
         long instructions = engine.get().cpu().instructions() - runStartInstructions;
-        finished.complete(new RunResult(cause, code, detail, instructions, Duration.ofNanos(System.nanoTime() - runStartNanos)));
+        finished.complete(new RunResult(cause, code, detail, instructions,
+                Duration.ofNanos(System.nanoTime() - runStartNanos), failure));
     }
 }

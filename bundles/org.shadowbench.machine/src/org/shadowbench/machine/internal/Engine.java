@@ -6,6 +6,7 @@ import org.shadowbench.handlers.PhysicalHandlerRegistry;
 import org.shadowbench.handlers.ShadowPageTables;
 import org.shadowbench.machine.DeviceContext;
 import org.shadowbench.machine.InterruptBus;
+import org.shadowbench.machine.LoadedGuest;
 import org.shadowbench.machine.MachineClock;
 import org.shadowbench.machine.MachineConfiguration;
 import org.shadowbench.machine.PcMemoryLayout;
@@ -110,12 +111,16 @@ public final class Engine {
     }
 
     /**
-     * Writes what firmware leaves for a kernel about the platform: the MP tables, when a local APIC is
-     * connected (so attach the APICs before loading a guest).
+     * Does what a PC's firmware and boot loader do before a kernel runs (see {@link PcFirmware}): finds
+     * and programs the serial ports, writes the BIOS data areas, the GDT and, when a local APIC is
+     * connected, the MP tables, and leaves the CPU in flat protected mode on that GDT. Attach devices
+     * first: the firmware describes what it finds. Runs after the loader, so that a refused image
+     * leaves memory untouched; a guest loaded over the BIOS data areas keeps its bytes.
      */
-    public void writeFirmwareTables() {
+    public void bootFirmware(LoadedGuest guest) {
         int[] identity = cpu.cpuid(1);
-        new MpTableWriter(memory).write(interrupts, identity[0], identity[3]);
+        new PcFirmware(memory, io).initialize(interrupts, identity[0], identity[3], guest);
+        PcFirmware.enterLoaderState(cpu);
     }
 
     public DeviceContext deviceContext() {

@@ -11,6 +11,7 @@ import org.shadowbench.machine.GuestLoadException;
 import org.shadowbench.machine.LoadedGuest;
 import org.shadowbench.machine.LoadedGuest.Segment;
 import org.shadowbench.machine.MultibootModule;
+import org.shadowbench.machine.PcMemoryLayout;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
 import org.shadowbench.memory.RangeKind;
@@ -44,7 +45,8 @@ public final class GuestLoader {
     private static final int INFO_SIZE = 88;
     /** Where the information structure goes when the kernel leaves low memory free. */
     static final long LOW_INFO_AREA = 0x9000;
-    private static final long CONVENTIONAL_END = 0xa0000;
+    /** Conventional memory a kernel may use: up to the extended BIOS data area. */
+    private static final long CONVENTIONAL_END = PcMemoryLayout.EBDA;
     private static final String LOADER_NAME = "Shadowbench";
 
     private final PhysicalMemory memory;
@@ -221,6 +223,27 @@ public final class GuestLoader {
         return (address + 0xfff) & ~0xfffL;
     }
 
+    private static final int MAP_AVAILABLE = 1;
+    private static final int MAP_RESERVED = 2;
+
+    /**
+     * The memory map as {start, length, type}: every range of the page model, RAM available and the
+     * rest reserved, with the extended BIOS data area at the top of conventional RAM reserved too.
+     */
+    private List<long[]> memoryMap() {
+        List<long[]> map = new ArrayList<>();
+        for (RamRange range : memory.ranges()) {
+            boolean ram = range.kind() == RangeKind.RAM;
+            if (ram && range.contains(CONVENTIONAL_END) && range.first() < CONVENTIONAL_END) {
+                map.add(new long[] { range.first(), CONVENTIONAL_END - range.first(), MAP_AVAILABLE });
+                map.add(new long[] { CONVENTIONAL_END, range.first() + range.size() - CONVENTIONAL_END, MAP_RESERVED });
+            } else {
+                map.add(new long[] { range.first(), range.size(), ram ? MAP_AVAILABLE : MAP_RESERVED });
+            }
+        }
+        return map;
+    }
+
     /** The information structure followed by its command line, loader name, module list and memory map. */
     private byte[] information(String commandLine, List<MultibootModule> modules, List<long[]> moduleRanges, long base) {
         byte[] cmdline = (commandLine + "\0").getBytes(StandardCharsets.UTF_8);
@@ -229,13 +252,13 @@ public final class GuestLoader {
         for (MultibootModule module : modules) {
             moduleStrings.add((module.commandLine() + "\0").getBytes(StandardCharsets.UTF_8));
         }
-        List<RamRange> ranges = memory.ranges();
+        List<long[]> map = memoryMap();
         int size = INFO_SIZE + cmdline.length + loaderName.length + moduleStrings.stream().mapToInt(b -> b.length).sum();
         size = (size + 3) & ~3;
         int moduleTable = size;
         size += 16 * modules.size();
         int memoryMap = size;
-        size += 24 * ranges.size();
+        size += 24 * map.size();
         ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         int at = INFO_SIZE;
         out.put(at, cmdline);
@@ -253,24 +276,19 @@ public final class GuestLoader {
             out.putInt(entry + 8, (int) (base + at));
             at += string.length;
         }
-        for (int i = 0; i < ranges.size(); i++) {
-            RamRange range = ranges.get(i);
-            int entry = memoryMap + 24 * i;
-            out.putInt(entry, 20);
-            out.putLong(entry + 4, range.first());
-            out.putLong(entry + 12, range.size());
-            out.putInt(entry + 20, range.kind() == RangeKind.RAM ? 1 : 2);
-        }
         long conventional = 0;
         long extended = 0;
-        for (RamRange range : ranges) {
-            if (range.kind() != RangeKind.RAM) {
-                continue;
-            }
-            if (range.first() == 0) {
-                conventional = Math.min(range.size(), CONVENTIONAL_END);
-            } else if (range.first() == 0x100000) {
-                extended = range.size();
+        for (int i = 0; i < map.size(); i++) {
+            long[] area = map.get(i);
+            int entry = memoryMap + 24 * i;
+            out.putInt(entry, 20);
+            out.putLong(entry + 4, area[0]);
+            out.putLong(entry + 12, area[1]);
+            out.putInt(entry + 20, (int) area[2]);
+            if (area[2] == MAP_AVAILABLE && area[0] == 0) {
+                conventional = area[1];
+            } else if (area[2] == MAP_AVAILABLE && area[0] == PcMemoryLayout.EXTENDED_START) {
+                extended = area[1];
             }
         }
         out.putInt(0, INFO_MEMORY | INFO_CMDLINE | INFO_MODULES | INFO_MEMORY_MAP | INFO_LOADER_NAME);
@@ -280,7 +298,7 @@ public final class GuestLoader {
         out.putInt(16, (int) cmdlineAddress);
         out.putInt(20, modules.size());
         out.putInt(24, (int) (base + moduleTable));
-        out.putInt(44, 24 * ranges.size());
+        out.putInt(44, 24 * map.size());
         out.putInt(48, (int) (base + memoryMap));
         out.putInt(64, (int) loaderNameAddress);
         return out.array();

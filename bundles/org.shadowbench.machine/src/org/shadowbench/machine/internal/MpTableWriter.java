@@ -9,7 +9,6 @@ import org.shadowbench.machine.IoApicPort;
 import org.shadowbench.machine.LocalApicPort;
 import org.shadowbench.machine.PcMemoryLayout;
 import org.shadowbench.memory.PhysicalMemory;
-import org.shadowbench.memory.RamRange;
 
 /**
  * Writes the Intel MultiProcessor Specification 1.4 tables a kernel looks for to find its APICs:
@@ -93,8 +92,8 @@ final class MpTableWriter {
         // Feature byte 1 = 0: the configuration table is present; byte 2 bit 7 = 0: virtual wire mode.
         pointer.put(10, checksum(pointer.array(), 0, 16));
 
-        writeRom(FLOATING_POINTER, pointer.array(), 16);
-        writeRom(CONFIGURATION, table.array(), length);
+        PcFirmware.writeRom(memory, FLOATING_POINTER, pointer.array(), 16);
+        PcFirmware.writeRom(memory, CONFIGURATION, table.array(), length);
     }
 
     private static void interrupt(ByteBuffer table, int entryType, int interruptType, int sourceIrq, int destination,
@@ -111,15 +110,5 @@ final class MpTableWriter {
             sum += bytes[i];
         }
         return (byte) -sum;
-    }
-
-    /** Writes into ROM through its host frames, as firmware programs its own image. */
-    private void writeRom(long address, byte[] bytes, int length) {
-        RamRange range = memory.rangeAt(address);
-        for (int done = 0; done < length; done++) {
-            long at = address + done;
-            int frame = range.hostFrame(range.pageIndex(at));
-            memory.frames().write(frame, (int) (at & 0xfff), 1, bytes[done] & 0xff);
-        }
     }
 }
