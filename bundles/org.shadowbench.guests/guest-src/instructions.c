@@ -145,7 +145,7 @@ static void conditions_and_bcd(void) {
 static void system(void) {
     u32 a, b, c, d;
     __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0));
-    check(b == 0x77646853 && d == 0x636e6542 && c == 0x55504368, "cpuid vendor ShdwBenchCPU");
+    check(b == 0x756e6547 && d == 0x49656e69 && c == 0x6c65746e, "cpuid vendor GenuineIntel");
     u64 t1 = rdtsc(), t2 = rdtsc();
     check(t2 > t1, "rdtsc advances");
     u64 efer = rdmsr(0xc0000080);

@@ -141,8 +141,27 @@ class RunCommandTest {
         // mov dx, 0x3fd ; poll: in al, dx ; test al, 1 ; jz poll ; mov dx, 0x3f8 ; in al, dx ; out dx, al ; jmp start
         Path echo = file("echo.bin", java.util.HexFormat.of().parseHex("66bafd03" + "ec" + "a801" + "74fb" + "66baf803" + "ec"
                 + "ee" + "ebef"));
-        byte[] typed = { 'a', 'b', 1, 1, 'c', 1, 'x', 'd' };
-        Main interactive = new Main(new java.io.ByteArrayInputStream(typed), new PrintStream(out, true, StandardCharsets.UTF_8),
+        // Typed in two bursts, the escape only once the guest has echoed the first: as a person types,
+        // and without racing the guest, which may not have read every byte when Ctrl-A x stops it.
+        java.io.PipedOutputStream keyboard = new java.io.PipedOutputStream();
+        java.io.PipedInputStream typed = new java.io.PipedInputStream(keyboard);
+        Thread typist = new Thread(() -> {
+            try {
+                keyboard.write(new byte[] { 'a', 'b', 1, 1, 'c' });
+                keyboard.flush();
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                while (!out.toString(StandardCharsets.ISO_8859_1).equals("ab\u0001c") && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                keyboard.write(new byte[] { 1, 'x', 'd' });
+                keyboard.flush();
+            } catch (IOException | InterruptedException e) {
+                // The run has ended and closed the pipe; the assertions below report what happened.
+            }
+        });
+        typist.setDaemon(true);
+        typist.start();
+        Main interactive = new Main(typed, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         int code = interactive.run("run", echo.toString(), "--load-address", "0x8000", "--timeout", "60");
         assertEquals(0, code, err());
