@@ -22,6 +22,8 @@ public interface Cpu {
     int DE = 0;
     /** Vector of the debug exception. */
     int DB = 1;
+    /** Vector of the non-maskable interrupt. */
+    int NMI = 2;
     /** Vector of the breakpoint (INT3). */
     int BP = 3;
     /** Vector of the overflow trap (INTO). */

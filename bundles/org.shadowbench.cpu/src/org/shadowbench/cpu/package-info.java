@@ -6,5 +6,5 @@
  *
  * <p>Entry point: {@link org.shadowbench.cpu.Cpu#create}.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.shadowbench.cpu;

@@ -276,6 +276,24 @@ public final class CpuFixture {
     /** An interrupt controller fed by the test. */
     public static final class QueuedInterrupts implements InterruptController {
         private final ArrayDeque<Integer> pending = new ArrayDeque<>();
+        private boolean nmi;
+
+        /** Latches an NMI edge (several before the CPU takes one collapse into one). */
+        public void raiseNmi() {
+            nmi = true;
+        }
+
+        /** Whether an NMI is latched that the CPU has not taken. */
+        public boolean nmiPending() {
+            return nmi;
+        }
+
+        @Override
+        public boolean takeNmi() {
+            boolean taken = nmi;
+            nmi = false;
+            return taken;
+        }
 
         public void raise(int vector) {
             pending.add(vector);

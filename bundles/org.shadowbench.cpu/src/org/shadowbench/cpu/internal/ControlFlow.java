@@ -5,8 +5,8 @@ import org.shadowbench.cpu.Cpu;
 /**
  * Control transfers: near and far jumps, calls and returns (far ones through code segments and call
  * gates, with the privilege checks and the TSS stack switch of an inner call), loops, software
- * interrupts and IRET. Task switches (TSS selectors, task gates, IRET with NT) are outside this
- * CPU's scope and shut it down with a reason rather than doing something else.
+ * interrupts and IRET. Far transfers to a TSS or task gate, and IRET with NT set, switch tasks
+ * through {@link TaskSwitch}.
  */
 final class ControlFlow {
     private final CpuCore cpu;
@@ -110,9 +110,10 @@ final class ControlFlow {
                     throughGate(selector, low, high, call);
                     return;
                 }
-                case 0x1, 0x3, Segments.SYSTEM_TSS_AVAILABLE, Segments.SYSTEM_TSS_BUSY, Segments.SYSTEM_TASK_GATE ->
-                    throw new Shutdown(String.format("far %s to selector %#x is a task switch, which is not supported",
-                            call ? "call" : "jump", selector));
+                case 0x1, 0x3, Segments.SYSTEM_TSS_AVAILABLE, Segments.SYSTEM_TSS_BUSY, Segments.SYSTEM_TASK_GATE -> {
+                    taskSwitch(selector, high, call);
+                    return;
+                }
                 default -> throw cpu.fault(Cpu.GP, error);
             }
         }
@@ -138,6 +139,27 @@ final class ControlFlow {
         }
         segments.commitCode(selector, cpu.cpl, low, high);
         cpu.eip = target;
+    }
+
+    /**
+     * A far CALL or JMP to a TSS, or to a task gate naming one: both descriptors' DPL must admit the
+     * current privilege and the selector's RPL.
+     */
+    private void taskSwitch(int selector, int high, boolean call) {
+        int attributes = Segments.attributes(high);
+        int dpl = Segments.dpl(attributes);
+        int error = selector & 0xfffc;
+        if (dpl < cpu.cpl || dpl < (selector & 3)) {
+            throw cpu.fault(Cpu.GP, error);
+        }
+        int tss = selector;
+        if ((attributes & 0xf) == Segments.SYSTEM_TASK_GATE) {
+            if ((attributes & Segments.PRESENT) == 0) {
+                throw cpu.fault(Cpu.NP, error);
+            }
+            tss = segments.low >>> 16;
+        }
+        cpu.taskSwitch.switchTo(tss, call ? TaskSwitch.Source.CALL : TaskSwitch.Source.JUMP, 0);
     }
 
     private void throughGate(int gateSelector, int gateLow, int gateHigh, boolean call) {
@@ -207,8 +229,13 @@ final class ControlFlow {
     }
 
     void iret(Insn i) {
+        // An IRET ends an NMI handler's blocking even when it faults (SDM 6.7.1).
+        cpu.nmiBlocked = false;
         if ((cpu.flags.other & Flags.NT) != 0) {
-            throw new Shutdown("IRET with EFLAGS.NT set returns to a nested task: task switching is not supported");
+            // Back to the task that called this one: its selector is this TSS's back link.
+            int link = cpu.readSystem(cpu.trBase, 2);
+            cpu.taskSwitch.switchTo(link, TaskSwitch.Source.IRET, 0);
+            return;
         }
         int size = i.operandSize;
         int target = cpu.peek(0, size);

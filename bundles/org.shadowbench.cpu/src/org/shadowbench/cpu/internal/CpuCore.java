@@ -183,6 +183,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     boolean fastPathEnabled = true;
     final Segments segments;
     final Events events;
+    final TaskSwitch taskSwitch;
     final SystemRegisters system;
     private final GuestFault faultObject = new GuestFault();
     private final FaultingInstruction poolFacts = new FaultingInstruction();
@@ -194,6 +195,11 @@ public final class CpuCore implements Cpu, PoolHooks {
     boolean halted;
     /** Interrupts are inhibited for the instruction after STI and after a load of SS. */
     long interruptShadowUntil = -1;
+    /**
+     * Set while an NMI handler runs: further NMIs stay pending at their source until the next IRET
+     * (SDM 6.7.1), so that the handler is not re-entered.
+     */
+    boolean nmiBlocked;
     private int[] breakpoints = new int[0];
     private static final long NO_RESUME = -1L << 32;
     /** The breakpoint address the last run stopped at, which the next run steps over once. */
@@ -231,6 +237,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         this.decoder = new Decoder(this);
         this.segments = new Segments(this);
         this.events = new Events(this);
+        this.taskSwitch = new TaskSwitch(this);
         this.system = new SystemRegisters(this);
         this.executor = new Executor(this);
         this.fastPath = new FastPath(this);
@@ -276,6 +283,7 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     private void reset() {
         Arrays.fill(gpr, 0);
+        nmiBlocked = false;
         eip = 0;
         flags.load(0x2, -1);
         for (int s = 0; s < 6; s++) {
@@ -620,6 +628,11 @@ public final class CpuCore implements Cpu, PoolHooks {
                 }
                 if (cr3SyncPending) {
                     syncCr3();
+                }
+                if (!nmiBlocked && interruptShadowUntil != instructions && interrupts.takeNmi()) {
+                    halted = false;
+                    deliverNmi();
+                    continue;
                 }
                 if ((flags.other & Flags.IF) != 0 && interruptShadowUntil != instructions && interrupts.hasInterrupt()) {
                     halted = false;
@@ -971,6 +984,17 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** Abandons the current instruction with EIP back at its start (a REP chunk that resumes later). */
     void restartInstruction() {
         eip = startEip;
+    }
+
+    /** Takes the NMI: vector 2 whatever EFLAGS.IF says, with further NMIs blocked until an IRET. */
+    private void deliverNmi() {
+        interruptCount++;
+        startEip = eip;
+        startEsp = gpr[ESP];
+        current = noInstruction;
+        poolFactsUsed = false;
+        nmiBlocked = true;
+        events.deliverExternal(Cpu.NMI);
     }
 
     private void deliverExternalInterrupt() {

@@ -110,8 +110,10 @@ final class Events {
                 gate32 = (type & 0x8) != 0;
                 interruptGate = (type & 1) == 0;
             }
-            case Segments.SYSTEM_TASK_GATE ->
-                throw new Shutdown(String.format("vector %#x uses a task gate: task switching is not supported", vector));
+            case Segments.SYSTEM_TASK_GATE -> {
+                throughTaskGate(gateLow, gateHigh, idtError, errorCode, software, ext);
+                return;
+            }
             default -> throw cpu.fault(Cpu.GP, idtError);
         }
         if (software && ((gateHigh >>> 13) & 3) < cpu.cpl) {
@@ -174,6 +176,24 @@ final class Events {
         int cleared = Flags.TF | Flags.NT | Flags.RF | Flags.VM | (interruptGate ? Flags.IF : 0);
         cpu.flags.other &= ~cleared;
         cpu.eip = offset;
+        cpu.halted = false;
+    }
+
+    /**
+     * An event through a task gate: the handler is another task, entered with a task switch that
+     * records the interrupted one as its back link; an error code goes on the new task's stack.
+     */
+    private void throughTaskGate(int gateLow, int gateHigh, int idtError, int errorCode, boolean software, int ext) {
+        if (software && ((gateHigh >>> 13) & 3) < cpu.cpl) {
+            throw cpu.fault(Cpu.GP, idtError);
+        }
+        if ((gateHigh & 0x8000) == 0) {
+            throw cpu.fault(Cpu.NP, idtError);
+        }
+        cpu.taskSwitch.switchTo(gateLow >>> 16, TaskSwitch.Source.INTERRUPT, ext);
+        if (errorCode != GuestFault.NO_ERROR_CODE) {
+            cpu.push(4, errorCode);
+        }
         cpu.halted = false;
     }
 

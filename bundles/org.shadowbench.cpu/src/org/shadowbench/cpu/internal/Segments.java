@@ -116,7 +116,7 @@ final class Segments {
         }
     }
 
-    private static final int[] DATA_SEGMENTS = { CpuCore.ES, CpuCore.DS, CpuCore.FS, CpuCore.GS };
+    static final int[] DATA_SEGMENTS = { CpuCore.ES, CpuCore.DS, CpuCore.FS, CpuCore.GS };
 
     /**
      * Sets the accessed bit of the code or data descriptor last read, as the processor does when it
@@ -181,26 +181,63 @@ final class Segments {
 
     /** MOV/POP/LDS into DS, ES, FS or GS. */
     void loadData(int segment, int selector) {
+        loadData(segment, selector, Cpu.GP, 0);
+    }
+
+    /**
+     * Loads DS, ES, FS or GS with the checks of a MOV; a violation raises {@code faultVector} (#GP for
+     * instructions, #TS in a task switch) and a segment not present #NP.
+     */
+    void loadData(int segment, int selector, int faultVector, int extBit) {
         if (isNull(selector)) {
             loadNull(segment, selector);
             return;
         }
-        require(selector, 0);
+        int error = (selector & 0xfffc) | extBit;
+        if (!read(selector)) {
+            throw cpu.fault(faultVector, error);
+        }
         int attributes = attributes(high);
-        int error = selector & 0xfffc;
         boolean readableCode = isCode(attributes) && (attributes & TYPE_READABLE) != 0;
         if (!isData(attributes) && !readableCode) {
-            throw cpu.fault(Cpu.GP, error);
+            throw cpu.fault(faultVector, error);
         }
         boolean conformingCode = isCode(attributes) && (attributes & TYPE_CONFORMING) != 0;
         if (!conformingCode && ((selector & 3) > dpl(attributes) || cpu.cpl > dpl(attributes))) {
-            throw cpu.fault(Cpu.GP, error);
+            throw cpu.fault(faultVector, error);
         }
         if ((attributes & PRESENT) == 0) {
             throw cpu.fault(Cpu.NP, error);
         }
         markAccessed();
         cache(segment, selector);
+    }
+
+    /**
+     * Loads LDTR (LLDT, and the task switch with {@code faultVector} #TS): a null selector leaves no LDT;
+     * otherwise an LDT descriptor in the GDT, present.
+     */
+    void loadLdt(int selector, int faultVector, int extBit) {
+        if (isNull(selector)) {
+            cpu.ldtSelector = selector;
+            cpu.ldtBase = 0;
+            cpu.ldtLimit = 0;
+            return;
+        }
+        int error = (selector & 0xfffc) | extBit;
+        if ((selector & 4) != 0 || !read(selector)) {
+            throw cpu.fault(faultVector, error);
+        }
+        int attributes = attributes(high);
+        if ((attributes & (S | 0xf)) != SYSTEM_LDT) {
+            throw cpu.fault(faultVector, error);
+        }
+        if ((attributes & PRESENT) == 0) {
+            throw cpu.fault(Cpu.NP, error);
+        }
+        cpu.ldtSelector = selector;
+        cpu.ldtBase = base(low, high);
+        cpu.ldtLimit = limit(low, high);
     }
 
     /** MOV/POP/LSS into SS; the caller inhibits interrupts for one instruction. */

@@ -93,27 +93,7 @@ final class SystemOps {
 
     private void loadLdt(int selector) {
         cpu.requireCpl0();
-        if (Segments.isNull(selector)) {
-            cpu.ldtSelector = selector;
-            cpu.ldtBase = 0;
-            cpu.ldtLimit = 0;
-            return;
-        }
-        int error = selector & 0xfffc;
-        if ((selector & 4) != 0) {
-            throw cpu.fault(Cpu.GP, error);
-        }
-        segments.require(selector, 0);
-        int attributes = Segments.attributes(segments.high);
-        if ((attributes & (Segments.S | 0xf)) != Segments.SYSTEM_LDT) {
-            throw cpu.fault(Cpu.GP, error);
-        }
-        if ((attributes & Segments.PRESENT) == 0) {
-            throw cpu.fault(Cpu.NP, error);
-        }
-        cpu.ldtSelector = selector;
-        cpu.ldtBase = Segments.base(segments.low, segments.high);
-        cpu.ldtLimit = Segments.limit(segments.low, segments.high);
+        segments.loadLdt(selector, Cpu.GP, 0);
     }
 
     private void loadTaskRegister(int selector) {

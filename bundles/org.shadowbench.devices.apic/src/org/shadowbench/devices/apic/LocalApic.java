@@ -31,8 +31,9 @@ import org.shadowbench.memory.HostFrameStore;
  * software-enabled, LINT0 in ExtINT mode (virtual wire: the 8259 still reaches the CPU) and LINT1
  * as NMI.
  *
- * <p>One processor only: INIT and start-up IPIs are accepted and go nowhere; NMI and SMI messages
- * are counted but not delivered (the CPU core has no NMI input); the base cannot be moved.
+ * <p>One processor only: INIT and start-up IPIs are accepted and go nowhere, SMI messages are
+ * counted but not delivered; NMI messages (an IPI to itself, or from the bus) are latched for the
+ * CPU's NMI input, several collapsing into one as on the APIC bus. The base cannot be moved.
  */
 @Component(service = MachineDevice.class, scope = ServiceScope.PROTOTYPE, property = "shadowbench.device=lapic")
 public final class LocalApic implements MachineDevice, LocalApicPort {
@@ -95,6 +96,8 @@ public final class LocalApic implements MachineDevice, LocalApicPort {
     private boolean lint0ExtInt;
     /** An I/O APIC entry in ExtINT mode asked for the 8259's vector. */
     private boolean extIntRequested;
+    /** An NMI message arrived that the CPU has not taken yet. */
+    private boolean nmiPending;
     /** Errors since the last write to the ESR, which latches them for reading. */
     private int pendingErrors;
     private long timerStart;
@@ -194,6 +197,7 @@ public final class LocalApic implements MachineDevice, LocalApicPort {
         highestRequest = -1;
         highestInService = -1;
         extIntRequested = false;
+        nmiPending = false;
         pendingErrors = 0;
         timerRunning = false;
         if (timer != null) {
@@ -220,6 +224,13 @@ public final class LocalApic implements MachineDevice, LocalApicPort {
             return true;
         }
         return (extIntRequested || lint0IsExtInt()) && bus.externalInterrupt().hasInterrupt();
+    }
+
+    @Override
+    public boolean takeNmi() {
+        boolean pending = nmiPending;
+        nmiPending = false;
+        return pending;
     }
 
     @Override
@@ -304,7 +315,8 @@ public final class LocalApic implements MachineDevice, LocalApicPort {
         switch (deliveryMode) {
             case FIXED, LOWEST_PRIORITY -> request(vector, levelTriggered, ESR_RECEIVE_ILLEGAL_VECTOR);
             case EXTINT -> extIntRequested = true;
-            default -> ignoredMessages++; // NMI, SMI, INIT, start-up: nothing to deliver them to here
+            case NMI -> nmiPending = true;
+            default -> ignoredMessages++; // SMI, INIT, start-up: nothing to deliver them to here
         }
     }
 
@@ -464,6 +476,9 @@ public final class LocalApic implements MachineDevice, LocalApicPort {
             if (toSelf) {
                 request(vector, false, ESR_RECEIVE_ILLEGAL_VECTOR);
             }
+        } else if (mode == NMI) {
+            // The vector field is ignored for NMIs.
+            nmiPending |= toSelf;
         } else {
             ignoredMessages++;
         }

@@ -129,6 +129,22 @@ class ApicTest {
     }
 
     @Test
+    void nmiMessagesAreLatchedForTheCpusNmiInputOnce() {
+        assertFalse(lapic.takeNmi());
+        setApic(0x310, 0);
+        setApic(0x300, 0x0000_0400); // physical destination 0 (this APIC), NMI: what kvm-unit-tests sends itself
+        setApic(0x300, 0x0004_0400); // and by the self shorthand: collapses into the one pending
+        assertFalse(lapic.hasInterrupt(), "an NMI is not a maskable interrupt");
+        assertTrue(lapic.takeNmi());
+        assertFalse(lapic.takeNmi(), "taken once");
+        setApic(0x310, 0x0100_0000);
+        setApic(0x300, 0x0000_0400); // destination 1: nobody
+        assertFalse(lapic.takeNmi());
+        setApic(0x300, 0x000c_0400); // all but self
+        assertFalse(lapic.takeNmi());
+    }
+
+    @Test
     void illegalVectorsAndRegistersAreReportedInTheErrorStatus() {
         setApic(0x370, 0xfe); // error interrupt on vector 0xfe
         setApic(0x300, 0x0004_0005);

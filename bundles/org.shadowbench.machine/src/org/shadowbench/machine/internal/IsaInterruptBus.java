@@ -172,4 +172,10 @@ final class IsaInterruptBus implements InterruptBus, InterruptController {
         LocalApicPort apic = localApic;
         return apic != null ? apic.acknowledge() : legacy.acknowledge();
     }
+
+    @Override
+    public boolean takeNmi() {
+        LocalApicPort apic = localApic;
+        return apic != null && apic.takeNmi();
+    }
 }
