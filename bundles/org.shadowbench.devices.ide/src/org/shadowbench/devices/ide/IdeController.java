@@ -154,7 +154,7 @@ public final class IdeController implements MachineDevice {
     /** The status register of a drive position as the guest would read it now (without clearing the interrupt). */
     public int status(int index) {
         Drive drive = drive(index);
-        return drive.disk == null ? drive.absentStatus : drive.status;
+        return drive.statusRegister();
     }
 
     /** Whether a channel (0 primary, 1 secondary) asserts its interrupt request (nIEN aside). */
@@ -402,12 +402,25 @@ public final class IdeController implements MachineDevice {
             absentError = 0;
         }
 
+        /**
+         * The status register. An absent drive reads 0, except an absent device 0 beside a present device
+         * 1: that one reads as an idle drive (DRDY and DSC, with ERR after a command it refused), as
+         * QEMU's controller answers and as xv6, which waits for DRDY on device 0 before it probes device 1,
+         * needs. ATA leaves configurations with only device 1 unspecified.
+         */
         int statusRegister() {
-            return disk == null ? absentStatus : status;
+            if (disk != null) {
+                return status;
+            }
+            boolean answered = position == 0 && channel.drives[1].disk != null;
+            if (!answered) {
+                return absentStatus;
+            }
+            return absentStatus == 0 ? DRDY | DSC : DRDY | absentStatus;
         }
 
         int absentRegister(int register) {
-            return register == 7 ? absentStatus : absentError;
+            return register == 7 ? statusRegister() : absentError;
         }
 
         // ---------------------------------------------------------------- commands

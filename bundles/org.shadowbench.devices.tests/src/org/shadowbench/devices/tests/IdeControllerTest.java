@@ -159,6 +159,21 @@ class IdeControllerTest {
     }
 
     @Test
+    void anAbsentDeviceZeroBesideADeviceOneReadsIdleAsUnderQemu() throws Exception {
+        // qemu-system-i386 -kernel kernel -drive file=fs.img,index=1: xv6's ideinit waits for DRDY with device 0 selected.
+        ide.insert(1, DiskImage.inMemory("slave", new byte[512 * 4]));
+        io.write(0x1f6, 1, 0xe0);
+        assertEquals(IdeController.DRDY | IdeController.DSC, status(), "device 1 answers for the absent device 0");
+        io.write(0x1f7, 1, 0xec); // IDENTIFY to nobody
+        assertEquals(IdeController.DRDY | IdeController.ERR, status(), "refused");
+        assertEquals(0x04, io.read(0x1f1, 1), "ABRT");
+        io.write(0x1f6, 1, 0xe0 | (1 << 4));
+        assertEquals(IdeController.DRDY | IdeController.DSC, status(), "device 1 itself");
+        io.write(0x1f6, 1, 0xe0);
+        assertEquals(IdeController.DRDY | IdeController.DSC, status(), "selecting device 0 again clears the refusal");
+    }
+
+    @Test
     void writesReachTheFileAndReadBackWithLba28AsXv6DoesIt() throws Exception {
         Path file = image("fs.img", SECTORS);
         ide.insert(1, open(file, false));
