@@ -86,23 +86,22 @@ final class RegistryChecker {
             PageType type = range.pageType(index);
             PageHandlerState state = range.handlerState(index);
             long page = range.pageAddress(index);
-            String where = handler + " page " + String.format("%#x", page) + ": ";
             boolean inside = page >= handler.first && (page | OFFSET_MASK) <= handler.last;
             if ((type.isMmioAlias() || state == PageHandlerState.DISABLED) && !inside) {
-                problems.add(where + "switched off or aliased but shared with the neighbouring range");
+                problems.add(handlerPage(handler, page) + "switched off or aliased but shared with the neighbouring range");
             }
             if (type.isMmioAlias()) {
                 aliased++;
                 if (state != PageHandlerState.DISABLED) {
-                    problems.add(where + "aliased but in state " + state);
+                    problems.add(handlerPage(handler, page) + "aliased but in state " + state);
                 }
             } else if (state == PageHandlerState.DISABLED) {
                 disabled++;
             } else if (state.compareTo(kind.pageState()) < 0) {
-                problems.add(where + "state " + state + " below the handler's " + kind.pageState());
+                problems.add(handlerPage(handler, page) + "state " + state + " below the handler's " + kind.pageState());
             }
             if (kind == HandlerKind.MMIO && !type.isMmioOrAlias()) {
-                problems.add(where + "MMIO handler over a " + type + " page");
+                problems.add(handlerPage(handler, page) + "MMIO handler over a " + type + " page");
             }
         }
         if (aliased != handler.aliasedPages) {
@@ -114,6 +113,15 @@ final class RegistryChecker {
         if ((aliased > 0 && kind != HandlerKind.MMIO) || (disabled > 0 && kind == HandlerKind.MMIO)) {
             problems.add(handler + " of kind " + kind + " has " + aliased + " aliased and " + disabled + " pages off");
         }
+    }
+
+    // Page names are built only for violations: a clean check formats nothing per page.
+    private static String handlerPage(PhysicalHandlerImpl handler, long page) {
+        return handler + String.format(" page %#x: ", page);
+    }
+
+    private static String page(long page, RamRange range) {
+        return String.format("page %#x (%s): ", page, range.description());
     }
 
     /** The forward check: a page's state is what the handlers on it imply. */
@@ -132,14 +140,13 @@ final class RegistryChecker {
             expected = expected.max(handler.type.kind().pageState());
             mmio |= handler.type.kind() == HandlerKind.MMIO;
         }
-        String where = String.format("page %#x (%s): ", page, range.description());
         if (expected == PageHandlerState.NONE) {
-            problems.add(where + "state " + state + (type.isMmioAlias() ? " and " + type : "") + " but no handler covers it");
+            problems.add(page(page, range) + "state " + state + (type.isMmioAlias() ? " and " + type : "") + " but no handler covers it");
         } else if (state != expected && state != PageHandlerState.DISABLED) {
-            problems.add(where + "state " + state + " but the handlers on it imply " + expected);
+            problems.add(page(page, range) + "state " + state + " but the handlers on it imply " + expected);
         }
         if (type.isMmioAlias() && !mmio) {
-            problems.add(where + type + " outside an MMIO handler");
+            problems.add(page(page, range) + type + " outside an MMIO handler");
         }
     }
 }

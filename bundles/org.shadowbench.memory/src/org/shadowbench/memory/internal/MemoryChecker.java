@@ -70,40 +70,44 @@ final class MemoryChecker {
         };
     }
 
+    /** Names a page in a violation; built only when there is one (a clean check of 4 GiB formats nothing). */
+    private static String where(RamRangeImpl range, int i) {
+        return String.format("page %#x of %s: ", range.pageAddress(i), range.description());
+    }
+
     private void checkPage(RamRangeImpl range, int i) {
-        String where = "page " + String.format("%#x", range.pageAddress(i)) + " of " + range.description() + ": ";
         int typeCode = range.typeCode(i);
         int stateCode = range.stateCode(i);
         if (typeCode == PageType.INVALID.code() || typeCode > PageType.MMIO.code()) {
-            problem(where + "invalid type code " + typeCode);
+            problem(where(range, i) + "invalid type code " + typeCode);
             return;
         }
         if (stateCode > PageState.BALLOONED.code()) {
-            problem(where + "invalid state code " + stateCode);
+            problem(where(range, i) + "invalid state code " + stateCode);
             return;
         }
         PageType type = range.pageType(i);
         PageState state = range.pageState(i);
         int frame = range.hostFrame(i);
         if (!typeFitsKind(range.kind(), type)) {
-            problem(where + "type " + type + " in a " + range.kind() + " range");
+            problem(where(range, i) + "type " + type + " in a " + range.kind() + " range");
         }
         boolean onZero = frame == HostFrameStore.ZERO_FRAME;
         boolean wantsZero = state == PageState.ZERO || state == PageState.BALLOONED;
         if (onZero != wantsZero) {
-            problem(where + range.describePage(i) + ": frame and state disagree");
+            problem(where(range, i) + range.describePage(i) + ": frame and state disagree");
         }
         if (wantsZero && range.pageId(i) != PhysicalMemory.NIL_PAGE_ID) {
-            problem(where + range.describePage(i) + ": a page on the zero frame has a page id");
+            problem(where(range, i) + range.describePage(i) + ": a page on the zero frame has a page id");
         }
         if (type == PageType.MMIO && state != PageState.ZERO) {
-            problem(where + "MMIO page in state " + state);
+            problem(where(range, i) + "MMIO page in state " + state);
         }
         if (type.isMmioAlias() && state != PageState.ALLOCATED) {
-            problem(where + "alias page in state " + state);
+            problem(where(range, i) + "alias page in state " + state);
         }
         if (state == PageState.BALLOONED && type != PageType.RAM) {
-            problem(where + "ballooned " + type + " page");
+            problem(where(range, i) + "ballooned " + type + " page");
         }
         if (onZero) {
             return;
@@ -113,13 +117,13 @@ final class MemoryChecker {
             boolean fits = type == PageType.MMIO2_ALIAS_MMIO ? use == FrameUse.MMIO2
                     : use == FrameUse.DEVICE || use == FrameUse.GUEST || use == FrameUse.MMIO2;
             if (!fits) {
-                problem(where + "alias points at frame " + frame + " used as " + use);
+                problem(where(range, i) + "alias points at frame " + frame + " used as " + use);
             }
             return;
         }
         FrameUse expected = type == PageType.MMIO2 ? FrameUse.MMIO2 : FrameUse.GUEST;
         if (use != expected) {
-            problem(where + "frame " + frame + " is used as " + use + ", expected " + expected);
+            problem(where(range, i) + "frame " + frame + " is used as " + use + ", expected " + expected);
         }
         owners.merge(frame, 1, Integer::sum);
     }

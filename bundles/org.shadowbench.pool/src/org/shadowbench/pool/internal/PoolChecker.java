@@ -377,22 +377,26 @@ final class PoolChecker {
         }
     }
 
+    /** Names a tracked guest page in a violation; built only when there is one. */
+    private static String trackedPage(RamRange range, int index, int tracking) {
+        return String.format("guest page %#x (%s)", range.pageAddress(index), PageTracking.describe(tracking));
+    }
+
     private void checkTrackingWord(RamRange range, int index, Map<Integer, Integer> refs, boolean[] extentUsed) {
         int tracking = range.tracking(index);
         if (tracking == 0 && refs.isEmpty()) {
             return; // the common case, before any formatting
         }
-        String where = String.format("guest page %#x (%s)", range.pageAddress(index), PageTracking.describe(tracking));
         int total = refs.values().stream().mapToInt(Integer::intValue).sum();
         if (tracking == 0) {
             if (total != 0) {
-                problem(where + " is untracked but mapped by " + refs);
+                problem(trackedPage(range, index, tracking) + " is untracked but mapped by " + refs);
             }
             return;
         }
         if (!PageTracking.isPhysExt(tracking)) {
             if (PageTracking.refs(tracking) != 1 || total != 1 || refs.getOrDefault(PageTracking.index(tracking), 0) != 1) {
-                problem(where + " is mapped by " + refs);
+                problem(trackedPage(range, index, tracking) + " is mapped by " + refs);
             }
             return;
         }
@@ -403,7 +407,7 @@ final class PoolChecker {
         int steps = 0;
         for (int e = PageTracking.index(tracking); e != PhysExtents.NIL; e = pool.extents.next[e]) {
             if (e >= extentUsed.length || extentUsed[e] || ++steps > 16) {
-                problem(where + " has a broken or shared extent list at " + e);
+                problem(trackedPage(range, index, tracking) + " has a broken or shared extent list at " + e);
                 return;
             }
             extentUsed[e] = true;
@@ -415,10 +419,10 @@ final class PoolChecker {
             }
         }
         if (!listed.equals(refs)) {
-            problem(where + " lists " + listed + " but is mapped by " + refs);
+            problem(trackedPage(range, index, tracking) + " lists " + listed + " but is mapped by " + refs);
         }
         if (range.first() == PhysicalMemory.NIL_ADDRESS) {
-            problem(where + " is tracked but not mapped");
+            problem(trackedPage(range, index, tracking) + " is tracked but not mapped");
         }
     }
 }
