@@ -254,6 +254,24 @@ class ShadowMmuTest {
     }
 
     @Test
+    void aCr3ReloadStartsTheModificationCountsAfresh() {
+        long pte = windowOnMarkedPages(0x3);
+        f.set(Register.EBX, (int) pte);
+        f.set(Register.ECX, f.cpu.controlRegister(3));
+        // mov eax, [WINDOW] ; mov dword [ebx], PAGE_B | 3
+        f.exec("a1 00 00 00 02 c7 03 03 10 50 00");
+        List<Integer> modified = f.pool.modifiedList();
+        assertEquals(1, modified.size(), "the written table is on the modified list");
+        int table = modified.get(0);
+        assertEquals(1, f.pool.page(table).modifications());
+        // mov cr3, ecx ; mov eax, [WINDOW] (the same table is shadowed again from the cache)
+        f.exec("0f 22 d9 a1 00 00 00 02");
+        assertEquals(List.of(), f.pool.modifiedList(), "the CR3 sync emptied the modified list");
+        assertEquals(0, f.pool.page(table).modifications());
+        assertEquals(0xbbbb, f.reg(Register.EAX));
+    }
+
+    @Test
     void pushOntoAPageTableTellsThePoolTheTableIsReused() {
         long pte = pagingWithWindow(PAGE_A, 0x3);
         f.exec("a1 00 00 00 02");

@@ -225,6 +225,9 @@ final class Mmu {
     void resetShadowRoots() {
         releaseRoot(ShadowPagePool.ROOT_32BIT_PD);
         releaseRoot(ShadowPagePool.ROOT_PAE_PD);
+        // A CR3 sync starts the modification counts afresh, as PGMSyncCR3 does when it does not clear the
+        // pool: a long-lived table is then flushed for a burst of writes, not for the writes of its lifetime.
+        pool.modifiedClearAll();
     }
 
     private void releaseRoot(int root) {

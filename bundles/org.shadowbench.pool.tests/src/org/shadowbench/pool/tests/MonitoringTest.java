@@ -104,6 +104,24 @@ class MonitoringTest {
     }
 
     @Test
+    void theDefaultLimitIsFortyEightWrites() {
+        f.hooks.instruction = mov();
+        try {
+            for (int i = 0; i < 48; i++) {
+                f.registry.write(GUEST_PT + 4 * (i % 16), 4, 0, AccessOrigin.CPU);
+            }
+            assertEquals(48, f.pool.page(pt).modifications(), "48 writes handled one by one");
+            assertEquals(0, f.pool.statistics().monitorFlushed());
+            f.registry.write(GUEST_PT, 4, 0, AccessOrigin.CPU);
+        } finally {
+            f.hooks.instruction = null;
+        }
+        assertEquals(PoolKind.FREE, f.pool.page(pt).kind(), "the 49th flushes the table");
+        assertEquals(1, f.pool.statistics().monitorFlushed());
+        f.assertConsistent();
+    }
+
+    @Test
     void pushesAndStackWritesMeanThePageWasReused() {
         for (FaultingInstruction reuse : new FaultingInstruction[] { mov().opcode(OpcodeClass.PUSH),
             mov().opcode(OpcodeClass.PUSHF), mov().opcode(OpcodeClass.PUSHA), mov().opcode(OpcodeClass.FXSAVE),
