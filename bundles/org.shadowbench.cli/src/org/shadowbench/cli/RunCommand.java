@@ -190,7 +190,7 @@ final class RunCommand {
         }
         if (problems.isEmpty()) {
             if (!options.quiet) {
-                err.println("  consistency: page model, handler registry and pool all clean"
+                err.println("  consistency: page model, handler registry, pool and TLB all clean"
                         + (options.checkTraps ? " after every trap" : ""));
             }
         } else {

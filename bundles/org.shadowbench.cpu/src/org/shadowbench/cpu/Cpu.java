@@ -195,4 +195,13 @@ public interface Cpu {
 
     /** Why the last SHUTDOWN happened, or {@code null}. */
     String shutdownReason();
+
+    /**
+     * Checks the CPU's own caches against the structures they cache: the TLB against the shadow
+     * tables (rights, frames, decoded-code frames never writable, every valid slot reachable by a
+     * flush). Call between instructions, on the emulation thread.
+     *
+     * @return the violations found, empty when consistent
+     */
+    java.util.List<String> check();
 }

@@ -83,13 +83,14 @@ public final class Machine implements AutoCloseable {
     }
 
     /**
-     * Runs the consistency checkers of the page model, the handler registry and the pool, in that
-     * order; the problems they found, none when all three are clean.
+     * Runs the consistency checkers of the page model, the handler registry, the pool and the CPU's
+     * caches, in that order; the problems they found, none when all four are clean.
      */
     public List<String> check() {
         List<String> problems = new ArrayList<>(memory().check());
         problems.addAll(registry().check());
         problems.addAll(pool().check());
+        problems.addAll(cpu().check());
         return problems;
     }
 

@@ -263,6 +263,7 @@ public final class CpuFixture {
         problems.addAll(memory.check());
         problems.addAll(registry.check());
         problems.addAll(pool.check());
+        problems.addAll(cpu.check());
         assertEquals(List.of(), problems, "consistency");
     }
 

@@ -254,6 +254,23 @@ class ShadowMmuTest {
     }
 
     @Test
+    void theTlbCheckerSeesATranslationItsShadowEntryNoLongerAllows() {
+        windowOnMarkedPages(0x3);
+        // mov dword [WINDOW], 1: the TLB entry gets write permission
+        f.exec("c7 05 00 00 00 02 01 00 00 00");
+        assertEquals(List.of(), f.cpu.check());
+        int root = ShadowPagePool.ROOT_32BIT_PD;
+        long pde = f.pool.entry(root, WINDOW >>> 22);
+        // Behind the CPU's back: the shadow directory entry made read-only, then removed, without a TLB flush.
+        f.pool.setDirectoryEntry(root, WINDOW >>> 22, pde & ~0x2L);
+        assertTrue(f.cpu.check().toString().contains("more than the shadow entries'"), f.cpu.check().toString());
+        f.pool.setDirectoryEntry(root, WINDOW >>> 22, 0);
+        assertTrue(f.cpu.check().toString().contains("which no shadow entry maps"), f.cpu.check().toString());
+        f.pool.setDirectoryEntry(root, WINDOW >>> 22, pde);
+        assertEquals(List.of(), f.cpu.check());
+    }
+
+    @Test
     void aCr3ReloadStartsTheModificationCountsAfresh() {
         long pte = windowOnMarkedPages(0x3);
         f.set(Register.EBX, (int) pte);

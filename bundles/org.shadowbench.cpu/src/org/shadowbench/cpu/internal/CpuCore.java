@@ -1,6 +1,8 @@
 package org.shadowbench.cpu.internal;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -1317,6 +1319,13 @@ public final class CpuCore implements Cpu, PoolHooks {
     @Override
     public PageWalk walk(int linear) {
         return new PageWalker(this, mmu, memory, pool).walk(linear);
+    }
+
+    @Override
+    public List<String> check() {
+        List<String> problems = new ArrayList<>();
+        mmu.checkTlb(problems);
+        return problems;
     }
 
     @Override

@@ -1,9 +1,12 @@
 package org.shadowbench.cpu.internal;
 
+import java.util.List;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 
 import org.shadowbench.cpu.CpuTracer;
 import org.shadowbench.handlers.AccessOrigin;
@@ -79,6 +82,14 @@ final class Mmu {
     final byte[][] tlbBacking = new byte[TLB_SIZE][];
     final int[] tlbOffset = new int[TLB_SIZE];
     final int[] tlbFrame = new int[TLB_SIZE];
+    /**
+     * The slots filled since the last flush, so that flushes and frame scans visit only those (a CR3
+     * switch flushes a TLB of which a few dozen slots are typically in use). A slot is listed once while
+     * {@link #tlbListed} says so; invalidating one slot leaves it listed, marked invalid.
+     */
+    private final int[] tlbUsed = new int[TLB_SIZE];
+    private final boolean[] tlbListed = new boolean[TLB_SIZE];
+    private int tlbUsedCount;
 
     /** Permission bits a read, write or fetch needs at the current privilege level. */
     int readMask = READ_SUP;
@@ -137,12 +148,18 @@ final class Mmu {
     void flushTlb(boolean keepGlobal) {
         tlbFlushes++;
         cpu.invalidateFetch();
-        for (int i = 0; i < TLB_SIZE; i++) {
-            if (!keepGlobal || (tlbPerm[i] & GLOBAL) == 0) {
+        int kept = 0;
+        for (int n = 0; n < tlbUsedCount; n++) {
+            int i = tlbUsed[n];
+            if (tlbPage[i] != -1 && keepGlobal && (tlbPerm[i] & GLOBAL) != 0) {
+                tlbUsed[kept++] = i;
+            } else {
                 tlbPage[i] = -1;
                 tlbBacking[i] = null;
+                tlbListed[i] = false;
             }
         }
+        tlbUsedCount = kept;
     }
 
     /** The offset in the array {@link #directBacking} returned last. */
@@ -186,7 +203,8 @@ final class Mmu {
     void protectCode(int frame) {
         // Translation caches may hold write access to the frame.
         cpu.invalidateFetch();
-        for (int i = 0; i < TLB_SIZE; i++) {
+        for (int n = 0; n < tlbUsedCount; n++) {
+            int i = tlbUsed[n];
             if (tlbFrame[i] == frame && tlbPage[i] != -1) {
                 tlbPerm[i] &= ~(WRITE_SUP | WRITE_USER);
             }
@@ -196,7 +214,8 @@ final class Mmu {
     /** Drops every TLB entry that maps a host frame whose guest page now has another frame behind it. */
     void dropFrame(int frame) {
         cpu.invalidateFetch();
-        for (int i = 0; i < TLB_SIZE; i++) {
+        for (int n = 0; n < tlbUsedCount; n++) {
+            int i = tlbUsed[n];
             if (tlbFrame[i] == frame && tlbPage[i] != -1) {
                 tlbPage[i] = -1;
                 tlbBacking[i] = null;
@@ -554,33 +573,11 @@ final class Mmu {
      * {@code FILLED_CODE_WRITE}.
      */
     private int fillFromShadow(int linear, int access) {
-        boolean pae = cpu.paePaging();
-        long pde = pool.entry(shadowRoot(), pae ? linear >>> 21 : linear >>> 22);
-        if ((pde & P) == 0) {
-            return MISS;
-        }
-        int tableFrame = (int) ((pde & PAE_FRAME) >>> 12);
-        long pte = pae ? frames.read(tableFrame, ((linear >>> 12) & 511) * 8, 8)
-                : frames.read(tableFrame, ((linear >>> 12) & 1023) * 4, 4);
+        long pte = shadowEntry(linear);
         if ((pte & P) == 0) {
             return MISS;
         }
-        int perm = READ_SUP | EXEC_SUP;
-        boolean user = (pde & US) != 0 && (pte & US) != 0;
-        boolean writable = (pde & RW) != 0 && (pte & RW) != 0;
-        boolean executable = !pae || !cpu.nxEnabled() || ((pde | pte) & NX) == 0;
-        if (!executable) {
-            perm &= ~EXEC_SUP;
-        }
-        if (user) {
-            perm |= READ_USER | (executable ? EXEC_USER : 0);
-        }
-        if (writable) {
-            perm |= WRITE_SUP | (user ? WRITE_USER : 0);
-        }
-        if ((pte & G) != 0 && cpu.globalPagesEnabled() && cpu.pagingEnabled()) {
-            perm |= GLOBAL;
-        }
+        int perm = shadowPermissions(lastShadowPde, pte, cpu.paePaging());
         int frame = (int) ((pte & PAE_FRAME) >>> 12);
         int outcome = FILLED;
         if (cpu.isCodeFrame(frame)) {
@@ -598,8 +595,59 @@ final class Mmu {
         tlbBacking[slot] = frames.backing(frame);
         tlbOffset[slot] = frames.backingOffset(frame);
         tlbFrame[slot] = frame;
+        if (!tlbListed[slot]) {
+            tlbListed[slot] = true;
+            tlbUsed[tlbUsedCount++] = slot;
+        }
         tlbFills++;
         return outcome;
+    }
+
+    /**
+     * The TLB permissions a present shadow directory entry and table entry grant, as the hardware would
+     * combine them (before the rule that frames holding decoded instructions are never writable).
+     */
+    int shadowPermissions(long pde, long pte, boolean pae) {
+        int perm = READ_SUP | EXEC_SUP;
+        boolean user = (pde & US) != 0 && (pte & US) != 0;
+        boolean writable = (pde & RW) != 0 && (pte & RW) != 0;
+        boolean executable = !pae || !cpu.nxEnabled() || ((pde | pte) & NX) == 0;
+        if (!executable) {
+            perm &= ~EXEC_SUP;
+        }
+        if (user) {
+            perm |= READ_USER | (executable ? EXEC_USER : 0);
+        }
+        if (writable) {
+            perm |= WRITE_SUP | (user ? WRITE_USER : 0);
+        }
+        if ((pte & G) != 0 && cpu.globalPagesEnabled() && cpu.pagingEnabled()) {
+            perm |= GLOBAL;
+        }
+        return perm;
+    }
+
+    /**
+     * The shadow table entry mapping a linear page, read as {@link #fillFromShadow} reads it; 0 when the
+     * shadow directory has no table there. The directory entry is left in {@link #lastShadowPde}.
+     */
+    long shadowEntry(int linear) {
+        boolean pae = cpu.paePaging();
+        long pde = pool.entry(shadowRoot(), pae ? linear >>> 21 : linear >>> 22);
+        lastShadowPde = pde;
+        if ((pde & P) == 0) {
+            return 0;
+        }
+        int tableFrame = (int) ((pde & PAE_FRAME) >>> 12);
+        return pae ? frames.read(tableFrame, ((linear >>> 12) & 511) * 8, 8)
+                : frames.read(tableFrame, ((linear >>> 12) & 1023) * 4, 4);
+    }
+
+    long lastShadowPde;
+
+    /** Appends what breaks the TLB's rules (see {@link TlbChecker}). */
+    void checkTlb(List<String> problems) {
+        new TlbChecker(this, cpu, frames).check(problems, tlbUsed, tlbUsedCount, tlbListed);
     }
 
     /** The outcome of a guest page walk. */

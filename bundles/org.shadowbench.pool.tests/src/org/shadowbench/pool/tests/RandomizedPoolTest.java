@@ -52,7 +52,6 @@ class RandomizedPoolTest {
         // The run must have reached the pool's rare paths, or it proved little.
         var stats = scenario.f.pool.statistics();
         String summary = "seed " + seed + ": " + stats;
-        System.out.println(summary);
         assertTrue(stats.cacheEvictions() > 0 && stats.freeOneUser() > 0 && stats.cacheKindMismatches() > 0, summary);
         assertTrue(stats.trackAliasedMany() > 0 && stats.trackOverflows() > 0 && stats.trackSlowScans() > 0, summary);
         assertTrue(stats.monitorHandled() > 0 && stats.monitorRepStosd() > 0 && stats.monitorFork() > 0
