@@ -90,7 +90,7 @@ declare -A known_failure=(
 
 # Wall-clock limits (seconds): the runner's own --timeout for a kvm test, the wait for a prompt.
 kvm_timeout=900
-boot_timeout=90
+boot_timeout=60
 command_timeout=60
 usertests_timeout=1800
 
@@ -114,7 +114,12 @@ summarise() { # file kind lines-typed
     kvm)
       local s
       s=$(tr -d '\r' <"$file" | sed -n 's/^SUMMARY: //p' | tail -n 1)
-      if [ -n "$s" ]; then echo "$s"; else echo "no SUMMARY ($(tr -d '\r' <"$file" | grep -c '^PASS:') PASS, $(tr -d '\r' <"$file" | grep -c '^FAIL:') FAIL)"; fi ;;
+      local pass fail
+      pass=$(tr -d '\r' <"$file" | grep -c '^PASS:')
+      fail=$(tr -d '\r' <"$file" | grep -c '^FAIL:')
+      if [ -n "$s" ]; then echo "$s"
+      elif [ $((pass + fail)) -gt 0 ]; then echo "no SUMMARY ($pass PASS, $fail FAIL)"
+      else echo "$(tr -d '\r' <"$file" | wc -l) lines, last: $(tr -d '\r' <"$file" | tail -n 1 | cut -c1-36)"; fi ;;
     *)
       case $typed in
         usertests)
