@@ -41,14 +41,16 @@ while [ $# -gt 0 ]; do
     --timing) timing=1; shift ;;
     --keep) keep=1; shift ;;
     --list) list=1; shift ;;
-    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set /p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-guest-compat: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
 
 # --- the cases ------------------------------------------------------------------------------------
 # name | kind | guest file (under the guests folder) | oracle (QEMU's output) | console lines to type
-# kind: kvm (runs to its own end through isa-debug-exit), xv6 (typed at the shell prompt, then quit)
+# kind: kvm (runs to its own end through isa-debug-exit); xv6 (typed at the shell prompt, then quit
+# with Ctrl-A x), xv6-disk (the same with fs.img as the primary slave), xv6-disk-master (and a blank
+# primary master)
 cases=(
   "cmpxchg8b|kvm|kvm-unit-tests/cmpxchg8b.flat|kvm-unit-tests/cmpxchg8b.qemu.txt|"
   "emulator|kvm|kvm-unit-tests/emulator.flat|kvm-unit-tests/emulator.qemu.txt|"
@@ -94,7 +96,8 @@ declare -A known_failure=(
   [xv6-disk-ls]="absent IDE master reads status 00h, xv6 spins in ideinit()"
 )
 
-# Wall-clock limits (seconds): the runner's own --timeout for a kvm test, the wait for a prompt.
+# Wall-clock limits (seconds): the runner's own --timeout for a kvm test; the waits for xv6's first
+# prompt, for the prompt after a command, and after usertests.
 kvm_timeout=900
 boot_timeout=60
 command_timeout=60
