@@ -990,17 +990,15 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     /** Takes the NMI: vector 2 whatever EFLAGS.IF says, with further NMIs blocked until an IRET. */
     private void deliverNmi() {
-        interruptCount++;
-        startEip = eip;
-        startEsp = gpr[ESP];
-        current = noInstruction;
-        poolFactsUsed = false;
         nmiBlocked = true;
-        events.deliverExternal(Cpu.NMI);
+        deliverExternal(Cpu.NMI);
     }
 
     private void deliverExternalInterrupt() {
-        int vector = interrupts.acknowledge() & 0xff;
+        deliverExternal(interrupts.acknowledge() & 0xff);
+    }
+
+    private void deliverExternal(int vector) {
         interruptCount++;
         startEip = eip;
         startEsp = gpr[ESP];

@@ -103,18 +103,8 @@ final class Events {
         int gateLow = cpu.readSystem(cpu.idtBase + entry, 4);
         int gateHigh = cpu.readSystem(cpu.idtBase + entry + 4, 4);
         int type = (gateHigh >>> 8) & 0x1f;
-        boolean gate32;
-        boolean interruptGate;
-        switch (type) {
-            case 0x0e, 0x0f, 0x06, 0x07 -> {
-                gate32 = (type & 0x8) != 0;
-                interruptGate = (type & 1) == 0;
-            }
-            case Segments.SYSTEM_TASK_GATE -> {
-                throughTaskGate(gateLow, gateHigh, idtError, errorCode, software, ext);
-                return;
-            }
-            default -> throw cpu.fault(Cpu.GP, idtError);
+        if (type != 0x0e && type != 0x0f && type != 0x06 && type != 0x07 && type != Segments.SYSTEM_TASK_GATE) {
+            throw cpu.fault(Cpu.GP, idtError);
         }
         if (software && ((gateHigh >>> 13) & 3) < cpu.cpl) {
             throw cpu.fault(Cpu.GP, idtError);
@@ -122,6 +112,12 @@ final class Events {
         if ((gateHigh & 0x8000) == 0) {
             throw cpu.fault(Cpu.NP, idtError);
         }
+        if (type == Segments.SYSTEM_TASK_GATE) {
+            throughTaskGate(gateLow >>> 16, errorCode, ext);
+            return;
+        }
+        boolean gate32 = (type & 0x8) != 0;
+        boolean interruptGate = (type & 1) == 0;
         int selector = gateLow >>> 16;
         int offset = gate32 ? (gateHigh & 0xffff_0000) | (gateLow & 0xffff) : gateLow & 0xffff;
         segments.checkCode(selector, ext);
@@ -183,14 +179,8 @@ final class Events {
      * An event through a task gate: the handler is another task, entered with a task switch that
      * records the interrupted one as its back link; an error code goes on the new task's stack.
      */
-    private void throughTaskGate(int gateLow, int gateHigh, int idtError, int errorCode, boolean software, int ext) {
-        if (software && ((gateHigh >>> 13) & 3) < cpu.cpl) {
-            throw cpu.fault(Cpu.GP, idtError);
-        }
-        if ((gateHigh & 0x8000) == 0) {
-            throw cpu.fault(Cpu.NP, idtError);
-        }
-        cpu.taskSwitch.switchTo(gateLow >>> 16, TaskSwitch.Source.INTERRUPT, ext);
+    private void throughTaskGate(int tssSelector, int errorCode, int ext) {
+        cpu.taskSwitch.switchTo(tssSelector, TaskSwitch.Source.INTERRUPT, ext);
         if (errorCode != GuestFault.NO_ERROR_CODE) {
             cpu.push(4, errorCode);
         }

@@ -56,7 +56,7 @@ final class Mmu {
     /** {@link #resolve}'s answer for a write to a frame holding decoded instructions. */
     static final long CODE_WRITE = -2;
 
-    private static final long P = 0x1;
+    static final long P = 0x1;
     private static final long RW = 0x2;
     private static final long US = 0x4;
     private static final long A = 0x20;
@@ -64,7 +64,7 @@ final class Mmu {
     private static final long PS = 0x80;
     private static final long G = 0x100;
     private static final long NX = 1L << 63;
-    private static final long PAE_FRAME = 0x000f_ffff_ffff_f000L;
+    static final long PAE_FRAME = 0x000f_ffff_ffff_f000L;
 
     static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);

@@ -13,9 +13,6 @@ import org.shadowbench.memory.HostFrameStore;
  * could bypass the pool's or a handler's view of memory.
  */
 final class TlbChecker {
-    private static final long P = 0x1;
-    private static final long PAE_FRAME = 0x000f_ffff_ffff_f000L;
-
     private final Mmu mmu;
     private final CpuCore cpu;
     private final HostFrameStore frames;
@@ -65,13 +62,13 @@ final class TlbChecker {
             return;
         }
         long pte = mmu.shadowEntry(linear);
-        if ((pte & P) == 0) {
+        if ((pte & Mmu.P) == 0) {
             problems.add(String.format("TLB slot %d maps %#x, which no shadow entry maps", slot, linear));
             return;
         }
-        if ((int) ((pte & PAE_FRAME) >>> 12) != frame) {
+        if ((int) ((pte & Mmu.PAE_FRAME) >>> 12) != frame) {
             problems.add(String.format("TLB slot %d maps %#x to frame %#x, the shadow entry to frame %#x", slot, linear, frame,
-                    (pte & PAE_FRAME) >>> 12));
+                    (pte & Mmu.PAE_FRAME) >>> 12));
         }
         int allowed = mmu.shadowPermissions(mmu.lastShadowPde, pte, cpu.paePaging());
         if ((perm & ~allowed & ~Mmu.GLOBAL) != 0) {

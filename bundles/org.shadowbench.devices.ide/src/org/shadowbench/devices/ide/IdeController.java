@@ -594,16 +594,23 @@ public final class IdeController implements MachineDevice {
         }
 
         void startRead(int perBlock) {
+            if (start(Transfer.READ, perBlock)) {
+                nextReadBlock();
+            }
+        }
+
+        /** Sets up a transfer from the addressing registers; false (and IDNF) when they name no sector. */
+        private boolean start(Transfer kind, int perBlock) {
             long first = address();
             if (first < 0) {
                 fail(IDNF);
-                return;
+                return false;
             }
             sector = first;
             remaining = count();
             blockSectors = perBlock;
-            transfer = Transfer.READ;
-            nextReadBlock();
+            transfer = kind;
+            return true;
         }
 
         /** Reads the next block into the buffer and asks the host to take it. */
@@ -628,16 +635,9 @@ public final class IdeController implements MachineDevice {
         }
 
         void startWrite(int perBlock) {
-            long first = address();
-            if (first < 0) {
-                fail(IDNF);
-                return;
+            if (start(Transfer.WRITE, perBlock)) {
+                nextWriteBlock(false);
             }
-            sector = first;
-            remaining = count();
-            blockSectors = perBlock;
-            transfer = Transfer.WRITE;
-            nextWriteBlock(false);
         }
 
         /** Asks the host for the next block; no interrupt before the first one. */
