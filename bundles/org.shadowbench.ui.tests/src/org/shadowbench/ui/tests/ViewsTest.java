@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
 
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.RGB;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.ui.PlatformUI;
@@ -20,10 +25,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.shadowbench.machine.MachineSnapshot;
+import org.shadowbench.machine.RangeSnapshot;
 import org.shadowbench.machine.RunState;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
 import org.shadowbench.ui.internal.MachinesView;
+import org.shadowbench.ui.internal.MemoryMapView;
+import org.shadowbench.ui.internal.PageColours;
 import org.shadowbench.ui.internal.ShadowbenchPerspective;
 import org.shadowbench.ui.internal.UiActivator;
 
@@ -36,6 +44,14 @@ import org.shadowbench.ui.internal.UiActivator;
 class ViewsTest {
     /** Enough rounds that the demo is still forking when it is paused. */
     static final String DEMO_COMMAND_LINE = "rounds=100000";
+
+    /** Where the demo kernel is loaded: allocated RAM. */
+    static final long KERNEL = 0x100000;
+    /** RAM the demo never writes. */
+    static final long UNTOUCHED_RAM = 0x3000000;
+    static final long IO_APIC = 0xfec00000L;
+    /** Aliased to the virtual-APIC host page. */
+    static final long LOCAL_APIC = 0xfee00000L;
 
     MachineSession session;
 
@@ -112,6 +128,75 @@ class ViewsTest {
         Workbench.await("the demo's banner on the console", 10_000,
                 () -> com1.getDocument().get().contains("Shadowbench demo guest"));
         assertTrue(com1.getDocument().get().contains("forked 8 processes"), com1.getDocument().get());
+    }
+
+    @Test
+    @Order(4)
+    void memoryMapColoursPagesAsTheSnapshotDescribesThem() throws Exception {
+        MemoryMapView view = (MemoryMapView) Workbench.page().showView(MemoryMapView.ID);
+        MachineSnapshot snapshot = session.snapshot();
+        Workbench.await("the map to show the paused snapshot", 5_000, () -> view.shownSnapshot() == snapshot);
+        Workbench.spin(MemoryMapView.FLASH_MILLIS + 200); // let the pause's changes stop flashing
+        view.setColours(PageColours.TYPE_AND_STATE);
+        view.setZoomLevel(MemoryMapView.DEFAULT_ZOOM);
+        assertCell(view, snapshot, KERNEL, "RAM, allocated");
+        assertCell(view, snapshot, UNTOUCHED_RAM, "Zero page (RAM not yet written)");
+        assertCell(view, snapshot, IO_APIC, "MMIO");
+        assertCell(view, snapshot, LOCAL_APIC, "MMIO aliased to a host page");
+        Workbench.screenshotControl(view.canvas().getParent(), "memory-map-view.png");
+
+        view.setColours(PageColours.HANDLER_STATE);
+        assertCell(view, snapshot, IO_APIC, "Every access intercepted (ALL)");
+        assertCell(view, snapshot, KERNEL, "No handler");
+        Workbench.screenshotControl(view.canvas().getParent(), "memory-map-handler-state.png");
+        view.setColours(PageColours.SHADOWED);
+        assertCell(view, snapshot, UNTOUCHED_RAM, "Not mapped by a shadow page table");
+        Workbench.screenshotControl(view.canvas().getParent(), "memory-map-shadowed.png");
+
+        // Zoomed out, a cell of many pages takes its most notable page's colour.
+        view.setColours(PageColours.TYPE_AND_STATE);
+        view.setZoomLevel(0);
+        assertCell(view, snapshot, IO_APIC, "MMIO");
+        view.setZoomLevel(MemoryMapView.ZOOM.length - 1);
+        assertCell(view, snapshot, KERNEL, "RAM, allocated");
+        view.setZoomLevel(MemoryMapView.DEFAULT_ZOOM);
+    }
+
+    @Test
+    @Order(5)
+    void memoryMapTooltipDescribesThePage() throws Exception {
+        MemoryMapView view = (MemoryMapView) Workbench.page().showView(MemoryMapView.ID);
+        Point centre = view.cellCentre(IO_APIC);
+        Event move = new Event();
+        move.x = centre.x;
+        move.y = centre.y;
+        view.canvas().notifyListeners(SWT.MouseMove, move);
+        String tip = view.canvas().getToolTipText();
+        assertNotNull(tip);
+        assertTrue(tip.startsWith("0xfec00000"), tip);
+        assertTrue(tip.contains("type MMIO") && tip.contains("handler state ALL") && tip.contains("handler MMIO"), tip);
+        Workbench.page().showView(MachinesView.ID);
+        Workbench.page().showView(MemoryMapView.ID);
+        Workbench.spin(300);
+        Workbench.screenshotWindow("perspective.png");
+    }
+
+    /** The pixel at the centre of the address's cell has the colour the snapshot's page calls for. */
+    private static void assertCell(MemoryMapView view, MachineSnapshot snapshot, long address, String expectedLegend) {
+        RangeSnapshot range = snapshot.ranges().stream()
+                .filter(r -> address >= r.first() && address <= r.last()).findFirst().orElseThrow();
+        int page = (int) ((address - range.first()) >> 12);
+        PageColours scheme = view.colours();
+        PageColours.Entry entry = scheme.legend().get(scheme.index(range, page));
+        assertEquals(expectedLegend, entry.label(), String.format("legend of %#x", address));
+        Point centre = view.cellCentre(address);
+        assertNotNull(centre, String.format("a cell for %#x", address));
+        Workbench.spin(100);
+        ImageData pixels = Workbench.print(view.canvas());
+        RGB actual = pixels.palette.getRGB(pixels.getPixel(centre.x, centre.y));
+        int rgb = entry.rgb();
+        assertEquals(new RGB(rgb >> 16, rgb >> 8 & 0xff, rgb & 0xff), actual,
+                String.format("colour of %#x (%s) at %s", address, expectedLegend, centre));
     }
 
     private static TableItem row(Table table, String name) {

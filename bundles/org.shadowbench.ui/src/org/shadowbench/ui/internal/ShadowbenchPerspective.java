@@ -5,7 +5,7 @@ import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.IPerspectiveFactory;
 import org.eclipse.ui.console.IConsoleConstants;
 
-/** Machines on the left, the console below. */
+/** Machines at the top, the memory map below them, the console at the bottom. */
 public final class ShadowbenchPerspective implements IPerspectiveFactory {
     public static final String ID = "org.shadowbench.ui.perspective";
 
@@ -13,10 +13,12 @@ public final class ShadowbenchPerspective implements IPerspectiveFactory {
     public void createInitialLayout(IPageLayout layout) {
         layout.setEditorAreaVisible(false);
         String editors = layout.getEditorArea();
-        layout.addView(MachinesView.ID, IPageLayout.LEFT, 0.28f, editors);
-        IFolderLayout bottom = layout.createFolder("org.shadowbench.ui.bottom", IPageLayout.BOTTOM, 0.62f, editors);
+        layout.addView(MachinesView.ID, IPageLayout.TOP, 0.2f, editors);
+        layout.addView(MemoryMapView.ID, IPageLayout.LEFT, 0.6f, editors);
+        IFolderLayout bottom = layout.createFolder("org.shadowbench.ui.bottom", IPageLayout.BOTTOM, 0.72f, MemoryMapView.ID);
         bottom.addView(IConsoleConstants.ID_CONSOLE_VIEW);
         layout.addShowViewShortcut(MachinesView.ID);
+        layout.addShowViewShortcut(MemoryMapView.ID);
         layout.addShowViewShortcut(IConsoleConstants.ID_CONSOLE_VIEW);
     }
 }
