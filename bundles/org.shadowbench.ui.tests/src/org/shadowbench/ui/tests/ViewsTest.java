@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Comparator;
 import java.util.Locale;
 
 import org.eclipse.swt.SWT;
@@ -11,6 +12,7 @@ import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.widgets.Event;
+import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.ui.PlatformUI;
@@ -25,10 +27,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.shadowbench.machine.MachineSnapshot;
+import org.shadowbench.machine.MachineSnapshot.HandlerSnapshot;
 import org.shadowbench.machine.RangeSnapshot;
 import org.shadowbench.machine.RunState;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
+import org.shadowbench.ui.internal.HandlersView;
 import org.shadowbench.ui.internal.MachinesView;
 import org.shadowbench.ui.internal.MemoryMapView;
 import org.shadowbench.ui.internal.PageColours;
@@ -179,6 +183,58 @@ class ViewsTest {
         Workbench.page().showView(MemoryMapView.ID);
         Workbench.spin(300);
         Workbench.screenshotWindow("perspective.png");
+    }
+
+    @Test
+    @Order(6)
+    void handlersViewListsTheSnapshotsHandlersSortedAndFiltered() throws Exception {
+        HandlersView view = (HandlersView) Workbench.page().showView(HandlersView.ID);
+        MachineSnapshot snapshot = session.snapshot();
+        Table table = view.viewer().getTable();
+        Workbench.await("a row per handler", 5_000, () -> table.getItemCount() == snapshot.handlers().size());
+        assertTrue(table.getItemCount() >= 5, "the PC's devices register handlers: " + table.getItemCount());
+        HandlerSnapshot lowest = snapshot.handlers().stream().min(Comparator.comparingLong(HandlerSnapshot::first)).orElseThrow();
+        assertEquals(String.format("%#010x-%#010x", lowest.first(), lowest.last()), table.getItem(0).getText(0));
+        assertEquals(lowest.description(), table.getItem(0).getText(3));
+        assertEquals(String.format(Locale.ROOT, "%,d", lowest.readHits() + lowest.writeHits()), table.getItem(0).getText(5));
+
+        view.sortBy(5, true);
+        long most = snapshot.handlers().stream().mapToLong(h -> h.readHits() + h.writeHits()).max().orElseThrow();
+        assertEquals(most, view.rows().get(0).readHits() + view.rows().get(0).writeHits());
+        assertTrue(most > 0, "the demo's console writes reach the VGA handlers");
+        view.sortBy(0, false);
+
+        view.filter().setText("apic");
+        long apics = snapshot.handlers().stream().filter(h -> (h.description() + h.type()).toLowerCase(Locale.ROOT)
+                .contains("apic")).count();
+        assertEquals(apics, table.getItemCount());
+        assertTrue(apics >= 2, "local and I/O APIC");
+        view.filter().setText("");
+        assertEquals(snapshot.handlers().size(), table.getItemCount());
+        Workbench.screenshotControl(view.viewer().getControl().getParent(), "handlers-view.png");
+    }
+
+    @Test
+    @Order(7)
+    void selectingAHandlerHighlightsItsPagesInTheMemoryMap() throws Exception {
+        MemoryMapView map = (MemoryMapView) Workbench.page().showView(MemoryMapView.ID);
+        map.setColours(PageColours.TYPE_AND_STATE);
+        HandlersView view = (HandlersView) Workbench.page().showView(HandlersView.ID);
+        HandlerSnapshot ioApic = view.rows().stream().filter(h -> h.first() == IO_APIC).findFirst().orElseThrow();
+        view.viewer().setSelection(new StructuredSelection(ioApic), true);
+        Workbench.spin(300); // post selection is delayed
+        Point centre = map.cellCentre(IO_APIC);
+        Workbench.spin(100);
+        ImageData pixels = Workbench.print(map.canvas());
+        int mmio = PageColours.TYPE_AND_STATE.legend().get(9).rgb();
+        int expected = MemoryMapView.blend(mmio, MemoryMapView.HIGHLIGHT_RGB, 0.7);
+        assertEquals(new RGB(expected >> 16, expected >> 8 & 0xff, expected & 0xff),
+                pixels.palette.getRGB(pixels.getPixel(centre.x, centre.y)), "the I/O APIC's page is highlighted");
+        // A bigger handler for the picture: the VGA legacy window's 32 pages.
+        view.viewer().setSelection(new StructuredSelection(view.rows().stream()
+                .filter(h -> h.first() == 0xa0000).findFirst().orElseThrow()), true);
+        Workbench.spin(400);
+        Workbench.screenshotWindow("perspective-handler-selected.png");
     }
 
     /** The pixel at the centre of the address's cell has the colour the snapshot's page calls for. */

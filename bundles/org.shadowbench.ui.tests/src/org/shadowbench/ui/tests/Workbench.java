@@ -84,6 +84,9 @@ final class Workbench {
         }
         ImageData data = image.getImageData();
         image.dispose();
+        // On GTK, printing leaves the control blank on screen until its next paint.
+        control.redraw();
+        control.update();
         return data;
     }
 

@@ -51,15 +51,13 @@ import org.shadowbench.ui.MachineSession;
  */
 public final class MemoryMapView extends ViewPart implements ISelectionListener {
     public static final String ID = "org.shadowbench.ui.memoryMap";
-    /** Whose selection of handlers is highlighted. */
-    static final String HANDLERS_VIEW = "org.shadowbench.ui.handlers";
     /** Zoom levels: pages per cell, cell size in pixels. */
     public static final int[][] ZOOM = { { 256, 2 }, { 64, 2 }, { 16, 2 }, { 4, 2 }, { 1, 2 }, { 1, 4 }, { 1, 6 }, { 1, 8 },
             { 1, 12 }, { 1, 16 }, { 1, 24 } };
     public static final int DEFAULT_ZOOM = 5;
     public static final int FLASH_MILLIS = 800;
     static final int FLASH_RGB = 0xffe600;
-    static final int HIGHLIGHT_RGB = 0xe0109a;
+    public static final int HIGHLIGHT_RGB = 0xe0109a;
     private static final int BACKGROUND_RGB = 0xffffff;
     private static final int BAND_GAP = 10;
     private static final long PAGE = 4096;
@@ -142,7 +140,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
             canvas.redraw();
         });
         fillLegend();
-        getSite().getPage().addPostSelectionListener(HANDLERS_VIEW, this);
+        getSite().getPage().addPostSelectionListener(HandlersView.ID, this);
         follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
     }
 
@@ -296,7 +294,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
                 : String.format(Locale.ROOT, "%d pages per cell", pagesPerCell());
         String text = zoomText + ", " + ByteCount.format(rowBytes) + " per row";
         if (snapshot != null) {
-            text += String.format(Locale.ROOT, "   snapshot %d at %,d instructions", snapshot.sequence(), snapshot.instructions());
+            text += "   snapshot " + snapshot.sequence();
         }
         status.setText(text);
     }
@@ -435,7 +433,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
         return rgb;
     }
 
-    static int blend(int rgb, int towards, double amount) {
+    public static int blend(int rgb, int towards, double amount) {
         int r = (int) Math.round((rgb >> 16 & 0xff) * (1 - amount) + (towards >> 16 & 0xff) * amount);
         int g = (int) Math.round((rgb >> 8 & 0xff) * (1 - amount) + (towards >> 8 & 0xff) * amount);
         int b = (int) Math.round((rgb & 0xff) * (1 - amount) + (towards & 0xff) * amount);
@@ -605,7 +603,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
 
     @Override
     public void dispose() {
-        getSite().getPage().removePostSelectionListener(HANDLERS_VIEW, this);
+        getSite().getPage().removePostSelectionListener(HandlersView.ID, this);
         if (follower != null) {
             follower.dispose();
         }

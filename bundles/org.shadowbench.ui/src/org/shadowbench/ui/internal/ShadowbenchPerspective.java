@@ -5,7 +5,7 @@ import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.IPerspectiveFactory;
 import org.eclipse.ui.console.IConsoleConstants;
 
-/** Machines at the top, the memory map below them, the console at the bottom. */
+/** Machines at the top; the memory map with the console below it; handlers on the right. */
 public final class ShadowbenchPerspective implements IPerspectiveFactory {
     public static final String ID = "org.shadowbench.ui.perspective";
 
@@ -17,8 +17,11 @@ public final class ShadowbenchPerspective implements IPerspectiveFactory {
         layout.addView(MemoryMapView.ID, IPageLayout.LEFT, 0.6f, editors);
         IFolderLayout bottom = layout.createFolder("org.shadowbench.ui.bottom", IPageLayout.BOTTOM, 0.72f, MemoryMapView.ID);
         bottom.addView(IConsoleConstants.ID_CONSOLE_VIEW);
+        IFolderLayout right = layout.createFolder("org.shadowbench.ui.right", IPageLayout.RIGHT, 0.58f, MemoryMapView.ID);
+        right.addView(HandlersView.ID);
         layout.addShowViewShortcut(MachinesView.ID);
         layout.addShowViewShortcut(MemoryMapView.ID);
+        layout.addShowViewShortcut(HandlersView.ID);
         layout.addShowViewShortcut(IConsoleConstants.ID_CONSOLE_VIEW);
     }
 }
