@@ -28,7 +28,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.MachineSnapshot.HandlerSnapshot;
+import org.shadowbench.machine.PoolSnapshot;
 import org.shadowbench.machine.RangeSnapshot;
+import org.shadowbench.pool.PoolPageInfo;
 import org.shadowbench.machine.RunState;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
@@ -36,6 +38,7 @@ import org.shadowbench.ui.internal.HandlersView;
 import org.shadowbench.ui.internal.MachinesView;
 import org.shadowbench.ui.internal.MemoryMapView;
 import org.shadowbench.ui.internal.PageColours;
+import org.shadowbench.ui.internal.PoolView;
 import org.shadowbench.ui.internal.ShadowbenchPerspective;
 import org.shadowbench.ui.internal.UiActivator;
 
@@ -235,6 +238,32 @@ class ViewsTest {
                 .filter(h -> h.first() == 0xa0000).findFirst().orElseThrow()), true);
         Workbench.spin(400);
         Workbench.screenshotWindow("perspective-handler-selected.png");
+    }
+
+    @Test
+    @Order(8)
+    void poolViewShowsThePagesAgeListAndChains() throws Exception {
+        PoolView view = (PoolView) Workbench.page().showView(PoolView.ID);
+        MachineSnapshot snapshot = session.snapshot();
+        PoolSnapshot pool = snapshot.pool();
+        Table table = view.viewer().getTable();
+        Workbench.await("a row per pool page", 5_000, () -> table.getItemCount() == pool.pages().size());
+        Workbench.spin(300); // laid out and painted
+        assertTrue(pool.pages().size() > 8, "the demo's processes have shadow tables: " + pool.pages().size());
+        assertEquals(String.valueOf(pool.pages().get(0).index()), table.getItem(0).getText(0));
+        assertEquals(pool.pages().get(0).kind().name(), table.getItem(0).getText(1));
+        assertTrue(view.summary().startsWith(pool.pages().size() + " pages in use of " + pool.maxPages()), view.summary());
+        assertTrue(view.summary().contains("age list " + pool.ageList().size()), view.summary());
+
+        int head = pool.ageList().get(0);
+        PoolPageInfo headPage = pool.pages().stream().filter(p -> p.index() == head).findFirst().orElseThrow();
+        int rgb = PoolView.KindGroup.of(headPage.kind()).rgb();
+        Point at = view.ageListHead();
+        ImageData pixels = Workbench.print(view.ageStrip());
+        assertEquals(new RGB(rgb >> 16, rgb >> 8 & 0xff, rgb & 0xff), pixels.palette.getRGB(pixels.getPixel(at.x, at.y)),
+                "the age list's head has its kind's colour");
+        Workbench.spin(200);
+        Workbench.screenshotControl(table.getParent(), "pool-view.png");
     }
 
     /** The pixel at the centre of the address's cell has the colour the snapshot's page calls for. */

@@ -38,13 +38,14 @@ import org.shadowbench.machine.RangeSnapshot;
 import org.shadowbench.memory.ByteCount;
 import org.shadowbench.memory.PageTracking;
 import org.shadowbench.memory.RamRange;
+import org.shadowbench.pool.PoolPageInfo;
 import org.shadowbench.ui.MachineSession;
 
 /**
  * Every guest-physical range as a band of cells, one cell per page (or per group of pages when
  * zoomed out), coloured by one of the {@link PageColours} schemes. Pages that changed since the
- * previous snapshot flash; the pages of the handler selected in the Access Handlers view are
- * highlighted. Only the rows inside the paint clip are drawn, as one image per band.
+ * previous snapshot flash; the pages of the handler selected in the Access Handlers view, or the
+ * guest page of the pool page selected in the Shadow Pool view, are highlighted. Only the rows inside the paint clip are drawn, as one image per band.
  *
  * <p>Zoom: the mouse wheel (Shift+wheel scrolls), the + and - keys or the buttons; it goes from
  * 256 pages per 2-pixel cell to one page per 24-pixel cell.
@@ -141,6 +142,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
         });
         fillLegend();
         getSite().getPage().addPostSelectionListener(HandlersView.ID, this);
+        getSite().getPage().addPostSelectionListener(PoolView.ID, this);
         follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
     }
 
@@ -305,7 +307,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
         }
         List<PageColours.Entry> entries = new ArrayList<>(colours.legend());
         entries.add(new PageColours.Entry("Changed just now", FLASH_RGB));
-        entries.add(new PageColours.Entry("Selected handler's pages", HIGHLIGHT_RGB));
+        entries.add(new PageColours.Entry("Selected handler or pool page", HIGHLIGHT_RGB));
         for (PageColours.Entry entry : entries) {
             Composite item = new Composite(legend, SWT.NONE);
             GridLayoutFactory.fillDefaults().numColumns(2).spacing(4, 0).applyTo(item);
@@ -587,6 +589,8 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
             for (Object element : structured.toList()) {
                 if (element instanceof HandlerSnapshot handler) {
                     highlights.add(new long[] { handler.first(), handler.last() });
+                } else if (element instanceof PoolPageInfo page && page.gcPhys() >= 0) {
+                    highlights.add(new long[] { page.gcPhys() & -PAGE, (page.gcPhys() & -PAGE) + PAGE - 1 });
                 }
             }
         }
@@ -604,6 +608,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
     @Override
     public void dispose() {
         getSite().getPage().removePostSelectionListener(HandlersView.ID, this);
+        getSite().getPage().removePostSelectionListener(PoolView.ID, this);
         if (follower != null) {
             follower.dispose();
         }
