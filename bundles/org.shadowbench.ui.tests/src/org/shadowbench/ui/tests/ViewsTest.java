@@ -37,6 +37,7 @@ import org.shadowbench.ui.MachineSpec;
 import org.shadowbench.ui.internal.HandlersView;
 import org.shadowbench.ui.internal.MachinesView;
 import org.shadowbench.ui.internal.MemoryMapView;
+import org.shadowbench.ui.internal.NewMachineDialog;
 import org.shadowbench.ui.internal.PageColours;
 import org.shadowbench.ui.internal.PoolView;
 import org.shadowbench.ui.internal.ShadowbenchPerspective;
@@ -121,17 +122,20 @@ class ViewsTest {
         Workbench.screenshotControl(table, "machines-view.png");
     }
 
+    private IOConsole console() {
+        for (IConsole candidate : ConsolePlugin.getDefault().getConsoleManager().getConsoles()) {
+            if (candidate.getName().equals("COM1 - " + session.name())) {
+                return (IOConsole) candidate;
+            }
+        }
+        return null;
+    }
+
     @Test
     @Order(3)
     void com1GoesToAConsole() {
-        IOConsole console = null;
-        for (IConsole candidate : ConsolePlugin.getDefault().getConsoleManager().getConsoles()) {
-            if (candidate.getName().equals("COM1 - " + session.name())) {
-                console = (IOConsole) candidate;
-            }
-        }
-        assertNotNull(console, "a console for COM1");
-        IOConsole com1 = console;
+        IOConsole com1 = console();
+        assertNotNull(com1, "a console for COM1");
         Workbench.await("the demo's banner on the console", 10_000,
                 () -> com1.getDocument().get().contains("Shadowbench demo guest"));
         assertTrue(com1.getDocument().get().contains("forked 8 processes"), com1.getDocument().get());
@@ -264,6 +268,38 @@ class ViewsTest {
                 "the age list's head has its kind's colour");
         Workbench.spin(200);
         Workbench.screenshotControl(table.getParent(), "pool-view.png");
+    }
+
+    @Test
+    @Order(9)
+    void whatIsTypedOnTheConsoleReachesTheGuestsUart() {
+        IOConsole com1 = console();
+        com1.getInputStream().appendData("x");
+        Workbench.await("COM1's data-ready bit", 5_000,
+                () -> (session.machine().submit(m -> m.io().read(0x3fd, 1)).join() & 1) != 0);
+        assertEquals('x', session.machine().submit(m -> m.io().read(0x3f8, 1)).join());
+    }
+
+    @Test
+    @Order(10)
+    void newMachineDialogFillsInTheDemoPreset() {
+        NewMachineDialog dialog = new NewMachineDialog(Workbench.window().getShell());
+        dialog.setBlockOnOpen(false);
+        dialog.open();
+        try {
+            dialog.guestField().setText("");
+            dialog.ramField().setSelection(8);
+            dialog.demoPreset().notifyListeners(SWT.Selection, new Event());
+            assertEquals("bundled:demo", dialog.guestField().getText());
+            assertEquals(64, dialog.ramField().getSelection());
+            dialog.commandLineField().setText("rounds=2");
+            Workbench.spin(200);
+            Workbench.screenshotControl(dialog.getShell(), "new-machine-dialog.png");
+            dialog.accept();
+            assertEquals(MachineSpec.bundledGuest("demo", 64L << 20, "rounds=2"), dialog.spec());
+        } finally {
+            dialog.close();
+        }
     }
 
     /** The pixel at the centre of the address's cell has the colour the snapshot's page calls for. */

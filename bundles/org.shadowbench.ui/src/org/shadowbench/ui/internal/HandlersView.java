@@ -82,7 +82,7 @@ public final class HandlersView extends ViewPart {
         filter.addListener(SWT.Modify, event -> updateRows());
 
         axis = new Canvas(parent, SWT.DOUBLE_BUFFERED);
-        GridDataFactory.fillDefaults().grab(true, false).hint(SWT.DEFAULT, 30 + LANES * LANE_HEIGHT).applyTo(axis);
+        GridDataFactory.fillDefaults().grab(true, false).hint(SWT.DEFAULT, 48 + LANES * LANE_HEIGHT).applyTo(axis);
         axis.addListener(SWT.Paint, event -> paintAxis(event.gc));
         axis.addListener(SWT.Resize, event -> axis.redraw());
         axis.addListener(SWT.MouseDown, event -> {
@@ -373,6 +373,16 @@ public final class HandlersView extends ViewPart {
                 freeFrom = cluster.x() + labelWidth + 8;
             }
         }
+        // The kinds' colours, on a line of their own under the addresses.
+        int legendX = 4;
+        int legendY = baseline + 4 + gc.getFontMetrics().getHeight();
+        for (String kind : List.of("MMIO", "ALL", "WRITE")) {
+            gc.setBackground(colourOf(kindRgb(kind)));
+            gc.fillRectangle(legendX, legendY + 3, 10, 10);
+            gc.drawString(kind, legendX + 14, legendY, true);
+            legendX += 14 + gc.textExtent(kind).x + 12;
+        }
+        gc.drawString("(grey: filtered out)", legendX, legendY, true);
         HandlerSnapshot selected = ((IStructuredSelection) viewer.getSelection()).getFirstElement() instanceof HandlerSnapshot h
                 ? h : null;
         java.util.Set<String> shown = new java.util.HashSet<>();
@@ -382,8 +392,7 @@ public final class HandlersView extends ViewPart {
             Rectangle bar = bar(handler, lanes.get(handler));
             boolean isSelected = selected != null && key(selected).equals(key(handler));
             int rgb = !shown.contains(key(handler)) ? 0xd0d0d0 : isSelected ? MemoryMapView.HIGHLIGHT_RGB : kindRgb(handler.kind());
-            Color fill = new Color(rgb >> 16, rgb >> 8 & 0xff, rgb & 0xff);
-            gc.setBackground(fill);
+            gc.setBackground(colourOf(rgb));
             gc.fillRectangle(bar);
             if (isSelected) {
                 gc.setForeground(axis.getDisplay().getSystemColor(SWT.COLOR_BLACK));
@@ -397,6 +406,10 @@ public final class HandlersView extends ViewPart {
         int x0 = cluster.xOf(handler.first());
         int x1 = Math.max(x0 + 3, cluster.xOf(handler.last() + 1));
         return new Rectangle(x0, 4 + lane * LANE_HEIGHT, x1 - x0, LANE_HEIGHT - 3);
+    }
+
+    private static Color colourOf(int rgb) {
+        return new Color(rgb >> 16, rgb >> 8 & 0xff, rgb & 0xff);
     }
 
     static int kindRgb(String kind) {

@@ -23,7 +23,7 @@ import org.shadowbench.ui.MachineSpec;
  * is offered when its kernel is found: the system property {@value #XV6_PROPERTY}, or
  * {@value #XV6_RELATIVE} relative to the working directory.
  */
-final class NewMachineDialog extends TitleAreaDialog {
+public final class NewMachineDialog extends TitleAreaDialog {
     static final String XV6_PROPERTY = "shadowbench.xv6";
     static final String XV6_RELATIVE = "../shared/guests/xv6/kernelmemfs";
     /** How the guest field names the bundled demo. */
@@ -36,16 +36,41 @@ final class NewMachineDialog extends TitleAreaDialog {
     private MachineSpec spec;
     private boolean run;
 
-    NewMachineDialog(Shell parent) {
+    private Button demoPreset;
+
+    public NewMachineDialog(Shell parent) {
         super(parent);
     }
 
-    MachineSpec spec() {
+    /** What to launch, after OK. */
+    public MachineSpec spec() {
         return spec;
     }
 
-    boolean runAtOnce() {
+    public boolean runAtOnce() {
         return run;
+    }
+
+    /** For tests: the guest field, the RAM spinner and the demo preset. */
+    public Text guestField() {
+        return guest;
+    }
+
+    public Spinner ramField() {
+        return ram;
+    }
+
+    public Text commandLineField() {
+        return commandLine;
+    }
+
+    public Button demoPreset() {
+        return demoPreset;
+    }
+
+    /** Presses OK, as the button does. */
+    public void accept() {
+        okPressed();
     }
 
     /** The xv6 kernel (memfs build), or null when it is not on this machine. */
@@ -75,6 +100,7 @@ final class NewMachineDialog extends TitleAreaDialog {
         GridLayoutFactory.fillDefaults().numColumns(2).applyTo(presets);
         GridDataFactory.fillDefaults().span(2, 1).applyTo(presets);
         Button demo = new Button(presets, SWT.PUSH);
+        demoPreset = demo;
         demo.setText("Demo guest");
         demo.addListener(SWT.Selection, event -> preset(BUNDLED_PREFIX + "demo", 64, ""));
         Button xv6 = new Button(presets, SWT.PUSH);
