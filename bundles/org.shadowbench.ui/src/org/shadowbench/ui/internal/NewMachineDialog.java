@@ -74,7 +74,7 @@ public final class NewMachineDialog extends TitleAreaDialog {
     }
 
     /** The xv6 kernel (memfs build), or null when it is not on this machine. */
-    static Path xv6Kernel() {
+    public static Path xv6Kernel() {
         String configured = System.getProperty(XV6_PROPERTY);
         Path path = configured != null ? Path.of(configured) : Path.of(System.getProperty("user.dir"), XV6_RELATIVE);
         return Files.isRegularFile(path) ? path.normalize() : null;
