@@ -61,6 +61,9 @@ final class Workbench {
     /** The workbench window as the screen shows it. */
     static File screenshotWindow(String name) {
         Shell shell = window().getShell();
+        // Copying from the X server shows only what was painted: let pending paints happen first.
+        spin(300);
+        shell.update();
         Rectangle bounds = shell.getBounds();
         Image image = new Image(shell.getDisplay(), bounds.width, bounds.height);
         GC gc = new GC(shell.getDisplay());
