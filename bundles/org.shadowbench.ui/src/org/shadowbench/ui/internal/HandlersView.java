@@ -1,11 +1,14 @@
 package org.shadowbench.ui.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.eclipse.jface.layout.GridDataFactory;
@@ -325,7 +328,7 @@ public final class HandlersView extends ViewPart {
     private Map<HandlerSnapshot, Integer> lanes() {
         Map<HandlerSnapshot, Integer> lanes = new HashMap<>();
         int[] ends = new int[LANES];
-        java.util.Arrays.fill(ends, Integer.MIN_VALUE);
+        Arrays.fill(ends, Integer.MIN_VALUE);
         List<HandlerSnapshot> sorted = new ArrayList<>(snapshot.handlers());
         sorted.sort(Comparator.comparingLong(HandlerSnapshot::first));
         for (HandlerSnapshot handler : sorted) {
@@ -385,7 +388,7 @@ public final class HandlersView extends ViewPart {
         gc.drawString("(grey: filtered out)", legendX, legendY, true);
         HandlerSnapshot selected = ((IStructuredSelection) viewer.getSelection()).getFirstElement() instanceof HandlerSnapshot h
                 ? h : null;
-        java.util.Set<String> shown = new java.util.HashSet<>();
+        Set<String> shown = new HashSet<>();
         rows.forEach(row -> shown.add(key(row)));
         Map<HandlerSnapshot, Integer> lanes = lanes();
         for (HandlerSnapshot handler : snapshot.handlers()) {

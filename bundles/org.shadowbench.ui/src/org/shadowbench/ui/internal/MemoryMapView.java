@@ -1,10 +1,12 @@
 package org.shadowbench.ui.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
@@ -68,6 +70,10 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
     private record Band(RangeSnapshot range, int y, int header, int rows, int cells, int height) {
     }
 
+    /** Unassigned space between two ranges: one line of text. */
+    private record Gap(long first, long last, int y) {
+    }
+
     private SessionFollower follower;
     private Canvas canvas;
     private Composite legend;
@@ -78,6 +84,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
     private int zoom = DEFAULT_ZOOM;
     private MachineSnapshot snapshot;
     private List<Band> bands = List.of();
+    private List<Gap> gaps = List.of();
     private int columns = 1;
     private int labelWidth;
     private int lineHeight;
@@ -266,10 +273,18 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
         int fit = Math.max(1, (area.width - labelWidth - 8) / cellPx);
         columns = Integer.highestOneBit(fit); // a power of two keeps row addresses round
         List<Band> laidOut = new ArrayList<>();
+        List<Gap> holes = new ArrayList<>();
         int y = 4;
         int header = lineHeight + 6;
         if (snapshot != null) {
+            long next = 0;
             for (RangeSnapshot range : snapshot.ranges()) {
+                if (range.first() > next) {
+                    // The whole address space is shown: unassigned stretches get a line, not cells.
+                    holes.add(new Gap(next, range.first() - 1, y));
+                    y += lineHeight + BAND_GAP;
+                }
+                next = range.last() + 1;
                 int cells = (range.pageCount() + pagesPerCell() - 1) / pagesPerCell();
                 int rows = (cells + columns - 1) / columns;
                 // At least a text line high, so that a one-row band's address label stays inside it.
@@ -279,6 +294,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
             }
         }
         bands = laidOut;
+        gaps = holes;
         ScrollBar bar = canvas.getVerticalBar();
         bar.setMaximum(Math.max(y, 1));
         bar.setThumb(Math.max(1, Math.min(area.height, y)));
@@ -338,7 +354,14 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
             return;
         }
         long now = System.currentTimeMillis();
-        int cellPx = cellPx();
+        gc.setForeground(canvas.getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
+        for (Gap gap : gaps) {
+            int top = gap.y() - scrollY;
+            if (top + lineHeight >= clip.y && top <= clip.y + clip.height) {
+                gc.drawString(String.format(Locale.ROOT, "%#011x-%#011x  unassigned  (%s)", gap.first(), gap.last(),
+                        ByteCount.format(gap.last() - gap.first() + 1)), 4, top, true);
+            }
+        }
         for (Band band : bands) {
             int top = band.y() - scrollY;
             if (top > clip.y + clip.height) {
@@ -362,9 +385,9 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
         RangeSnapshot range = band.range();
         int cellPx = cellPx();
         gc.setForeground(canvas.getDisplay().getSystemColor(SWT.COLOR_BLACK));
-        gc.drawString(String.format(Locale.ROOT, "%#011x-%#011x  %-5s %s  (%s, %,d pages)", range.first(), range.last(),
-                range.kind(), range.description(), ByteCount.format(range.last() - range.first() + 1), range.pageCount()),
-                4, top + 3, true);
+        gc.drawString(String.format(Locale.ROOT, "%#011x-%#011x  %-5s %s  (%s, %,d page%s)", range.first(), range.last(),
+                range.kind(), range.description(), ByteCount.format(range.last() - range.first() + 1), range.pageCount(),
+                range.pageCount() == 1 ? "" : "s"), 4, top + 3, true);
         int gridTop = top + band.header();
         int firstRow = Math.max(0, (clip.y - gridTop) / cellPx);
         int lastRow = Math.min(band.rows() - 1, (clip.y + clip.height - gridTop) / cellPx);
@@ -375,7 +398,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
         ImageData image = new ImageData(width, (lastRow - firstRow + 1) * cellPx, 24, PALETTE);
         int[] line = new int[width];
         int[] gapLine = new int[width];
-        java.util.Arrays.fill(gapLine, BACKGROUND_RGB);
+        Arrays.fill(gapLine, BACKGROUND_RGB);
         boolean gaps = cellPx >= 6;
         long[] until = flashes.get(range.first());
         for (int row = firstRow; row <= lastRow; row++) {
@@ -383,7 +406,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
                 int cell = row * columns + column;
                 int rgb = cell < band.cells() ? cellRgb(range, cell, until, now) : BACKGROUND_RGB;
                 int x = column * cellPx;
-                java.util.Arrays.fill(line, x, x + cellPx, rgb);
+                Arrays.fill(line, x, x + cellPx, rgb);
                 if (gaps) {
                     line[x + cellPx - 1] = BACKGROUND_RGB;
                 }
@@ -552,7 +575,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
                 }
             }
         }
-        if (!java.util.Objects.equals(text, tooltip)) {
+        if (!Objects.equals(text, tooltip)) {
             tooltip = text;
             canvas.setToolTipText(text);
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.eclipse.core.runtime.ILog;
 import org.osgi.framework.ServiceRegistration;
 import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineSnapshot;
@@ -189,7 +190,7 @@ final class Session implements MachineSession {
                 listener.changed(this);
             } catch (RuntimeException e) {
                 // A broken view must not stop the refresh of the others.
-                org.eclipse.core.runtime.ILog.of(getClass()).error("listener of " + name + " failed", e);
+                ILog.of(getClass()).error("listener of " + name + " failed", e);
             }
         }
     }
