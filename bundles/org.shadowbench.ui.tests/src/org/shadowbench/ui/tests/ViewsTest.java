@@ -162,6 +162,8 @@ class ViewsTest {
         Workbench.screenshotControl(view.canvas().getParent(), "memory-map-handler-state.png");
         view.setColours(PageColours.SHADOWED);
         assertCell(view, snapshot, UNTOUCHED_RAM, "Not mapped by a shadow page table");
+        view.cellCentre(0); // the picture: low memory, where the shadow tables map pages
+        Workbench.spin(100);
         Workbench.screenshotControl(view.canvas().getParent(), "memory-map-shadowed.png");
 
         // Zoomed out, a cell of many pages takes its most notable page's colour.
