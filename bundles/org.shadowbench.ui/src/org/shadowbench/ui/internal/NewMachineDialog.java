@@ -128,7 +128,7 @@ public final class NewMachineDialog extends TitleAreaDialog {
 
         new Label(body, SWT.NONE).setText("RAM (MiB):");
         ram = new Spinner(body, SWT.BORDER);
-        ram.setValues(64, 2, 65536, 0, 16, 256);
+        ram.setValues(64, 2, 4096, 0, 16, 256); // larger guests make the first snapshot slow to copy
         GridDataFactory.fillDefaults().span(2, 1).applyTo(ram);
 
         new Label(body, SWT.NONE).setText("Command line:");
