@@ -1,0 +1,111 @@
+package org.shadowbench.ui.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.shadowbench.guests.GuestSuite;
+import org.shadowbench.machine.GuestLoadException;
+import org.shadowbench.machine.Machine;
+import org.shadowbench.ui.MachineSession;
+import org.shadowbench.ui.MachineSessions;
+import org.shadowbench.ui.MachineSpec;
+
+/**
+ * The workbench's machines. One daemon thread refreshes them all every
+ * {@link MachineSession#REFRESH_MILLIS} ms; it is also the executor on which snapshots and control
+ * results are delivered, so listeners see one thread.
+ */
+public final class SessionRegistry implements MachineSessions {
+    private final BundleContext context;
+    private final List<Session> sessions = new CopyOnWriteArrayList<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService refresh = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "shadowbench-ui-refresh");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private int launched;
+
+    SessionRegistry(BundleContext context) {
+        this.context = context;
+        refresh.scheduleWithFixedDelay(() -> sessions.forEach(Session::tick), MachineSession.REFRESH_MILLIS,
+                MachineSession.REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public List<MachineSession> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    @Override
+    public MachineSession launch(MachineSpec spec) throws IOException, GuestLoadException {
+        byte[] image = spec.guestFile() != null ? Files.readAllBytes(spec.guestFile()) : GuestSuite.image(spec.bundled());
+        String name;
+        synchronized (this) {
+            name = spec.name() + " #" + ++launched;
+        }
+        SerialConsole console = new SerialConsole(name);
+        Machine machine = PcAssembly.build(spec.ramSize(), console.guestInput, console.guestOutput);
+        try {
+            machine.loadMultiboot(image, spec.commandLine(), List.of());
+        } catch (GuestLoadException | RuntimeException e) {
+            machine.close();
+            console.close();
+            throw e;
+        }
+        machine.start();
+        Session[] self = new Session[1];
+        Session session = new Session(spec, name, machine, console, refresh, () -> removed(self[0]));
+        self[0] = session;
+        sessions.add(session);
+        session.registration = context.registerService(MachineSession.class, session, session.serviceProperties());
+        fire();
+        return session;
+    }
+
+    private void removed(Session session) {
+        if (sessions.remove(session)) {
+            try {
+                session.registration.unregister();
+            } catch (IllegalStateException e) {
+                // the bundle is stopping and took its services along
+            }
+            fire();
+        }
+    }
+
+    @Override
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    private void fire() {
+        for (Listener listener : listeners) {
+            listener.sessionsChanged();
+        }
+    }
+
+    /** Terminates every machine and the refresh thread (bundle stop). */
+    void shutdown() {
+        for (Session session : sessions) {
+            session.terminate();
+        }
+        refresh.shutdown();
+        try {
+            refresh.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.shadowbench.ui.internal;
+
+import org.eclipse.ui.IFolderLayout;
+import org.eclipse.ui.IPageLayout;
+import org.eclipse.ui.IPerspectiveFactory;
+import org.eclipse.ui.console.IConsoleConstants;
+
+/** Machines at the top; the memory map with the console below it; handlers and the pool on the right. */
+public final class ShadowbenchPerspective implements IPerspectiveFactory {
+    public static final String ID = "org.shadowbench.ui.perspective";
+
+    @Override
+    public void createInitialLayout(IPageLayout layout) {
+        layout.setEditorAreaVisible(false);
+        String editors = layout.getEditorArea();
+        layout.addView(MachinesView.ID, IPageLayout.TOP, 0.2f, editors);
+        layout.addView(MemoryMapView.ID, IPageLayout.LEFT, 0.6f, editors);
+        IFolderLayout bottom = layout.createFolder("org.shadowbench.ui.bottom", IPageLayout.BOTTOM, 0.72f, MemoryMapView.ID);
+        bottom.addView(IConsoleConstants.ID_CONSOLE_VIEW);
+        IFolderLayout right = layout.createFolder("org.shadowbench.ui.right", IPageLayout.RIGHT, 0.58f, MemoryMapView.ID);
+        right.addView(HandlersView.ID);
+        right.addView(PoolView.ID);
+        layout.addShowViewShortcut(MachinesView.ID);
+        layout.addShowViewShortcut(MemoryMapView.ID);
+        layout.addShowViewShortcut(HandlersView.ID);
+        layout.addShowViewShortcut(PoolView.ID);
+        layout.addShowViewShortcut(IConsoleConstants.ID_CONSOLE_VIEW);
+    }
+}
