@@ -224,6 +224,25 @@ class GuestDebugTest {
     }
 
     @Test
+    void disabledAndSkippedBreakpointsDoNotStopTheGuest() throws Exception {
+        LinearBreakpoint disabled = LinearBreakpoint.create(ElfSymbols.address(demo, "heap_write"));
+        disabled.setEnabled(false);
+        LinearBreakpoint skipped = LinearBreakpoint.create(ElfSymbols.address(demo, "finish"));
+        var manager = DebugPlugin.getDefault().getBreakpointManager();
+        GuestDebugTarget target = launch(true);
+        awaitSuspend(target);
+        manager.setEnabled(false);
+        try {
+            target.resume();
+            awaitTerminate(target);
+            assertTrue(target.exitDetail().startsWith("exited with code 0"), target.exitDetail());
+        } finally {
+            manager.setEnabled(true);
+        }
+        assertTrue(skipped.isEnabled());
+    }
+
+    @Test
     void badConfigurationsFailBeforeAMachineIsBuilt() throws Exception {
         ILaunchConfigurationWorkingCopy configuration = configuration(false);
         configuration.setAttribute(ShadowbenchDebug.ATTR_GUEST, directory.resolve("missing.elf").toString());
