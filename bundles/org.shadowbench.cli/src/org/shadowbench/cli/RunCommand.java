@@ -13,18 +13,8 @@ import java.util.List;
 import java.util.Locale;
 
 import org.shadowbench.cpu.CpuStatistics;
-import org.shadowbench.devices.apic.LocalApic;
-import org.shadowbench.devices.debugexit.DebugExitPort;
-import org.shadowbench.devices.fwcfg.FirmwareConfig;
-import org.shadowbench.devices.ioapic.IoApic;
-import org.shadowbench.devices.keyboard.Keyboard8042;
-import org.shadowbench.devices.pic.Pic8259Pair;
-import org.shadowbench.devices.pit.Pit8254;
-import org.shadowbench.devices.probe.MmioProbe;
-import org.shadowbench.devices.rtc.CmosRtc;
 import org.shadowbench.devices.vga.VgaText;
 import org.shadowbench.devices.serial.Uart16550;
-import org.shadowbench.devices.testdev.PcTestDevice;
 import org.shadowbench.handlers.RegistryStatistics;
 import org.shadowbench.machine.EventStream;
 import org.shadowbench.machine.GuestLoadException;
@@ -32,12 +22,12 @@ import org.shadowbench.machine.LoadedGuest;
 import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MultibootModule;
 import org.shadowbench.machine.RunResult;
+import org.shadowbench.pc.StandardPc;
 import org.shadowbench.pool.PoolStatistics;
 
 /**
- * {@code shadowbench run}: loads a guest into a PC (COM1, the debug-exit port, the MMIO probe, the 8259
- * PICs, the 8254 PIT, the VGA text display, the CMOS clock, the keyboard controller, the APICs, QEMU's fw_cfg
- * and pc-testdev, and the IDE controller with the {@code --disk} images), runs it,
+ * {@code shadowbench run}: loads a guest into the {@link StandardPc} (its IDE controller with the
+ * {@code --disk} images, COM1 on the console), runs it,
  * and reports. The guest's serial output goes to standard output; traces, dumps and the summary
  * go to standard error.
  *
@@ -76,21 +66,9 @@ final class RunCommand {
                 TerminalMode terminal = in == System.in ? TerminalMode.rawIfInteractive() : null) {
             EventStream.Reader events = machine.events().reader();
             ConsoleInput console = new ConsoleInput(in, err, machine::pause);
-            Uart16550 com1 = new Uart16550("com1", Uart16550.COM1, console, out);
-            machine.attach(com1);
-            machine.attach(new DebugExitPort());
-            machine.attach(new MmioProbe());
-            machine.attach(new Pic8259Pair());
-            machine.attach(new Pit8254());
-            VgaText vga = new VgaText();
-            machine.attach(vga);
-            machine.attach(new CmosRtc());
-            machine.attach(new Keyboard8042());
-            machine.attach(new LocalApic());
-            machine.attach(new IoApic());
-            machine.attach(new FirmwareConfig());
-            machine.attach(new PcTestDevice());
-            machine.attach(disks.controller());
+            StandardPc pc = StandardPc.attach(machine, console, out, disks.controller());
+            Uart16550 com1 = pc.com1();
+            VgaText vga = pc.vga();
             LoadedGuest guest = load(machine, options, image, modules);
             if (!options.quiet) {
                 err.printf(Locale.ROOT, "shadowbench: %s: %s, entry %#x, %s of RAM%n", options.guest.getFileName(),

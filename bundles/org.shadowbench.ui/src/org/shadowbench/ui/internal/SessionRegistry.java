@@ -9,9 +9,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
+import org.shadowbench.devices.ide.IdeController;
 import org.shadowbench.guests.GuestSuite;
 import org.shadowbench.machine.GuestLoadException;
 import org.shadowbench.machine.Machine;
+import org.shadowbench.machine.MachineConfiguration;
+import org.shadowbench.pc.StandardPc;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSessions;
 import org.shadowbench.ui.MachineSpec;
@@ -51,7 +54,9 @@ public final class SessionRegistry implements MachineSessions {
             name = spec.name() + " #" + ++launched;
         }
         SerialConsole console = new SerialConsole(name);
-        Machine machine = PcAssembly.build(spec.ramSize(), console.guestInput, console.guestOutput);
+        Machine machine = new Machine(MachineConfiguration.defaults().withRam(spec.ramSize()));
+        // COM1 talks to this session's console, not to the process's standard streams.
+        StandardPc.attach(machine, console.guestInput, console.guestOutput, new IdeController());
         try {
             machine.loadMultiboot(image, spec.commandLine(), List.of());
         } catch (GuestLoadException | RuntimeException e) {
