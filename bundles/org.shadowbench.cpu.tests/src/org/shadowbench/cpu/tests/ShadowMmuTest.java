@@ -132,6 +132,16 @@ class ShadowMmuTest {
     }
 
     @Test
+    void supervisorWriteThroughReadOnlyPageLandsAtItsOffset() {
+        long pte = pagingWithWindow(PAGE_A, 0x1);
+        // CR0.WP clear: the write goes around the read-only shadow entry, at the address's own offset.
+        f.exec("c7 05 24 01 00 02 33 00 00 00");
+        assertEquals(0x33, f.read(PAGE_A + 0x124, 4));
+        assertEquals(0, f.read(PAGE_A, 4), "nothing written at the start of the page");
+        assertEquals(0x41, f.read(pte, 4) & 0x41, "the guest's dirty and present bits set");
+    }
+
+    @Test
     void bigPagesWithPse() {
         int directory = f.identityDirectory32();
         // 4 MiB page: WINDOW -> 0x00400000

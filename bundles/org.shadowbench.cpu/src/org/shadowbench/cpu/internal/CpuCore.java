@@ -1017,7 +1017,7 @@ public final class CpuCore implements Cpu, PoolHooks {
             poolClearPending = false;
             pool.clearAll();
         }
-        mmu.resetShadowRoots();
+        mmu.shadow.resetRoots();
         mmu.flushTlb(false);
         pool.acknowledgeSync();
     }
@@ -1112,7 +1112,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         stackSize = 4;
         gdtLimit = 0xffff;
         setCpl(0);
-        mmu.resetShadowRoots();
+        mmu.shadow.resetRoots();
         mmu.flushTlb(false);
     }
 
@@ -1281,14 +1281,14 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     @Override
     public CpuStatistics statistics() {
-        return new CpuStatistics(instructions, mmu.tlbHits, mmu.tlbFills, mmu.shadowSyncs, mmu.guestPageFaults,
+        return new CpuStatistics(instructions, mmu.tlbHits, mmu.tlbFills, mmu.shadow.syncs, mmu.trapHandler.guestPageFaults,
                 mmu.handlerAccesses, mmu.tlbFlushes, exceptionCount, interruptCount, decoded, generalCount);
     }
 
     @Override
     public void setTracer(CpuTracer newTracer) {
         tracer = newTracer;
-        mmu.tracer = newTracer;
+        mmu.setTracer(newTracer);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.shadowbench.cpu.internal;
 
-import java.util.List;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -13,14 +11,7 @@ import org.shadowbench.handlers.AccessOrigin;
 import org.shadowbench.handlers.PhysicalAccessFault;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
 import org.shadowbench.memory.HostFrameStore;
-import org.shadowbench.memory.PageHandlerState;
-import org.shadowbench.memory.PageState;
-import org.shadowbench.memory.PageType;
-import org.shadowbench.memory.PgmException;
 import org.shadowbench.memory.PhysicalMemory;
-import org.shadowbench.memory.RamRange;
-import org.shadowbench.pool.Allocation;
-import org.shadowbench.pool.PoolKind;
 import org.shadowbench.pool.ShadowPagePool;
 
 /**
@@ -57,13 +48,10 @@ final class Mmu {
     static final long CODE_WRITE = -2;
 
     static final long P = 0x1;
-    private static final long RW = 0x2;
-    private static final long US = 0x4;
-    private static final long A = 0x20;
-    private static final long D = 0x40;
-    private static final long PS = 0x80;
-    private static final long G = 0x100;
-    private static final long NX = 1L << 63;
+    private static final long RW = GuestWalk.RW;
+    private static final long US = GuestWalk.US;
+    private static final long G = GuestWalk.G;
+    private static final long NX = GuestWalk.NX;
     static final long PAE_FRAME = 0x000f_ffff_ffff_f000L;
 
     static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -75,6 +63,11 @@ final class Mmu {
     private final HostFrameStore frames;
     private final PhysicalHandlerRegistry registry;
     private final ShadowPagePool pool;
+    /** The guest walk the trap handler and the inspector share. */
+    final GuestWalk walk;
+    /** The shadow tables behind the TLB: sync, invalidation, roots. */
+    final ShadowSync shadow;
+    final TrapHandler trapHandler;
 
     // ---- the TLB
     final int[] tlbPage = new int[TLB_SIZE];
@@ -101,8 +94,6 @@ final class Mmu {
 
     long tlbHits;
     long tlbFills;
-    long shadowSyncs;
-    long guestPageFaults;
     long handlerAccesses;
     long tlbFlushes;
     /** Told about slow-path events; null when nobody listens. */
@@ -116,7 +107,16 @@ final class Mmu {
         this.frames = memory.frames();
         this.registry = registry;
         this.pool = pool;
+        this.walk = new GuestWalk(cpu, memory, pdpte);
+        this.shadow = new ShadowSync(cpu, pool, walk);
+        this.trapHandler = new TrapHandler(cpu, memory, walk, shadow);
         Arrays.fill(tlbPage, -1);
+    }
+
+    /** Sets the tracer told about traps, syncs and registry accesses (null for none). */
+    void setTracer(CpuTracer newTracer) {
+        tracer = newTracer;
+        shadow.tracer = newTracer;
     }
 
     /** Updates the permission masks after a CPL change. */
@@ -232,83 +232,13 @@ final class Mmu {
         }
     }
 
-    /** The shadow root for the guest's paging mode. */
-    private int shadowRoot() {
-        return cpu.paePaging() ? ShadowPagePool.ROOT_PAE_PD : ShadowPagePool.ROOT_32BIT_PD;
-    }
-
-    /**
-     * Drops every shadow directory entry of both roots, letting go of the tables (which stay cached in
-     * the pool): done when CR3 or the paging mode changes. The next accesses sync again.
-     */
-    void resetShadowRoots() {
-        releaseRoot(ShadowPagePool.ROOT_32BIT_PD);
-        releaseRoot(ShadowPagePool.ROOT_PAE_PD);
-        // A CR3 sync starts the modification counts afresh, as PGMSyncCR3 does when it does not clear the
-        // pool: a long-lived table is then flushed for a burst of writes, not for the writes of its lifetime.
-        pool.modifiedClearAll();
-    }
-
-    private void releaseRoot(int root) {
-        int count = pool.entryCount(root);
-        for (int i = 0; i < count; i++) {
-            long entry = pool.entry(root, i);
-            if ((entry & P) != 0) {
-                pool.setDirectoryEntry(root, i, 0);
-                pool.free(entry & PAE_FRAME, root, i);
-            }
-        }
-    }
-
     /**
      * INVLPG: drops the TLB entry and the shadow entry for one linear page, which is synced again from
-     * the guest on next use. When the guest's directory entry no longer describes the shadow table
-     * under it (another table, a big page now, other permissions, or not present), the whole shadow
-     * table is let go, as PGM's InvalidatePage does.
+     * the guest on next use.
      */
     void invalidateShadowPage(int linear) {
         invalidatePage(linear);
-        boolean pae = cpu.paePaging();
-        int root = shadowRoot();
-        int directoryIndex = pae ? linear >>> 21 : linear >>> 22;
-        long pde = pool.entry(root, directoryIndex);
-        if ((pde & P) == 0) {
-            return;
-        }
-        int table = pool.pageByHostAddress(pde & PAE_FRAME);
-        if (cpu.pagingEnabled() && !guestDirectoryMatches(linear, table, pde)) {
-            pool.setDirectoryEntry(root, directoryIndex, 0);
-            pool.free(pde & PAE_FRAME, root, directoryIndex);
-            return;
-        }
-        int index = pae ? (linear >>> 12) & 511 : (linear >>> 12) & 1023;
-        if ((pool.entry(table, index) & P) != 0) {
-            pool.unmapGuestPage(table, index);
-        }
-    }
-
-    private boolean guestDirectoryMatches(int linear, int table, long shadowPde) {
-        long guestPde;
-        boolean big;
-        long target;
-        if (cpu.paePaging()) {
-            long pointer = pdpte[(linear >>> 30) & 3];
-            if ((pointer & P) == 0) {
-                return false;
-            }
-            guestPde = memory.read((pointer & PAE_FRAME) + 8L * ((linear >>> 21) & 511), 8);
-            big = (guestPde & PS) != 0;
-            target = big ? guestPde & 0x000f_ffff_ffe0_0000L : guestPde & PAE_FRAME;
-        } else {
-            guestPde = memory.read((cpu.cr3() & 0xffff_f000L) + 4L * (linear >>> 22), 4);
-            big = (guestPde & PS) != 0 && cpu.pseEnabled();
-            target = big ? guestPde & 0xffc0_0000L : guestPde & 0xffff_f000L;
-        }
-        if ((guestPde & P) == 0 || (guestPde & (RW | US)) != (shadowPde & (RW | US))) {
-            return false;
-        }
-        PoolKind kind = pool.kind(table);
-        return kind.isBigPage() == big && pool.guestAddress(table) == target;
+        shadow.invalidate(linear);
     }
 
     // ================================================================================= hot paths
@@ -545,7 +475,7 @@ final class Mmu {
             }
             long physical;
             try {
-                physical = trap(linear, access);
+                physical = trapHandler.handle(linear, access);
             } finally {
                 if (tracer != null) {
                     tracer.trapHandled(linear);
@@ -633,7 +563,7 @@ final class Mmu {
      */
     long shadowEntry(int linear) {
         boolean pae = cpu.paePaging();
-        long pde = pool.entry(shadowRoot(), pae ? linear >>> 21 : linear >>> 22);
+        long pde = pool.entry(shadow.root(), pae ? linear >>> 21 : linear >>> 22);
         lastShadowPde = pde;
         if ((pde & P) == 0) {
             return 0;
@@ -648,268 +578,5 @@ final class Mmu {
     /** Appends what breaks the TLB's rules (see {@link TlbChecker}). */
     void checkTlb(List<String> problems) {
         new TlbChecker(this, cpu, frames).check(problems, tlbUsed, tlbUsedCount, tlbListed);
-    }
-
-    /** The outcome of a guest page walk. */
-    private long walkPhysical;
-    private boolean walkUser;
-    private boolean walkWritable;
-    private boolean walkExecutable;
-    private boolean walkDirty;
-    private boolean walkGlobal;
-    private boolean walkBig;
-    /** Guest-physical address of the guest page table (4 KiB pages) or of the big page's first byte. */
-    private long walkTable;
-    /** The guest entry holding the dirty bit (PTE, or PDE of a big page). */
-    private long walkLeafAddress;
-    private int walkEntrySize;
-    private long walkPdeFlags;
-
-    /**
-     * The trap handler (PGM's Trap0e handler): walks the guest tables, raises a guest page fault when the
-     * guest's own tables forbid the access, and otherwise syncs the shadow entry, or returns the physical
-     * address when the access must go through the registry.
-     *
-     * @return -1 after a sync (retry the shadow walk), or the physical address for a registry access
-     */
-    private long trap(int linear, int access) {
-        boolean write = access == ACCESS_WRITE;
-        boolean user = cpu.userAccess();
-        if (cpu.pagingEnabled()) {
-            walkGuest(linear, access);
-            boolean supervisorOverride = !user && write && !walkWritable && !cpu.writeProtect();
-            if (supervisorOverride) {
-                // CR0.WP clear: the kernel may write read-only pages, which the shared shadow cannot express.
-                setGuestDirty();
-                return walkPhysical;
-            }
-        } else {
-            walkPhysical = linear & 0xffff_ffffL & ~0xfffL;
-            walkUser = true;
-            walkWritable = true;
-            walkExecutable = true;
-            walkDirty = true;
-            walkGlobal = false;
-            walkBig = true;
-            walkTable = linear & 0xffc0_0000L;
-            walkPdeFlags = P | RW | US;
-        }
-        long physical = walkPhysical | (linear & 0xfff);
-        RamRange range = memory.rangeAt(walkPhysical);
-        if (range == null) {
-            return physical;
-        }
-        int index = range.pageIndex(walkPhysical);
-        PageType type = range.pageType(index);
-        PageHandlerState state = range.handlerState(index);
-        if (type == PageType.MMIO || type == PageType.SPECIAL_ALIAS_MMIO || state == PageHandlerState.ALL
-                || (write && state == PageHandlerState.WRITE) || (write && type == PageType.ROM)) {
-            if (write) {
-                setGuestDirty();
-            }
-            return physical;
-        }
-        if (write) {
-            setGuestDirty();
-            if (range.pageState(index) != PageState.ALLOCATED && (type == PageType.RAM || type == PageType.ROM_SHADOW)) {
-                memory.makeWritable(range, index);
-            }
-        }
-        if (!sync(linear, range, index, write)) {
-            // No shadow table can stand for this guest table (it lies outside RAM): access uncached.
-            return physical;
-        }
-        return -1;
-    }
-
-    /** Walks the guest's page tables for the access, setting accessed bits; raises #PF when they forbid it. */
-    private void walkGuest(int linear, int access) {
-        boolean user = cpu.userAccess();
-        boolean write = access == ACCESS_WRITE;
-        boolean fetch = access == ACCESS_EXEC;
-        int errorBase = (write ? 2 : 0) | (user ? 4 : 0) | (fetch && cpu.nxEnabled() && cpu.paePaging() ? 0x10 : 0);
-        long pde;
-        long pdeAddress;
-        if (cpu.paePaging()) {
-            long pointer = pdpte[(linear >>> 30) & 3];
-            if ((pointer & P) == 0) {
-                throw pageFault(linear, errorBase);
-            }
-            pdeAddress = (pointer & PAE_FRAME) + 8L * ((linear >>> 21) & 511);
-            pde = memory.read(pdeAddress, 8);
-            walkEntrySize = 8;
-        } else {
-            pdeAddress = (cpu.cr3() & 0xffff_f000L) + 4L * (linear >>> 22);
-            pde = memory.read(pdeAddress, 4);
-            walkEntrySize = 4;
-        }
-        if ((pde & P) == 0) {
-            throw pageFault(linear, errorBase);
-        }
-        isDirectoryLevel = true;
-        checkReserved(pde, linear, errorBase);
-        boolean big = (pde & PS) != 0 && (cpu.paePaging() || cpu.pseEnabled());
-        long leaf;
-        long leafAddress;
-        if (big) {
-            leaf = pde;
-            leafAddress = pdeAddress;
-            if (cpu.paePaging()) {
-                walkTable = pde & 0x000f_ffff_ffe0_0000L;
-                walkPhysical = walkTable + (linear & 0x001f_f000L);
-            } else {
-                walkTable = pde & 0xffc0_0000L;
-                walkPhysical = walkTable + (linear & 0x003f_f000L);
-            }
-        } else {
-            long tableAddress = pde & (cpu.paePaging() ? PAE_FRAME : 0xffff_f000L);
-            leafAddress = tableAddress + (cpu.paePaging() ? 8L * ((linear >>> 12) & 511) : 4L * ((linear >>> 12) & 1023));
-            leaf = memory.read(leafAddress, walkEntrySize);
-            if ((leaf & P) == 0) {
-                throw pageFault(linear, errorBase);
-            }
-            isDirectoryLevel = false;
-            checkReserved(leaf, linear, errorBase);
-            walkTable = tableAddress;
-            walkPhysical = leaf & (cpu.paePaging() ? PAE_FRAME : 0xffff_f000L);
-        }
-        walkBig = big;
-        walkUser = (pde & US) != 0 && (leaf & US) != 0;
-        walkWritable = (pde & RW) != 0 && (leaf & RW) != 0;
-        walkExecutable = !cpu.paePaging() || !cpu.nxEnabled() || ((pde | leaf) & NX) == 0;
-        walkGlobal = (leaf & G) != 0;
-        walkDirty = (leaf & D) != 0;
-        walkLeafAddress = leafAddress;
-        walkPdeFlags = pde;
-        boolean denied = (user && !walkUser) || (write && !walkWritable && (user || cpu.writeProtect()))
-                || (fetch && !walkExecutable);
-        if (denied) {
-            throw pageFault(linear, errorBase | 1);
-        }
-        // Accessed bits, as the hardware sets them during the walk.
-        if ((pde & A) == 0) {
-            memory.write(pdeAddress, 1, (pde | A) & 0xff);
-        }
-        if (!big && (leaf & A) == 0) {
-            memory.write(leafAddress, 1, (leaf | A) & 0xff);
-        }
-    }
-
-    /**
-     * Raises #PF with RSVD for reserved bits in a present entry: in PAE, NX without EFER.NXE and any
-     * address bit beyond the 36-bit physical width; in big-page directory entries the bits between the
-     * PAT bit and the frame (no PSE-36 here).
-     */
-    private void checkReserved(long entry, int linear, int errorBase) {
-        boolean big = (entry & PS) != 0;
-        long reserved;
-        if (cpu.paePaging()) {
-            reserved = PAE_RESERVED | (cpu.nxEnabled() ? 0 : NX);
-            if (big && walkEntrySize == 8 && isDirectoryLevel) {
-                reserved |= 0x001f_e000L;
-            }
-        } else {
-            reserved = big && isDirectoryLevel && cpu.pseEnabled() ? 0x003f_e000L : 0;
-        }
-        if ((entry & reserved) != 0) {
-            throw pageFault(linear, errorBase | 0x8 | 1);
-        }
-    }
-
-    /** Address bits 36 to 62 of a PAE entry: beyond this CPU's physical width. */
-    private static final long PAE_RESERVED = 0x7fff_fff0_0000_0000L;
-    private boolean isDirectoryLevel;
-
-    private void setGuestDirty() {
-        if (cpu.pagingEnabled() && !walkDirty) {
-            long leaf = memory.read(walkLeafAddress, 1);
-            memory.write(walkLeafAddress, 1, leaf | D);
-            walkDirty = true;
-        }
-    }
-
-    private GuestFault pageFault(int linear, int errorCode) {
-        guestPageFaults++;
-        cpu.setCr2(linear);
-        return cpu.fault(CpuCore.PF_FAULT, errorCode);
-    }
-
-    /**
-     * Creates or upgrades the shadow entry for the linear page from the last walk: allocates the shadow
-     * page table through the pool when the shadow directory entry is missing, then maps the guest page
-     * with the permissions the guest grants, write-protected until the guest's dirty bit is set or while a
-     * handler watches writes.
-     *
-     * @return false when the pool cannot shadow the guest table (it is not in RAM)
-     */
-    private boolean sync(int linear, RamRange range, int index, boolean write) {
-        shadowSyncs++;
-        boolean pae = cpu.paePaging();
-        int root = shadowRoot();
-        int directoryIndex = pae ? linear >>> 21 : linear >>> 22;
-        long pde = pool.entry(root, directoryIndex);
-        int table;
-        if ((pde & P) == 0) {
-            try {
-                table = allocateTable(root, directoryIndex, pae);
-            } catch (PgmException e) {
-                return false;
-            }
-        } else {
-            table = pool.pageByHostAddress(pde & PAE_FRAME);
-            long wanted = directoryFlags();
-            if ((pde & (RW | US)) != (wanted & (RW | US))) {
-                pool.setDirectoryEntry(root, directoryIndex, (pde & ~(RW | US)) | (wanted & (RW | US)));
-            }
-        }
-        int entry = pae ? (linear >>> 12) & 511 : (linear >>> 12) & 1023;
-        if ((pool.entry(table, entry) & P) != 0) {
-            pool.unmapGuestPage(table, entry);
-        }
-        boolean pageWritable = range.pageState(index) == PageState.ALLOCATED && range.pageType(index).isWritable()
-                && !range.hasActiveHandlers(index);
-        long value = HostFrameStore.hostAddress(range.hostFrame(index)) | P;
-        if (walkUser) {
-            value |= US;
-        }
-        if (walkWritable && walkDirty && pageWritable) {
-            value |= RW;
-        }
-        if (walkGlobal && cpu.pagingEnabled()) {
-            value |= G;
-        }
-        if (pae && !walkExecutable) {
-            value |= NX;
-        }
-        pool.mapGuestPage(table, entry, value, range, index);
-        if (tracer != null) {
-            tracer.shadowSync(linear, walkPhysical, write);
-        }
-        return true;
-    }
-
-    /** The shadow directory entry's permissions: the guest directory entry's (all for physical tables). */
-    private long directoryFlags() {
-        return P | (walkPdeFlags & (RW | US));
-    }
-
-    private int allocateTable(int root, int directoryIndex, boolean pae) {
-        PoolKind kind;
-        long guest;
-        if (!cpu.pagingEnabled()) {
-            kind = PoolKind.PT32_FOR_PHYS;
-            guest = walkTable;
-        } else if (pae) {
-            kind = walkBig ? PoolKind.PAE_PT_FOR_PAE_BIG : PoolKind.PAE_PT_FOR_PAE_PT;
-            guest = walkTable;
-        } else {
-            kind = walkBig ? PoolKind.PT32_FOR_BIG32 : PoolKind.PT32_FOR_PT32;
-            guest = walkTable;
-        }
-        Allocation allocation = pool.alloc(guest, kind, root, directoryIndex);
-        int table = allocation.page();
-        long hostAddress = HostFrameStore.hostAddress(pool.hostFrame(table));
-        pool.setDirectoryEntry(root, directoryIndex, hostAddress | directoryFlags());
-        return table;
     }
 }

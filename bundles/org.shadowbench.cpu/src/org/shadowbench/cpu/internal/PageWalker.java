@@ -18,14 +18,10 @@ import org.shadowbench.pool.ShadowPagePool;
  * no fault and syncs no entry, so a debugger may walk any address at any time.
  */
 final class PageWalker {
-    private static final long P = 0x1;
-    private static final long RW = 0x2;
-    private static final long US = 0x4;
-    private static final long D = 0x40;
-    private static final long PS = 0x80;
-    private static final long NX = 1L << 63;
-    private static final long PAE_FRAME = 0x000f_ffff_ffff_f000L;
-    private static final long PAE_RESERVED = 0x7fff_fff0_0000_0000L;
+    private static final long P = GuestWalk.P;
+    private static final long RW = GuestWalk.RW;
+    private static final long US = GuestWalk.US;
+    private static final long PAE_FRAME = Mmu.PAE_FRAME;
 
     private final CpuCore cpu;
     private final Mmu mmu;
@@ -73,71 +69,30 @@ final class PageWalker {
                 verdict);
     }
 
-    /** The guest's side, as {@code Mmu.walkGuest} would see it, stopping where it would fault. */
+    /** The guest's side, read by the trap handler's own walk, stopping where the trap handler would fault. */
     private void walkGuest(int linear) {
-        boolean pae = cpu.paePaging();
-        int entrySize = pae ? 8 : 4;
-        long pde;
-        long directory;
-        if (pae) {
-            int slot = (linear >>> 30) & 3;
-            long pointer = mmu.pdpte[slot];
-            guestLevels.add(new PageWalk.Level("PDPTE", cpu.cr3() & 0xffff_ffe0L, -1, slot, pointer));
-            if ((pointer & P) == 0) {
-                guestFault = "PDPTE not present";
-                return;
-            }
-            directory = pointer & PAE_FRAME;
-            int pdIndex = (linear >>> 21) & 511;
-            pde = memory.read(directory + 8L * pdIndex, 8);
-            guestLevels.add(new PageWalk.Level("PDE", directory, -1, pdIndex, pde));
-        } else {
-            directory = cpu.cr3() & 0xffff_f000L;
-            int pdIndex = linear >>> 22;
-            pde = memory.read(directory + 4L * pdIndex, 4);
-            guestLevels.add(new PageWalk.Level("PDE", directory, -1, pdIndex, pde));
+        GuestWalk walk = new GuestWalk(cpu, memory, mmu.pdpte);
+        int outcome = walk.walk(linear);
+        if (walk.pae) {
+            guestLevels.add(new PageWalk.Level("PDPTE", cpu.cr3() & 0xffff_ffe0L, -1, walk.pdpteSlot, walk.pdptePointer));
         }
-        if (!usable(pde, "PDE", true)) {
+        if (!(walk.pae && walk.stopLevel == GuestWalk.LEVEL_PDPTE)) {
+            guestLevels.add(new PageWalk.Level("PDE", walk.directory, -1, walk.directoryIndex, walk.pde));
+            if (walk.stopLevel == GuestWalk.LEVEL_PTE) {
+                guestLevels.add(new PageWalk.Level("PTE", walk.table, -1, walk.tableIndex, walk.pte));
+            }
+        }
+        if (outcome != GuestWalk.MAPPED) {
+            String level = guestLevels.get(guestLevels.size() - 1).name();
+            guestFault = outcome == GuestWalk.NOT_PRESENT ? level + " not present"
+                    : String.format("reserved bits %#x set in the %s", walk.reservedBits, level);
             return;
         }
-        long leaf = pde;
-        if ((pde & PS) != 0 && (pae || cpu.pseEnabled())) {
-            long base = pae ? pde & 0x000f_ffff_ffe0_0000L : pde & 0xffc0_0000L;
-            guestPhysical = base + (linear & (pae ? 0x001f_ffffL : 0x003f_ffffL));
-        } else {
-            long table = pde & (pae ? PAE_FRAME : 0xffff_f000L);
-            int ptIndex = (linear >>> 12) & (pae ? 511 : 1023);
-            leaf = memory.read(table + (long) entrySize * ptIndex, entrySize);
-            guestLevels.add(new PageWalk.Level("PTE", table, -1, ptIndex, leaf));
-            if (!usable(leaf, "PTE", false)) {
-                return;
-            }
-            guestPhysical = (leaf & (pae ? PAE_FRAME : 0xffff_f000L)) | (linear & 0xfff);
-        }
-        guestWritable = (pde & RW) != 0 && (leaf & RW) != 0;
-        guestUser = (pde & US) != 0 && (leaf & US) != 0;
-        guestExecutable = !pae || !cpu.nxEnabled() || ((pde | leaf) & NX) == 0;
-        guestDirty = (leaf & D) != 0;
-    }
-
-    /** Whether a guest entry lets the walk go on; records why not. */
-    private boolean usable(long entry, String name, boolean directory) {
-        if ((entry & P) == 0) {
-            guestFault = name + " not present";
-            return false;
-        }
-        long reserved;
-        boolean big = (entry & PS) != 0;
-        if (cpu.paePaging()) {
-            reserved = PAE_RESERVED | (cpu.nxEnabled() ? 0 : NX) | (big && directory ? 0x001f_e000L : 0);
-        } else {
-            reserved = big && directory && cpu.pseEnabled() ? 0x003f_e000L : 0;
-        }
-        if ((entry & reserved) != 0) {
-            guestFault = String.format("reserved bits %#x set in the %s", entry & reserved, name);
-            return false;
-        }
-        return true;
+        guestPhysical = walk.physical | (linear & 0xfff);
+        guestWritable = walk.writable;
+        guestUser = walk.user;
+        guestExecutable = walk.executable;
+        guestDirty = walk.dirty;
     }
 
     /** Records the shadow directory entry and, under it, the table entry; returns the latter (0 if none). */

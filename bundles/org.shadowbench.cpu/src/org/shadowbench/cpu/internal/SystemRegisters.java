@@ -90,7 +90,7 @@ final class SystemRegisters {
             loadPdptes(value);
         }
         cpu.cr3 = value;
-        cpu.mmu.resetShadowRoots();
+        cpu.mmu.shadow.resetRoots();
         cpu.mmu.flushTlb(cpu.globalPagesEnabled());
         monitorTopLevelTable();
     }
@@ -110,7 +110,7 @@ final class SystemRegisters {
     }
 
     private void pagingModeChanged() {
-        cpu.mmu.resetShadowRoots();
+        cpu.mmu.shadow.resetRoots();
         cpu.mmu.flushTlb(false);
         monitorTopLevelTable();
     }
