@@ -21,7 +21,6 @@ import org.shadowbench.memory.PageType;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
 import org.shadowbench.pool.FaultingInstruction;
-import org.shadowbench.pool.OpcodeClass;
 import org.shadowbench.pool.PoolHooks;
 import org.shadowbench.pool.ShadowPagePool;
 
@@ -444,28 +443,38 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     /** Reads a system structure (descriptor table, TSS) with supervisor rights whatever the CPL. */
     int readSystem(int address, int size) {
-        boolean previous = systemAccess;
-        systemAccess = true;
-        mmu.privilegeChanged(0);
+        boolean previous = enterSupervisorAccess();
         try {
             return readLinear(address, size);
         } finally {
-            systemAccess = previous;
-            mmu.privilegeChanged(previous ? 0 : cpl);
+            leaveSupervisorAccess(previous);
         }
     }
 
     /** Writes a system structure (a descriptor's accessed or busy bit) with supervisor rights. */
     void writeSystem(int address, int size, int value) {
-        boolean previous = systemAccess;
-        systemAccess = true;
-        mmu.privilegeChanged(0);
+        boolean previous = enterSupervisorAccess();
         try {
             writeLinear(address, size, value);
         } finally {
-            systemAccess = previous;
-            mmu.privilegeChanged(previous ? 0 : cpl);
+            leaveSupervisorAccess(previous);
         }
+    }
+
+    /**
+     * Gives the accesses that follow supervisor rights whatever the CPL (system structures, the
+     * debugger's reads); returns what {@link #leaveSupervisorAccess} needs to restore. The two nest.
+     */
+    private boolean enterSupervisorAccess() {
+        boolean previous = systemAccess;
+        systemAccess = true;
+        mmu.privilegeChanged(0);
+        return previous;
+    }
+
+    private void leaveSupervisorAccess(boolean previous) {
+        systemAccess = previous;
+        mmu.privilegeChanged(previous ? 0 : cpl);
     }
 
     // ================================================================== operands
@@ -1056,48 +1065,13 @@ public final class CpuCore implements Cpu, PoolHooks {
     public FaultingInstruction currentInstruction() {
         Insn i = current;
         poolFactsUsed = true;
-        poolFacts.reset();
-        poolFacts.opcode(opcodeClass(i)).prefixes(i.prefixes).writeSize(destinationSize(i))
-                .modes(codeSize * 8, i.operandSize * 8, i.addressSize * 8).destinationIsEsp(writesThroughStack(i))
-                .cpl(cpl).length(i.length).registers(gpr[EAX], gpr[ECX], gpr[EDI])
-                .directionFlag((flags.other & Flags.DF) != 0).linearAddress(mmu.physicalWriteLinear & 0xffff_ffffL);
-        return poolFacts;
+        return InstructionFacts.describe(poolFacts, i, codeSize * 8, cpl, gpr[EAX], gpr[ECX], gpr[EDI],
+                (flags.other & Flags.DF) != 0, mmu.physicalWriteLinear & 0xffff_ffffL);
     }
 
     /** The pool's facts if it completed the instruction itself during the last write (a REP STOSD). */
     FaultingInstruction completedByPool() {
         return poolFactsUsed && poolFacts.completedByPool() ? poolFacts : null;
-    }
-
-    private static OpcodeClass opcodeClass(Insn i) {
-        return switch (i.opcode) {
-            case 0x06, 0x0e, 0x16, 0x1e, 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x68, 0x6a,
-                    Insn.TWO_BYTE + 0xa0, Insn.TWO_BYTE + 0xa8 -> OpcodeClass.PUSH;
-            case 0xff -> i.reg == 6 ? OpcodeClass.PUSH : OpcodeClass.OTHER;
-            case 0x9c -> OpcodeClass.PUSHF;
-            case 0x60 -> OpcodeClass.PUSHA;
-            case 0xaa, 0xab -> OpcodeClass.STOS;
-            case 0xa4, 0xa5 -> OpcodeClass.MOVS;
-            case Insn.TWO_BYTE + 0xb3 -> OpcodeClass.BTR;
-            case Insn.TWO_BYTE + 0xba -> i.reg == 6 ? OpcodeClass.BTR : OpcodeClass.OTHER;
-            case Insn.TWO_BYTE + 0xae -> i.reg == 0 ? OpcodeClass.FXSAVE : OpcodeClass.OTHER;
-            default -> OpcodeClass.OTHER;
-        };
-    }
-
-    private static int destinationSize(Insn i) {
-        int op = i.opcode;
-        boolean byteForm = op < 0x40 ? (op & 1) == 0
-                : switch (op) {
-                    case 0x80, 0x82, 0x86, 0x88, 0xa2, 0xa4, 0xaa, 0xc0, 0xc6, 0xd0, 0xd2, 0xf6, 0xfe,
-                            Insn.TWO_BYTE + 0xb0, Insn.TWO_BYTE + 0xc0 -> true;
-                    default -> op >= Insn.TWO_BYTE + 0x90 && op <= Insn.TWO_BYTE + 0x9f;
-                };
-        return byteForm ? 1 : i.operandSize;
-    }
-
-    private static boolean writesThroughStack(Insn i) {
-        return i.isMemory() && i.base == ESP;
     }
 
     // ================================================================== Cpu API
@@ -1266,16 +1240,13 @@ public final class CpuCore implements Cpu, PoolHooks {
         if (size != 1 && size != 2 && size != 4 && size != 8) {
             throw new IllegalArgumentException("size " + size);
         }
-        boolean previous = systemAccess;
-        systemAccess = true;
-        mmu.privilegeChanged(0);
+        boolean previous = enterSupervisorAccess();
         try {
             return size == 8 ? mmu.read64(linearAddress) : readLinear(linearAddress, size) & 0xffff_ffffL;
         } catch (GuestFault e) {
             throw new IllegalArgumentException(String.format("linear %#x is not mapped: %s", linearAddress, e.getMessage()));
         } finally {
-            systemAccess = previous;
-            mmu.privilegeChanged(cpl);
+            leaveSupervisorAccess(previous);
         }
     }
 

@@ -189,6 +189,67 @@ class GuestPhysicalTrackingTest {
     }
 
     @Test
+    void flushingAPaeTableForATwoMegabytePageDropsTheReferencesItsIndexesImply() {
+        // A shadow table for a 2 MiB guest page has no guest table to read: entry i stands for base + i pages.
+        long base = 0x200000;
+        int table = f.shadow(base, PoolKind.PAE_PT_FOR_PAE_BIG, ShadowPagePool.ROOT_PAE_PD, 1);
+        for (int i : new int[] { 0, 5, 511 }) {
+            f.touch(base + ((long) i << 12));
+            f.map(table, i, base + ((long) i << 12), true);
+        }
+        // Entry 5's page is referenced by a 32-bit big-page table too, so its tracking holds a list.
+        int other = bigTable(0);
+        f.map(other, 0x205, base + 0x5000, true);
+        assertTrue(PageTracking.isPhysExt(f.tracking(base + 0x5000)));
+        f.assertConsistent();
+        f.pool.flushPage(table);
+        assertEquals(0, f.tracking(base), "entry 0");
+        assertEquals(0, f.tracking(base + 0x1ff000), "entry 511");
+        // The list keeps the other table's reference (an extent list never turns back into one reference).
+        assertTrue(PageTracking.isPhysExt(f.tracking(base + 0x5000)));
+        f.assertConsistent();
+        f.pool.flushPage(other);
+        assertEquals(0, f.tracking(base + 0x5000), "the last reference gone, the list is freed");
+        f.assertConsistent();
+    }
+
+    @Test
+    void slowScanRunsAtExactlyTheLimitOfPresentEntries() {
+        assertEquals(ShadowPageTables.FLUSH_TLBS, slowScanWithPresentEntries(1024));
+        assertEquals(1, f.pool.statistics().trackSlowScans());
+        assertEquals(0, f.pool.statistics().trackSlowScanGiveUps());
+        assertEquals(0, f.tracking(DATA), "every reference to the page found and dropped");
+        f.assertConsistent();
+    }
+
+    @Test
+    void slowScanGivesUpOneAboveTheLimit() {
+        assertEquals(ShadowPageTables.FLUSH_TLBS | ShadowPageTables.SYNC_CR3, slowScanWithPresentEntries(1025));
+        assertEquals(1, f.pool.statistics().trackSlowScanGiveUps());
+        assertTrue(f.pool.clearRequested());
+    }
+
+    /**
+     * Overflows DATA's tracking (46 tables reference it), fills the pool up to {@code present} entries
+     * with a big-page table that does not map DATA, and asks the pool to update DATA's entries.
+     */
+    private int slowScanWithPresentEntries(int present) {
+        f.touch(DATA);
+        for (int i = 0; i < 46; i++) {
+            guestTable(f, i, DATA);
+        }
+        assertTrue(PageTracking.isOverflowed(f.tracking(DATA)));
+        int big = bigTable(100);
+        for (int page = 0; f.pool.presentEntries() < present; page++) {
+            if ((long) page << 12 != DATA) {
+                f.map(big, page, (long) page << 12, false);
+            }
+        }
+        assertEquals(present, f.pool.presentEntries());
+        return f.pool.updateGuestPageEntries(f.ram, f.ram.pageIndex(DATA), true);
+    }
+
+    @Test
     void aliasedPagesMakeHandlerRegistrationReportGcPhysAliased() {
         f.touch(DATA);
         for (int i = 0; i < 46; i++) {

@@ -242,6 +242,23 @@ class MonitoringTest {
     }
 
     @Test
+    void leavingTheMiddleOfAMonitorChainKeepsTheHeadAndTheHandler() {
+        int lowHalf = f.pool.alloc(GUEST_PT, PoolKind.PAE_PT_FOR_PT32, ShadowPagePool.ROOT_PAE_PD, 0).page();
+        int highHalf = f.pool.alloc(GUEST_PT + 0x800, PoolKind.PAE_PT_FOR_PT32, ShadowPagePool.ROOT_PAE_PD, 1).page();
+        assertEquals(List.of(pt, highHalf, lowHalf), f.pool.monitorChain(pt));
+        f.pool.flushPage(highHalf);
+        assertEquals(List.of(pt, lowHalf), f.pool.monitorChain(pt), "the neighbours are linked to each other");
+        assertEquals(List.of(pt, lowHalf), f.pool.monitorChain(lowHalf));
+        assertEquals(pt, f.registry.handlerAt(GUEST_PT).userArgument(), "the head keeps the handler");
+        f.assertConsistent();
+        // Writes still reach both remaining pages.
+        f.map(lowHalf, 2, DATA + 0x2000, true);
+        cpuWrite(GUEST_PT + 4 * 2, 4, 0, mov());
+        assertFalse(shadowed(lowHalf, 2));
+        f.assertConsistent();
+    }
+
+    @Test
     void chainFlushFlushesEveryPageButTheRoot() {
         f.pool.monitorCr3(PD, GUEST_PT);
         assertEquals(List.of(pt, PD), f.pool.monitorChain(pt));
