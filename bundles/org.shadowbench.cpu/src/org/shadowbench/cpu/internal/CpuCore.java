@@ -156,12 +156,9 @@ public final class CpuCore implements Cpu, PoolHooks {
      * set by general instructions, by fast-path instructions before their writes, and to the faulting
      * instruction or {@link #noInstruction} when an event is delivered.
      */
-    Insn current = new Insn();
+    Insn current;
     /** Facts for writes no instruction makes (an interrupt frame): a NOP's. */
     private final Insn noInstruction = new Insn();
-    /** Decoding target for instructions the code cache does not keep. */
-    private final Insn scratch = current;
-    private final CodeCache codeCache = new CodeCache(this::codePageAdmitted, this::codePageEvicted);
     /**
      * Bumped whenever memory may have changed outside the CPU's view; cached instructions re-check then.
      * A long: port I/O bumps it too, and an int could come round to an old entry's value in a long run.
@@ -170,14 +167,9 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** Bumped whenever a linear address may have come to fetch from another frame (see {@link #runBurst}). */
     int translationEpoch;
 
-    // The page instructions are being fetched from, remembered across instructions so that straight-line
-    // code skips the TLB and cache look-ups. Anything that may change the translation clears it.
-    private int fetchPage = -1;
-    private int fetchFrame = -1;
-    private Insn[] fetchEntries;
-    private byte[] fetchBacking;
-    private int fetchBase;
     private final Decoder decoder;
+    /** The code cache, the fetch page, links and branch fusion. */
+    final InstructionFetch fetch;
     private final Executor executor;
     private final FastPath fastPath;
     /** Whether the decoder gives instructions a fast path (see {@link #setFastPathEnabled}). */
@@ -222,7 +214,6 @@ public final class CpuCore implements Cpu, PoolHooks {
     CpuTracer tracer;
 
     long instructions;
-    long decoded;
     long generalCount;
     long exceptionCount;
     long interruptCount;
@@ -236,6 +227,8 @@ public final class CpuCore implements Cpu, PoolHooks {
         this.pool = Objects.requireNonNull(poolFactory.apply(this));
         this.mmu = new Mmu(this, memory, registry, pool);
         this.decoder = new Decoder(this);
+        this.fetch = new InstructionFetch(this, decoder);
+        this.current = fetch.scratch;
         this.segments = new Segments(this);
         this.events = new Events(this);
         this.taskSwitch = new TaskSwitch(this);
@@ -621,7 +614,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     void setCpl(int level) {
         cpl = level;
         mmu.privilegeChanged(level);
-        invalidateFetch();
+        fetch.invalidate();
     }
 
     // ================================================================== run loop
@@ -680,7 +673,7 @@ public final class CpuCore implements Cpu, PoolHooks {
      *
      * <p>Within a burst, cached instructions are linked to the instruction that followed them, one link
      * for falling through and one for a taken branch, so that straight-line code and loops skip the
-     * fetch. A link is followed only in the translation epoch it was made in (see {@link #invalidateFetch}),
+     * fetch. A link is followed only in the translation epoch it was made in (see {@link InstructionFetch#invalidate}),
      * to an entry verified in the current code generation, and to the same EIP as when it was made (a
      * frame may be mapped at several pages): then a fetch would find the same entry.
      */
@@ -694,12 +687,12 @@ public final class CpuCore implements Cpu, PoolHooks {
         boolean fellThrough = false;
         do {
             int start = ip;
-            Insn i = previous == null ? null : linked(previous, fellThrough, start);
+            Insn i = previous == null ? null : fetch.linked(previous, fellThrough, start);
             try {
                 if (i == null) {
-                    i = fetch();
-                    if (previous != null && i != scratch) {
-                        link(previous, fellThrough, i, start);
+                    i = fetch.next();
+                    if (previous != null && i != fetch.scratch) {
+                        fetch.link(previous, fellThrough, i, start);
                     }
                 }
                 int next = codeSize == 4 ? start + i.length : (start + i.length) & 0xffff;
@@ -743,42 +736,12 @@ public final class CpuCore implements Cpu, PoolHooks {
                 instructions = ++count;
                 fellThrough = ip == next;
                 // Only cached fast-path instructions link, and a taken branch only where its target is fixed.
-                previous = i != scratch && fast != null && (fellThrough || fast.fixedTarget) ? i : null;
+                previous = i != fetch.scratch && fast != null && (fellThrough || fast.fixedTarget) ? i : null;
             } catch (GuestFault f) {
                 faulted(f, start, i);
                 return;
             }
         } while (!attention && count < limit);
-    }
-
-    /** The instruction linked to {@code from} for the way it left, if the link is still good. */
-    private Insn linked(Insn from, boolean fellThrough, int ip) {
-        Insn to = fellThrough ? from.next : from.taken;
-        if (to == null || to.verifiedGeneration != codeGeneration || (fellThrough ? from.nextKey : from.takenKey) != linkKey(ip)) {
-            return null;
-        }
-        return to;
-    }
-
-    /** A link's key: the translation epoch it was made in and the EIP it led to. */
-    private long linkKey(int ip) {
-        return (long) translationEpoch << 32 | ip & 0xffff_ffffL;
-    }
-
-    /**
-     * Links {@code from} to {@code to}, which starts at EIP {@code start}. Entries belong to a frame, which
-     * may be mapped at several linear pages, so a link records where it led and is followed only to the
-     * same EIP (CS's base cannot change within an epoch): through another mapping the next instruction
-     * lies elsewhere and is fetched.
-     */
-    private void link(Insn from, boolean fellThrough, Insn to, int start) {
-        if (fellThrough) {
-            from.next = to;
-            from.nextKey = linkKey(start);
-        } else {
-            from.taken = to;
-            from.takenKey = linkKey(start);
-        }
     }
 
     /** Whether a breakpoint stops the run here; the run after a stop executes the instruction it stopped at. */
@@ -804,7 +767,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         boolean singleStep = (flags.other & Flags.TF) != 0;
         Insn i = null;
         try {
-            i = fetch();
+            i = fetch.next();
             execute(i, start);
             instructions++;
             if (singleStep) {
@@ -861,135 +824,9 @@ public final class CpuCore implements Cpu, PoolHooks {
         events.deliverException(f.vector, f.errorCode);
     }
 
-    /**
-     * The instruction at CS:EIP: from the code cache when the bytes at that frame offset are still those
-     * it was decoded from, else decoded (into the cache when the TLB maps the page for execution).
-     */
-    private Insn fetch() {
-        int linear = segBase[CS] + eip;
-        int offset = linear & 0xfff;
-        if (offset > CodeCache.LAST_CACHEABLE_OFFSET) {
-            return decodeUncached();
-        }
-        if (linear >>> 12 != fetchPage && !enterFetchPage(linear)) {
-            return decodeUncached();
-        }
-        Insn cached = fetchEntries[offset];
-        if (cached != null) {
-            if (cached.verifiedGeneration == codeGeneration) {
-                return cached;
-            }
-            if (CodeCache.matches(cached, fetchBacking, fetchBase + offset, codeSize)
-                    && Integer.compareUnsigned(eip + cached.length + cached.fusedLength - 1, codeLimit) <= 0) {
-                cached.verifiedGeneration = codeGeneration;
-                return cached;
-            }
-        }
-        Insn target = codeCache.slot(fetchEntries, offset);
-        CodeCache.forget(target);
-        // A new decode may have another length or target: the old links no longer hold.
-        target.next = null;
-        target.taken = null;
-        Insn[] entries = fetchEntries;
-        byte[] backing = fetchBacking;
-        int base = fetchBase;
-        decoder.decode(target, eip, codeSize);
-        decoded++;
-        // Decoding reads through the TLB; if that changed translations, the entry is simply not kept.
-        if (fetchPage != -1 && fetchEntries == entries) {
-            fuseBranch(target, backing, base + offset, offset);
-            CodeCache.remember(target, backing, base + offset, codeSize);
-            target.verifiedGeneration = codeGeneration;
-        }
-        return target;
-    }
-
-    /**
-     * Records the Jcc that follows a freshly decoded non-branching fast-path instruction in the same
-     * frame, read straight from the frame's bytes: 70-7F with an 8-bit or 0F 80-8F with a 32-bit
-     * displacement, no prefixes, both instructions within 16 bytes (the entry's verified bytes) and the
-     * code segment's limit. Compiled code puts a Jcc after nearly every compare, test and counter.
-     */
-    private void fuseBranch(Insn i, byte[] backing, int at, int offset) {
-        if (i.fast == null || i.fast.branches || codeSize != 4) {
-            return;
-        }
-        // Entries start at most 16 bytes before the frame's end: the Jcc is read only within the frame.
-        int room = Math.min(16, 4096 - offset) - i.length;
-        int end = at + i.length;
-        int opcode = room >= 2 ? backing[end] & 0xff : 0;
-        int length;
-        int displacement;
-        if (opcode >= 0x70 && opcode <= 0x7f) {
-            length = 2;
-            displacement = backing[end + 1];
-        } else if (opcode == 0x0f && room >= 6 && (backing[end + 1] & 0xf0) == 0x80) {
-            length = 6;
-            opcode = backing[end + 1] & 0xff;
-            displacement = (int) Mmu.INT.get(backing, end + 2);
-        } else {
-            return;
-        }
-        if (Integer.compareUnsigned(eip + i.length + length - 1, codeLimit) > 0) {
-            return;
-        }
-        i.fusedLength = length;
-        i.fusedCondition = opcode & 0xf;
-        i.fusedDisplacement = displacement;
-    }
-
-    /** Makes the linear page the fetch page if the TLB maps it executable now. */
-    private boolean enterFetchPage(int linear) {
-        Mmu m = mmu;
-        int slot = m.grantingSlot(linear, m.execMask);
-        if (slot < 0) {
-            return false;
-        }
-        fetchFrame = m.tlbFrame[slot];
-        fetchEntries = codeCache.page(fetchFrame);
-        fetchBacking = m.tlbBacking[slot];
-        fetchBase = m.tlbOffset[slot];
-        fetchPage = linear >>> 12;
-        return true;
-    }
-
-    private Insn decodeUncached() {
-        decoder.decode(scratch, eip, codeSize);
-        decoded++;
-        return scratch;
-    }
-
     /** Memory may have changed behind the code cache (see {@link CodeCache}): cached instructions re-check. */
     void codeWritten() {
         codeGeneration++;
-    }
-
-    boolean isCodeFrame(int frame) {
-        return codeCache.holds(frame);
-    }
-
-    /**
-     * Forgets the fetch page and starts a new translation epoch, which cuts the links between cached
-     * instructions and empties the fast path's translation caches: the TLB changed (entries dropped or
-     * permissions withdrawn), the privilege level changed, or code entries were evicted.
-     */
-    void invalidateFetch() {
-        fetchPage = -1;
-        if (++translationEpoch == Integer.MAX_VALUE) {
-            // Links and translation caches compare epochs for equality: before the counter could come
-            // round to an old entry's value, every entry goes.
-            translationEpoch = 0;
-            codeCache.clear();
-        }
-    }
-
-    private void codePageAdmitted(int frame) {
-        mmu.protectCode(frame);
-    }
-
-    private void codePageEvicted(int frame) {
-        // Links may lead into the evicted entries, whose frame writes no longer announce.
-        invalidateFetch();
     }
 
     /** Abandons the current instruction with EIP back at its start (a REP chunk that resumes later). */
@@ -1035,8 +872,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     public void setFastPathEnabled(boolean enabled) {
         fastPathEnabled = enabled;
         flags.shortcuts = enabled;
-        codeCache.clear();
-        invalidateFetch();
+        fetch.clear();
     }
 
     @Override
@@ -1253,7 +1089,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     @Override
     public CpuStatistics statistics() {
         return new CpuStatistics(instructions, mmu.tlbHits, mmu.tlbFills, mmu.shadow.syncs, mmu.trapHandler.guestPageFaults,
-                mmu.handlerAccesses, mmu.tlbFlushes, exceptionCount, interruptCount, decoded, generalCount);
+                mmu.handlerAccesses, mmu.tlbFlushes, exceptionCount, interruptCount, fetch.decoded, generalCount);
     }
 
     @Override

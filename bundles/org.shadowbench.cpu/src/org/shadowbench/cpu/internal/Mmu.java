@@ -147,7 +147,7 @@ final class Mmu {
 
     void flushTlb(boolean keepGlobal) {
         tlbFlushes++;
-        cpu.invalidateFetch();
+        cpu.fetch.invalidate();
         int kept = 0;
         for (int n = 0; n < tlbUsedCount; n++) {
             int i = tlbUsed[n];
@@ -202,7 +202,7 @@ final class Mmu {
     /** Withdraws write permission from every TLB entry of a frame that now holds decoded instructions. */
     void protectCode(int frame) {
         // Translation caches may hold write access to the frame.
-        cpu.invalidateFetch();
+        cpu.fetch.invalidate();
         for (int n = 0; n < tlbUsedCount; n++) {
             int i = tlbUsed[n];
             if (tlbFrame[i] == frame && tlbPage[i] != -1) {
@@ -213,7 +213,7 @@ final class Mmu {
 
     /** Drops every TLB entry that maps a host frame whose guest page now has another frame behind it. */
     void dropFrame(int frame) {
-        cpu.invalidateFetch();
+        cpu.fetch.invalidate();
         for (int n = 0; n < tlbUsedCount; n++) {
             int i = tlbUsed[n];
             if (tlbFrame[i] == frame && tlbPage[i] != -1) {
@@ -224,7 +224,7 @@ final class Mmu {
     }
 
     void invalidatePage(int linear) {
-        cpu.invalidateFetch();
+        cpu.fetch.invalidate();
         int slot = (linear >>> 12) & TLB_MASK;
         if (tlbPage[slot] == linear >>> 12) {
             tlbPage[slot] = -1;
@@ -510,7 +510,7 @@ final class Mmu {
         int perm = shadowPermissions(lastShadowPde, pte, cpu.paePaging());
         int frame = (int) ((pte & PAE_FRAME) >>> 12);
         int outcome = FILLED;
-        if (cpu.isCodeFrame(frame)) {
+        if (cpu.fetch.isCodeFrame(frame)) {
             if (access == ACCESS_WRITE && (perm & writeMask) != 0) {
                 outcome = FILLED_CODE_WRITE;
             }

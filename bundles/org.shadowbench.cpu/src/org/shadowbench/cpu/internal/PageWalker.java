@@ -151,7 +151,7 @@ final class PageWalker {
         }
         String code = type == PageType.MMIO2_ALIAS_MMIO
                 ? "; an MMIO page aliased to device memory (MMIO2) until the device resets its handler" : "";
-        if (cpu.isCodeFrame((int) hostFrame)) {
+        if (cpu.fetch.isCodeFrame((int) hostFrame)) {
             code += "; the frame holds decoded instructions, so the TLB maps it read-only and sees every write";
         }
         if (shadowWritable || !guestWritable) {

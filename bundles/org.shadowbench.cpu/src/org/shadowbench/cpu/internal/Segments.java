@@ -159,7 +159,7 @@ final class Segments {
             // The fast path's translation caches are keyed by offset: a new base or new checks empty them.
             cpu.segUnchecked[segment] = unchecked;
             cpu.segCachedBase[segment] = cpu.segBase[segment];
-            cpu.invalidateFetch();
+            cpu.fetch.invalidate();
         }
         if (segment == CpuCore.CS) {
             cpu.codeSize = (attributes & BIG) != 0 ? 4 : 2;

@@ -54,7 +54,7 @@ final class TlbChecker {
         if (mmu.tlbBacking[slot] != frames.backing(frame) || mmu.tlbOffset[slot] != frames.backingOffset(frame)) {
             problems.add(String.format("TLB slot %d for %#x: host array or offset is not frame %#x's", slot, linear, frame));
         }
-        if (cpu.isCodeFrame(frame) && (perm & (Mmu.WRITE_SUP | Mmu.WRITE_USER)) != 0) {
+        if (cpu.fetch.isCodeFrame(frame) && (perm & (Mmu.WRITE_SUP | Mmu.WRITE_USER)) != 0) {
             problems.add(String.format("TLB slot %d for %#x: frame %#x holds decoded instructions but is writable", slot,
                     linear, frame));
         }

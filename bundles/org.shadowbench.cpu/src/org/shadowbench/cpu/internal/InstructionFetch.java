@@ -1,0 +1,195 @@
+package org.shadowbench.cpu.internal;
+
+/**
+ * Where the run loop gets its next instruction: the decoded-instruction cache ({@link CodeCache}), the
+ * page instructions are being fetched from, the links between cached instructions, and branch fusion
+ * at decode time. The CPU's architectural state (EIP, CS, the code and translation generations) stays
+ * in {@link CpuCore}; this class reads it.
+ */
+final class InstructionFetch {
+    private final CpuCore cpu;
+    private final Decoder decoder;
+    private final CodeCache codeCache;
+    /** Decoding target for instructions the code cache does not keep. */
+    final Insn scratch = new Insn();
+
+    // The page instructions are being fetched from, remembered across instructions so that straight-line
+    // code skips the TLB and cache look-ups. Anything that may change the translation clears it.
+    private int fetchPage = -1;
+    private Insn[] fetchEntries;
+    private byte[] fetchBacking;
+    private int fetchBase;
+
+    /** Instructions decoded (cache misses and uncached ones). */
+    long decoded;
+
+    InstructionFetch(CpuCore cpu, Decoder decoder) {
+        this.cpu = cpu;
+        this.decoder = decoder;
+        this.codeCache = new CodeCache(this::codePageAdmitted, this::codePageEvicted);
+    }
+
+    /**
+     * The instruction at CS:EIP: from the code cache when the bytes at that frame offset are still those
+     * it was decoded from, else decoded (into the cache when the TLB maps the page for execution).
+     */
+    Insn next() {
+        CpuCore c = cpu;
+        int eip = c.eip;
+        int linear = c.segBase[CpuCore.CS] + eip;
+        int offset = linear & 0xfff;
+        if (offset > CodeCache.LAST_CACHEABLE_OFFSET) {
+            return decodeUncached();
+        }
+        if (linear >>> 12 != fetchPage && !enterFetchPage(linear)) {
+            return decodeUncached();
+        }
+        Insn cached = fetchEntries[offset];
+        if (cached != null) {
+            if (cached.verifiedGeneration == c.codeGeneration) {
+                return cached;
+            }
+            if (CodeCache.matches(cached, fetchBacking, fetchBase + offset, c.codeSize)
+                    && Integer.compareUnsigned(eip + cached.length + cached.fusedLength - 1, c.codeLimit) <= 0) {
+                cached.verifiedGeneration = c.codeGeneration;
+                return cached;
+            }
+        }
+        Insn target = codeCache.slot(fetchEntries, offset);
+        CodeCache.forget(target);
+        // A new decode may have another length or target: the old links no longer hold.
+        target.next = null;
+        target.taken = null;
+        Insn[] entries = fetchEntries;
+        byte[] backing = fetchBacking;
+        int base = fetchBase;
+        decoder.decode(target, eip, c.codeSize);
+        decoded++;
+        // Decoding reads through the TLB; if that changed translations, the entry is simply not kept.
+        if (fetchPage != -1 && fetchEntries == entries) {
+            fuseBranch(target, backing, base + offset, offset);
+            CodeCache.remember(target, backing, base + offset, c.codeSize);
+            target.verifiedGeneration = c.codeGeneration;
+        }
+        return target;
+    }
+
+    /** The instruction linked to {@code from} for the way it left, if the link is still good. */
+    Insn linked(Insn from, boolean fellThrough, int ip) {
+        Insn to = fellThrough ? from.next : from.taken;
+        if (to == null || to.verifiedGeneration != cpu.codeGeneration
+                || (fellThrough ? from.nextKey : from.takenKey) != linkKey(ip)) {
+            return null;
+        }
+        return to;
+    }
+
+    /** A link's key: the translation epoch it was made in and the EIP it led to. */
+    private long linkKey(int ip) {
+        return (long) cpu.translationEpoch << 32 | ip & 0xffff_ffffL;
+    }
+
+    /**
+     * Links {@code from} to {@code to}, which starts at EIP {@code start}. Entries belong to a frame, which
+     * may be mapped at several linear pages, so a link records where it led and is followed only to the
+     * same EIP (CS's base cannot change within an epoch): through another mapping the next instruction
+     * lies elsewhere and is fetched.
+     */
+    void link(Insn from, boolean fellThrough, Insn to, int start) {
+        if (fellThrough) {
+            from.next = to;
+            from.nextKey = linkKey(start);
+        } else {
+            from.taken = to;
+            from.takenKey = linkKey(start);
+        }
+    }
+
+    /**
+     * Records the Jcc that follows a freshly decoded non-branching fast-path instruction in the same
+     * frame, read straight from the frame's bytes: 70-7F with an 8-bit or 0F 80-8F with a 32-bit
+     * displacement, no prefixes, both instructions within 16 bytes (the entry's verified bytes) and the
+     * code segment's limit. Compiled code puts a Jcc after nearly every compare, test and counter.
+     */
+    private void fuseBranch(Insn i, byte[] backing, int at, int offset) {
+        if (i.fast == null || i.fast.branches || cpu.codeSize != 4) {
+            return;
+        }
+        // Entries start at most 16 bytes before the frame's end: the Jcc is read only within the frame.
+        int room = Math.min(16, 4096 - offset) - i.length;
+        int end = at + i.length;
+        int opcode = room >= 2 ? backing[end] & 0xff : 0;
+        int length;
+        int displacement;
+        if (opcode >= 0x70 && opcode <= 0x7f) {
+            length = 2;
+            displacement = backing[end + 1];
+        } else if (opcode == 0x0f && room >= 6 && (backing[end + 1] & 0xf0) == 0x80) {
+            length = 6;
+            opcode = backing[end + 1] & 0xff;
+            displacement = (int) Mmu.INT.get(backing, end + 2);
+        } else {
+            return;
+        }
+        if (Integer.compareUnsigned(cpu.eip + i.length + length - 1, cpu.codeLimit) > 0) {
+            return;
+        }
+        i.fusedLength = length;
+        i.fusedCondition = opcode & 0xf;
+        i.fusedDisplacement = displacement;
+    }
+
+    /** Makes the linear page the fetch page if the TLB maps it executable now. */
+    private boolean enterFetchPage(int linear) {
+        Mmu m = cpu.mmu;
+        int slot = m.grantingSlot(linear, m.execMask);
+        if (slot < 0) {
+            return false;
+        }
+        fetchEntries = codeCache.page(m.tlbFrame[slot]);
+        fetchBacking = m.tlbBacking[slot];
+        fetchBase = m.tlbOffset[slot];
+        fetchPage = linear >>> 12;
+        return true;
+    }
+
+    private Insn decodeUncached() {
+        decoder.decode(scratch, cpu.eip, cpu.codeSize);
+        decoded++;
+        return scratch;
+    }
+
+    boolean isCodeFrame(int frame) {
+        return codeCache.holds(frame);
+    }
+
+    /**
+     * Forgets the fetch page and starts a new translation epoch, which cuts the links between cached
+     * instructions and empties the fast path's translation caches: the TLB changed (entries dropped or
+     * permissions withdrawn), the privilege level changed, or code entries were evicted.
+     */
+    void invalidate() {
+        fetchPage = -1;
+        if (++cpu.translationEpoch == Integer.MAX_VALUE) {
+            // Links and translation caches compare epochs for equality: before the counter could come
+            // round to an old entry's value, every entry goes.
+            cpu.translationEpoch = 0;
+            codeCache.clear();
+        }
+    }
+
+    /** Drops every cached instruction (the decoder's output changed, e.g. the fast path was switched). */
+    void clear() {
+        codeCache.clear();
+        invalidate();
+    }
+
+    private void codePageAdmitted(int frame) {
+        cpu.mmu.protectCode(frame);
+    }
+
+    private void codePageEvicted(int frame) {
+        // Links may lead into the evicted entries, whose frame writes no longer announce.
+        invalidate();
+    }
+}
