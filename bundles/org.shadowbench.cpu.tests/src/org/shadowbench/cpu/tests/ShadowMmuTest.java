@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.shadowbench.cpu.Cpu;
+import org.shadowbench.cpu.CpuTracer;
 import org.shadowbench.cpu.IoPortHandler;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.StopReason;
@@ -377,6 +378,49 @@ class ShadowMmuTest {
         f.exec("a1 f8 0f 00 e0");
         assertEquals(List.of("R e0000ff8/4=0"), recorder.log);
         assertEquals(0x55667788, f.reg(Register.EAX));
+    }
+
+    @Test
+    void mmioPagesReachTheHandlerOnEveryAccessButAreWalkedOnce() {
+        Recorder recorder = mmioDevice(0xe000_0000L, 0x1000);
+        long pte = pagingWithWindow(0xe000_0000, 0x7);
+        int[] traps = new int[1];
+        f.cpu.setTracer(new CpuTracer() {
+            @Override
+            public void trapHandled(int linear) {
+                if (linear >>> 12 == WINDOW >>> 12) {
+                    traps[0]++;
+                }
+            }
+        });
+        // three reads of the device through the window
+        f.exec("a1 00 00 00 02 a1 04 00 00 02 a1 08 00 00 02");
+        assertEquals(List.of("R e0000000/4=0", "R e0000004/4=0", "R e0000008/4=0"), recorder.log, "every read reaches the device");
+        assertEquals(1, traps[0], "one walk for the page");
+        assertEquals(0, f.read(pte, 4) & 0x40, "reads leave the guest's entry clean");
+        // The first write is walked again: it sets the guest's dirty bit, as the hardware would.
+        f.exec("c7 05 0c 00 00 02 01 00 00 00 c7 05 10 00 00 02 02 00 00 00");
+        assertEquals(2, traps[0]);
+        assertEquals(0x40, f.read(pte, 4) & 0x40, "dirty after the first write");
+        assertEquals(List.of("W e000000c/4=1", "W e0000010/4=2"), recorder.log.subList(3, 5));
+        // Remapped to RAM and invalidated: the window reads RAM.
+        f.memory.write(PAGE_A, 4, 0x5a5a);
+        f.memory.write(pte, 4, PAGE_A | 0x7);
+        f.exec("0f 01 3d 00 00 00 02 a1 00 00 00 02");
+        assertEquals(0x5a5a, f.reg(Register.EAX));
+        assertEquals(5, recorder.log.size(), "the device saw nothing more");
+        assertTrue(f.cpu.check().isEmpty(), f.cpu.check().toString());
+    }
+
+    @Test
+    void mmioTranslationsKeepTheGuestsRights() {
+        mmioDevice(0xe000_0000L, 0x1000);
+        pagingWithWindow(0xe000_0000, 0x3);
+        f.exec("a1 00 00 00 02");
+        f.enterUserMode();
+        f.run("a1 00 00 00 02 f4");
+        f.assertInHandler(Cpu.PF);
+        assertEquals(5, f.stack(0), "present, read, user: the supervisor's walk grants a user nothing");
     }
 
     @Test

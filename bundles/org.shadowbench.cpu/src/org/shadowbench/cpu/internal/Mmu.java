@@ -68,6 +68,8 @@ final class Mmu {
     /** The shadow tables behind the TLB: sync, invalidation, roots. */
     final ShadowSync shadow;
     final TrapHandler trapHandler;
+    /** Linear pages known to map MMIO pages: their accesses skip the walks on the way to the registry. */
+    final MmioTranslations mmio = new MmioTranslations();
 
     // ---- the TLB
     final int[] tlbPage = new int[TLB_SIZE];
@@ -109,7 +111,7 @@ final class Mmu {
         this.pool = pool;
         this.walk = new GuestWalk(cpu, memory, pdpte);
         this.shadow = new ShadowSync(cpu, pool, walk);
-        this.trapHandler = new TrapHandler(cpu, memory, walk, shadow);
+        this.trapHandler = new TrapHandler(cpu, memory, walk, shadow, mmio);
         Arrays.fill(tlbPage, -1);
     }
 
@@ -148,6 +150,7 @@ final class Mmu {
     void flushTlb(boolean keepGlobal) {
         tlbFlushes++;
         cpu.fetch.invalidate();
+        mmio.clear();
         int kept = 0;
         for (int n = 0; n < tlbUsedCount; n++) {
             int i = tlbUsed[n];
@@ -214,6 +217,8 @@ final class Mmu {
     /** Drops every TLB entry that maps a host frame whose guest page now has another frame behind it. */
     void dropFrame(int frame) {
         cpu.fetch.invalidate();
+        // A page's backing changed: it may have stopped being MMIO (an MMIO2 alias, say).
+        mmio.clear();
         for (int n = 0; n < tlbUsedCount; n++) {
             int i = tlbUsed[n];
             if (tlbFrame[i] == frame && tlbPage[i] != -1) {
@@ -225,6 +230,7 @@ final class Mmu {
 
     void invalidatePage(int linear) {
         cpu.fetch.invalidate();
+        mmio.forget(linear);
         int slot = (linear >>> 12) & TLB_MASK;
         if (tlbPage[slot] == linear >>> 12) {
             tlbPage[slot] = -1;
@@ -465,6 +471,10 @@ final class Mmu {
      * @throws GuestFault a page fault for the guest
      */
     long resolve(int linear, int access) {
+        long device = mmio.lookup(linear, needed(access));
+        if (device >= 0) {
+            return device;
+        }
         for (int attempt = 0; attempt < 4; attempt++) {
             int fill = fillFromShadow(linear, access);
             if (fill == FILLED) {
@@ -578,5 +588,6 @@ final class Mmu {
     /** Appends what breaks the TLB's rules (see {@link TlbChecker}). */
     void checkTlb(List<String> problems) {
         new TlbChecker(this, cpu, frames).check(problems, tlbUsed, tlbUsedCount, tlbListed);
+        mmio.check(memory, problems);
     }
 }

@@ -24,14 +24,16 @@ final class TrapHandler {
     private final PhysicalMemory memory;
     private final GuestWalk walk;
     private final ShadowSync shadow;
+    private final MmioTranslations mmio;
 
     long guestPageFaults;
 
-    TrapHandler(CpuCore cpu, PhysicalMemory memory, GuestWalk walk, ShadowSync shadow) {
+    TrapHandler(CpuCore cpu, PhysicalMemory memory, GuestWalk walk, ShadowSync shadow, MmioTranslations mmio) {
         this.cpu = cpu;
         this.memory = memory;
         this.walk = walk;
         this.shadow = shadow;
+        this.mmio = mmio;
     }
 
     /**
@@ -66,6 +68,9 @@ final class TrapHandler {
             if (write) {
                 setGuestDirty();
             }
+            if (type == PageType.MMIO) {
+                mmio.remember(linear, walk.physical, grantedRights());
+            }
             return physical;
         }
         if (write) {
@@ -75,6 +80,19 @@ final class TrapHandler {
             }
         }
         return shadow.sync(linear, range, index, write) ? SYNCED : physical;
+    }
+
+    /**
+     * The rights the walk just done grants, in the TLB's bits: reads always, user access where the
+     * guest allows it, writes once the guest's entry is writable and dirty. No execution: instructions
+     * are not fetched from device pages through this shortcut.
+     */
+    private int grantedRights() {
+        int rights = Mmu.READ_SUP | (walk.user ? Mmu.READ_USER : 0);
+        if (walk.writable && walk.dirty) {
+            rights |= Mmu.WRITE_SUP | (walk.user ? Mmu.WRITE_USER : 0);
+        }
+        return rights;
     }
 
     /** Walks the guest's tables for the access, setting accessed bits; raises #PF when they forbid it. */
