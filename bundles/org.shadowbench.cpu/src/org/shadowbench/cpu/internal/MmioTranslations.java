@@ -29,6 +29,7 @@ final class MmioTranslations {
     /** Whether any entry may be valid: flushes with nothing cached cost nothing. */
     private boolean filled;
 
+    /** Accesses that went to the registry without a walk (shown in the TLB dump). */
     long hits;
 
     MmioTranslations() {

@@ -143,8 +143,8 @@ final class Mmu {
                         (perm & EXEC_SUP) != 0 ? "" : " NX", (perm & GLOBAL) != 0 ? " global" : ""));
             }
         }
-        out.append(String.format("%d of %d TLB entries valid; %d hits, %d fills, %d flushes%n", valid, TLB_SIZE, tlbHits,
-                tlbFills, tlbFlushes));
+        out.append(String.format("%d of %d TLB entries valid; %d hits, %d fills, %d flushes; %d MMIO accesses without a walk%n",
+                valid, TLB_SIZE, tlbHits, tlbFills, tlbFlushes, mmio.hits));
     }
 
     void flushTlb(boolean keepGlobal) {

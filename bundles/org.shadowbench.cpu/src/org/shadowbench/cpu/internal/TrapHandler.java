@@ -47,15 +47,15 @@ final class TrapHandler {
         boolean user = cpu.userAccess();
         if (cpu.pagingEnabled()) {
             walkGuest(linear, access);
-            if (!user && write && !walk.writable && !cpu.writeProtect()) {
-                // CR0.WP clear: the kernel may write read-only pages, which the shared shadow cannot express.
-                setGuestDirty();
-                return walk.physical | (linear & 0xfff);
-            }
         } else {
             walk.identity(linear);
         }
         long physical = walk.physical | (linear & 0xfff);
+        if (!user && write && !walk.writable && !cpu.writeProtect()) {
+            // CR0.WP clear: the kernel may write read-only pages, which the shared shadow cannot express.
+            setGuestDirty();
+            return physical;
+        }
         RamRange range = memory.rangeAt(walk.physical);
         if (range == null) {
             return physical;
