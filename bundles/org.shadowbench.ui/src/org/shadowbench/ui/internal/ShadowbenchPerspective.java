@@ -5,7 +5,10 @@ import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.IPerspectiveFactory;
 import org.eclipse.ui.console.IConsoleConstants;
 
-/** Machines at the top; the memory map with the console below it; handlers and the pool on the right. */
+/**
+ * Machines at the top; the memory map with the console below it; handlers, the pool and the page
+ * walk on the right.
+ */
 public final class ShadowbenchPerspective implements IPerspectiveFactory {
     public static final String ID = "org.shadowbench.ui.perspective";
 
@@ -20,10 +23,12 @@ public final class ShadowbenchPerspective implements IPerspectiveFactory {
         IFolderLayout right = layout.createFolder("org.shadowbench.ui.right", IPageLayout.RIGHT, 0.58f, MemoryMapView.ID);
         right.addView(HandlersView.ID);
         right.addView(PoolView.ID);
+        right.addView(PageWalkView.ID);
         layout.addShowViewShortcut(MachinesView.ID);
         layout.addShowViewShortcut(MemoryMapView.ID);
         layout.addShowViewShortcut(HandlersView.ID);
         layout.addShowViewShortcut(PoolView.ID);
+        layout.addShowViewShortcut(PageWalkView.ID);
         layout.addShowViewShortcut(IConsoleConstants.ID_CONSOLE_VIEW);
     }
 }
