@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 
 import org.eclipse.jface.viewers.StructuredSelection;
@@ -19,14 +24,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.shadowbench.cpu.PageWalk;
+import org.shadowbench.machine.EventStream.Event;
+import org.shadowbench.machine.EventStream.Kind;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.RunState;
 import org.shadowbench.pool.PoolPageInfo;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
+import org.shadowbench.ui.internal.EventsView;
 import org.shadowbench.ui.internal.PageWalkView;
 import org.shadowbench.ui.internal.PoolView;
 import org.shadowbench.ui.internal.ShadowbenchPerspective;
+import org.shadowbench.ui.internal.StatisticsView;
 import org.shadowbench.ui.internal.UiActivator;
 
 /**
@@ -48,6 +57,10 @@ class AnalysisViewsTest {
         session.resume();
         Workbench.await("the demo to run", 20_000, () -> session.snapshot() != null
                 && session.state() == RunState.RUNNING && session.snapshot().instructions() > 5_000_000);
+        // Opened while the guest runs: the charts sample it, and the events view reads from now on.
+        Workbench.page().showView(EventsView.ID);
+        StatisticsView statistics = (StatisticsView) Workbench.page().showView(StatisticsView.ID);
+        Workbench.await("a few seconds of charts", 20_000, () -> statistics.chartValues("MIPS").length >= 10);
     }
 
     @AfterAll
@@ -75,7 +88,7 @@ class AnalysisViewsTest {
     }
 
     /** The view's rows are the walk's levels: raw value, flags and index as the engine read them. */
-    private static void assertRows(Table table, java.util.List<PageWalk.Level> levels, boolean pae) {
+    private static void assertRows(Table table, List<PageWalk.Level> levels, boolean pae) {
         assertEquals(levels.size(), table.getItemCount());
         for (int i = 0; i < levels.size(); i++) {
             TableItem item = table.getItem(i);
@@ -139,5 +152,88 @@ class AnalysisViewsTest {
         assertEquals(session.machine().submit(m -> m.cpu().walk(covered)).join(), view.shown().walk());
         assertNotNull(view.status());
         assertTrue(view.status().contains(String.format(Locale.ROOT, "%,d", before + 1)), view.status());
+    }
+
+    @Test
+    @Order(3)
+    void statisticsShowTheSnapshotsCountersAndChartTheRun() throws Exception {
+        MachineSnapshot snapshot = pauseAndSettle();
+        StatisticsView view = (StatisticsView) Workbench.page().showView(StatisticsView.ID);
+        Workbench.await("the statistics of the paused snapshot", 5_000, () -> view.shownSnapshot() == snapshot);
+        List<Long> expected = new ArrayList<>();
+        for (Record statistics : List.of(snapshot.cpuStatistics(), snapshot.poolStatistics(),
+                snapshot.registryStatistics(), snapshot.memoryStatistics())) {
+            for (RecordComponent component : statistics.getClass().getRecordComponents()) {
+                expected.add(((Number) component.getAccessor().invoke(statistics)).longValue());
+            }
+        }
+        List<StatisticsView.Counter> counters = view.counters();
+        int summary = counters.size() - expected.size();
+        assertEquals(5, summary, "MIPS and four hit ratios before the counters");
+        Table table = view.viewer().getTable();
+        assertEquals(counters.size(), table.getItemCount());
+        for (int i = 0; i < expected.size(); i++) {
+            StatisticsView.Counter counter = counters.get(summary + i);
+            assertEquals(expected.get(i), (long) counter.value(), counter.name());
+            assertEquals(String.format(Locale.ROOT, "%,d", expected.get(i)), table.getItem(summary + i).getText(2),
+                    counter.name());
+        }
+        assertEquals("instructions", table.getItem(summary).getText(1));
+        assertEquals(String.format(Locale.ROOT, "%,d", snapshot.instructions()), table.getItem(summary).getText(2));
+        long hits = snapshot.cpuStatistics().tlbHits();
+        long fills = snapshot.cpuStatistics().tlbFills();
+        assertEquals(String.format(Locale.ROOT, "%.2f %%", 100.0 * hits / (hits + fills)), table.getItem(1).getText(2));
+        assertTrue(counters.stream().anyMatch(c -> c.group().equals("Monitored writes")), "the heuristics' counters");
+
+        double[] mips = view.chartValues("MIPS");
+        assertTrue(mips.length >= 5, "samples while the guest ran: " + mips.length);
+        assertTrue(Arrays.stream(mips).max().orElse(0) > 0, "the guest ran at some speed");
+        assertTrue(Arrays.stream(view.chartValues("Shadow syncs/s")).max().orElse(0) > 0, "the demo syncs shadow entries");
+        Workbench.screenshotMaximized(view, table.getParent().getParent(), "statistics-view.png");
+    }
+
+    @Test
+    @Order(4)
+    void eventsShowWhatTheEngineRecordedAndFilter() throws Exception {
+        pauseAndSettle();
+        EventsView view = (EventsView) Workbench.page().showView(EventsView.ID);
+        long recorded = session.machine().events().recorded();
+        Workbench.await("the events up to the pause", 10_000, () -> {
+            List<Event> kept = view.keptEvents();
+            return !kept.isEmpty() && kept.get(kept.size() - 1).sequence() == recorded - 1;
+        });
+        List<Event> kept = view.keptEvents();
+        assertEquals(kept, view.shownEvents(), "no filter: every kept event shown");
+        // Consecutive sequence numbers, except where the ring overtook the view (counted as lost).
+        long gaps = 0;
+        for (int i = 1; i < kept.size(); i++) {
+            gaps += kept.get(i).sequence() - kept.get(i - 1).sequence() - 1;
+        }
+        assertTrue(gaps <= view.lost(), gaps + " missing, " + view.lost() + " counted lost");
+        assertTrue(view.counts().contains(String.format(Locale.ROOT, "%,d lost", view.lost())), view.counts());
+        Table table = view.viewer().getTable();
+        assertEquals(kept.size(), table.getItemCount());
+        Event first = kept.get(0);
+        assertEquals(String.format(Locale.ROOT, "%,d", first.sequence()), table.getItem(0).getText(0));
+
+        view.setKinds(EnumSet.of(Kind.SHADOW_SYNC));
+        List<Event> syncs = kept.stream().filter(e -> e.kind() == Kind.SHADOW_SYNC).toList();
+        assertTrue(!syncs.isEmpty(), "the demo syncs shadow entries");
+        assertEquals(syncs, view.shownEvents());
+        assertEquals("Shadow sync", table.getItem(0).getText(2));
+
+        long page = syncs.get(syncs.size() - 1).a() & ~0xfffL;
+        view.setAddressRange(String.format(Locale.ROOT, "%x", page), String.format(Locale.ROOT, "%x", page + 0xfff));
+        List<Event> inPage = syncs.stream().filter(e -> e.a() >= page && e.a() <= page + 0xfff
+                || e.b() >= page && e.b() <= page + 0xfff).toList();
+        assertTrue(!inPage.isEmpty());
+        assertEquals(inPage, view.shownEvents());
+        assertEquals(inPage.size(), table.getItemCount());
+        Workbench.screenshotMaximized(view, table.getParent(), "events-filtered.png");
+
+        view.setAddressRange("", "");
+        view.setKinds(EnumSet.allOf(Kind.class));
+        assertEquals(kept.size(), table.getItemCount());
+        Workbench.screenshotMaximized(view, table.getParent(), "events-view.png");
     }
 }
