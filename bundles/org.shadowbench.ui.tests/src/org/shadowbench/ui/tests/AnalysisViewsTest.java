@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,10 +13,19 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 
+import org.eclipse.core.runtime.Adapters;
 import org.eclipse.jface.viewers.StructuredSelection;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Tree;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
+import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.part.ViewPart;
+import org.eclipse.ui.views.properties.IPropertySource;
+import org.eclipse.ui.views.properties.PropertySheet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,7 +42,11 @@ import org.shadowbench.pool.PoolPageInfo;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
 import org.shadowbench.ui.internal.EventsView;
+import org.shadowbench.ui.internal.HandlersView;
+import org.shadowbench.ui.internal.MachinesView;
+import org.shadowbench.ui.internal.MemoryMapView;
 import org.shadowbench.ui.internal.PageWalkView;
+import org.shadowbench.ui.internal.PngExport;
 import org.shadowbench.ui.internal.PoolView;
 import org.shadowbench.ui.internal.ShadowbenchPerspective;
 import org.shadowbench.ui.internal.StatisticsView;
@@ -235,5 +249,53 @@ class AnalysisViewsTest {
         view.setKinds(EnumSet.allOf(Kind.class));
         assertEquals(kept.size(), table.getItemCount());
         Workbench.screenshotMaximized(view, table.getParent(), "events-view.png");
+    }
+
+    @Test
+    @Order(5)
+    void everyViewExportsItselfAsPng() throws Exception {
+        for (String id : List.of(MachinesView.ID, MemoryMapView.ID, HandlersView.ID, PoolView.ID, PageWalkView.ID,
+                StatisticsView.ID, EventsView.ID)) {
+            ViewPart view = (ViewPart) Workbench.page().showView(id);
+            Workbench.spin(200);
+            Control control = PngExport.exportedControl(view);
+            assertNotNull(control, "an export action in " + id);
+            File file = new File(Workbench.SCREENSHOTS, "export-" + id.substring(id.lastIndexOf('.') + 1) + ".png");
+            PngExport.save(control, file);
+            ImageData saved = new ImageLoader().load(file.getPath())[0];
+            assertEquals(control.getSize().x, saved.width, id);
+            assertEquals(control.getSize().y, saved.height, id);
+            int corner = saved.getPixel(0, 0);
+            boolean drawn = false;
+            for (int y = 0; y < saved.height && !drawn; y += 7) {
+                for (int x = 0; x < saved.width && !drawn; x += 7) {
+                    drawn = saved.getPixel(x, y) != corner;
+                }
+            }
+            assertTrue(drawn, "something painted in the export of " + id);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void selectionsShowInThePropertiesView() throws Exception {
+        MachineSnapshot snapshot = session.snapshot();
+        PoolPageInfo page = snapshot.pool().pages().stream().filter(p -> p.gcPhys() >= 0).findFirst().orElseThrow();
+        IPropertySource source = Adapters.adapt(page, IPropertySource.class);
+        assertNotNull(source, "pool pages adapt to property sources");
+        assertEquals(String.format(Locale.ROOT, "%#x", page.gcPhys()), source.getPropertyValue("gcPhys"));
+        assertEquals(page.kind().name(), source.getPropertyValue("kind"));
+        assertNotNull(Adapters.adapt(session, IPropertySource.class), "machines too");
+        assertEquals(session.name(), Adapters.adapt(session, IPropertySource.class).getPropertyValue("name"));
+
+        PoolView pool = (PoolView) Workbench.page().showView(PoolView.ID);
+        PropertySheet sheet = (PropertySheet) Workbench.page().showView(IPageLayout.ID_PROP_SHEET);
+        Workbench.page().activate(pool);
+        pool.viewer().setSelection(new StructuredSelection(page), true);
+        Tree tree = (Tree) sheet.getCurrentPage().getControl();
+        Workbench.await("the pool page's properties", 5_000, () -> Arrays.stream(tree.getItems())
+                .anyMatch(item -> item.getText(0).equals("gc phys")
+                        && item.getText(1).equals(String.format(Locale.ROOT, "%#x", page.gcPhys()))));
+        Workbench.screenshotControl(tree, "properties-pool-page.png");
     }
 }

@@ -70,6 +70,7 @@ public final class EventsView extends ViewPart {
 
     @Override
     public void createPartControl(Composite parent) {
+        PngExport.contribute(this, parent);
         GridLayoutFactory.fillDefaults().margins(2, 2).applyTo(parent);
         Composite bar = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(7).applyTo(bar);
@@ -142,6 +143,7 @@ public final class EventsView extends ViewPart {
         });
         column("Details", 360, SWT.LEFT, EventsView::details);
         viewer.setInput(this);
+        getSite().setSelectionProvider(viewer); // rows show in the Properties view
         follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
     }
 

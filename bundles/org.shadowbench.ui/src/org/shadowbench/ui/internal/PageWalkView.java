@@ -66,6 +66,7 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
 
     @Override
     public void createPartControl(Composite parent) {
+        PngExport.contribute(this, parent);
         GridLayoutFactory.fillDefaults().margins(4, 4).spacing(4, 4).applyTo(parent);
         Composite bar = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(6).applyTo(bar);

@@ -101,6 +101,7 @@ public final class StatisticsView extends ViewPart {
 
     @Override
     public void createPartControl(Composite parent) {
+        PngExport.contribute(this, parent);
         GridLayoutFactory.fillDefaults().applyTo(parent);
         SashForm split = new SashForm(parent, SWT.VERTICAL);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(split);
@@ -127,6 +128,7 @@ public final class StatisticsView extends ViewPart {
         // GTK stretches the last column: an empty one keeps "Per second" next to its values.
         column("", 10, SWT.LEFT, counter -> "");
         viewer.setInput(this);
+        getSite().setSelectionProvider(viewer); // rows show in the Properties view
         SashForm charts = new SashForm(split, SWT.HORIZONTAL);
         speedChart = chart(charts, "Speed and hit ratios", SPEED, "MIPS", "%");
         slowChart = chart(charts, "Slow paths per second", SLOW_PATHS, "events/s", null);
