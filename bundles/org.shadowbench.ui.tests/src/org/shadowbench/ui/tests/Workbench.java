@@ -15,6 +15,8 @@ import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.ui.IViewPart;
+import org.eclipse.ui.IViewReference;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.IWorkbenchWindow;
 import org.eclipse.ui.PlatformUI;
@@ -96,6 +98,20 @@ final class Workbench {
     static File screenshotControl(Control control, String name) {
         Image image = new Image(control.getDisplay(), print(control));
         return save(image, name);
+    }
+
+    /** The view maximized (for a legible picture), its control painted, and the layout restored. */
+    static File screenshotMaximized(IViewPart view, Control control, String name) {
+        IWorkbenchPage page = page();
+        IViewReference reference = (IViewReference) page.getReference(view);
+        page.setPartState(reference, IWorkbenchPage.STATE_MAXIMIZED);
+        try {
+            spin(400);
+            return screenshotControl(control, name);
+        } finally {
+            page.setPartState(reference, IWorkbenchPage.STATE_RESTORED);
+            spin(200);
+        }
     }
 
     private static File save(Image image, String name) {

@@ -78,6 +78,7 @@ public final class HandlersView extends ViewPart {
 
     @Override
     public void createPartControl(Composite parent) {
+        PngExport.contribute(this, parent);
         GridLayoutFactory.fillDefaults().spacing(0, 2).applyTo(parent);
         filter = new Text(parent, SWT.SEARCH | SWT.ICON_CANCEL | SWT.ICON_SEARCH);
         filter.setMessage("Filter: address, kind, type or description");

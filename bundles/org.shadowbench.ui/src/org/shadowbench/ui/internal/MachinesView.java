@@ -52,6 +52,7 @@ public final class MachinesView extends ViewPart implements MachineSessions.List
 
     @Override
     public void createPartControl(Composite parent) {
+        PngExport.contribute(this, parent);
         viewer = new TableViewer(parent, SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
         Table table = viewer.getTable();
         table.setHeaderVisible(true);

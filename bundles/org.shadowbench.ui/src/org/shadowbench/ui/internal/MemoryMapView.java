@@ -97,6 +97,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
 
     @Override
     public void createPartControl(Composite parent) {
+        PngExport.contribute(this, parent);
         GridLayoutFactory.fillDefaults().spacing(0, 2).applyTo(parent);
         Composite bar = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(5).margins(4, 2).applyTo(bar);

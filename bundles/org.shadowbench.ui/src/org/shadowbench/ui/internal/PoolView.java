@@ -92,6 +92,7 @@ public final class PoolView extends ViewPart {
 
     @Override
     public void createPartControl(Composite parent) {
+        PngExport.contribute(this, parent);
         GridLayoutFactory.fillDefaults().spacing(0, 3).margins(0, 2).applyTo(parent);
         summary = new Label(parent, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, false).indent(4, 0).applyTo(summary);

@@ -1,0 +1,301 @@
+package org.shadowbench.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+
+import org.eclipse.core.runtime.Adapters;
+import org.eclipse.jface.viewers.StructuredSelection;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Tree;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.TableItem;
+import org.eclipse.ui.IPageLayout;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.part.ViewPart;
+import org.eclipse.ui.views.properties.IPropertySource;
+import org.eclipse.ui.views.properties.PropertySheet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.shadowbench.cpu.PageWalk;
+import org.shadowbench.machine.EventStream.Event;
+import org.shadowbench.machine.EventStream.Kind;
+import org.shadowbench.machine.MachineSnapshot;
+import org.shadowbench.machine.RunState;
+import org.shadowbench.pool.PoolPageInfo;
+import org.shadowbench.ui.MachineSession;
+import org.shadowbench.ui.MachineSpec;
+import org.shadowbench.ui.internal.EventsView;
+import org.shadowbench.ui.internal.HandlersView;
+import org.shadowbench.ui.internal.MachinesView;
+import org.shadowbench.ui.internal.MemoryMapView;
+import org.shadowbench.ui.internal.PageWalkView;
+import org.shadowbench.ui.internal.PngExport;
+import org.shadowbench.ui.internal.PoolView;
+import org.shadowbench.ui.internal.ShadowbenchPerspective;
+import org.shadowbench.ui.internal.StatisticsView;
+import org.shadowbench.ui.internal.UiActivator;
+
+/**
+ * The analysis views (Page Walk, Statistics, Events) on a running demo guest: each is checked
+ * against the snapshot or the engine's own answer after a pause; screenshots go to
+ * {@code target/screenshots}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AnalysisViewsTest {
+    MachineSession session;
+
+    @BeforeAll
+    void launchDemo() throws Exception {
+        var window = Workbench.window();
+        window.getShell().setBounds(0, 0, 1400, 900);
+        PlatformUI.getWorkbench().showPerspective(ShadowbenchPerspective.ID, window);
+        session = UiActivator.sessions().launch(MachineSpec.bundledGuest("demo", 64L << 20, ViewsTest.DEMO_COMMAND_LINE));
+        session.resume();
+        Workbench.await("the demo to run", 20_000, () -> session.snapshot() != null
+                && session.state() == RunState.RUNNING && session.snapshot().instructions() > 5_000_000);
+        // Opened while the guest runs: the charts sample it, and the events view reads from now on.
+        Workbench.page().showView(EventsView.ID);
+        StatisticsView statistics = (StatisticsView) Workbench.page().showView(StatisticsView.ID);
+        Workbench.await("a few seconds of charts", 20_000, () -> statistics.chartValues("MIPS").length >= 10);
+    }
+
+    @AfterAll
+    void terminate() throws Exception {
+        if (session != null) {
+            session.terminate().get();
+        }
+    }
+
+    private long instructions() {
+        return session.machine().submit(m -> m.cpu().instructions()).join();
+    }
+
+    /** Pauses the guest (if it runs) and waits for the snapshot taken after the pause. */
+    private MachineSnapshot pauseAndSettle() {
+        session.pause().join();
+        Workbench.await("a snapshot of the paused guest", 10_000, () -> session.state() == RunState.PAUSED
+                && session.snapshot() != null && session.snapshot().instructions() == instructions());
+        Workbench.spin(400);
+        return session.snapshot();
+    }
+
+    private static String hex(long value, boolean pae) {
+        return pae ? String.format(Locale.ROOT, "%016x", value) : String.format(Locale.ROOT, "%08x", value);
+    }
+
+    /** The view's rows are the walk's levels: raw value, flags and index as the engine read them. */
+    private static void assertRows(Table table, List<PageWalk.Level> levels, boolean pae) {
+        assertEquals(levels.size(), table.getItemCount());
+        for (int i = 0; i < levels.size(); i++) {
+            TableItem item = table.getItem(i);
+            PageWalk.Level level = levels.get(i);
+            assertEquals(level.name(), item.getText(0));
+            assertEquals(String.valueOf(level.index()), item.getText(2));
+            assertEquals(hex(level.entry(), pae), item.getText(3));
+            assertEquals(level.flags(), item.getText(4));
+        }
+    }
+
+    @Test
+    @Order(1)
+    void pageWalkShowsTheGuestsCodeAddressBothWays() throws Exception {
+        MachineSnapshot snapshot = pauseAndSettle();
+        PageWalkView view = (PageWalkView) Workbench.page().showView(PageWalkView.ID);
+        int eip = snapshot.cpu().bases().get(1) + snapshot.cpu().eip();
+        view.walk(eip);
+        Workbench.await("the walk of EIP", 5_000, () -> view.shown() != null && view.shown().walk().linear() == eip);
+        PageWalk expected = session.machine().submit(m -> m.cpu().walk(eip)).join();
+        PageWalk shown = view.shown().walk();
+        assertEquals(expected, shown, "the paused machine's own walk");
+        assertEquals(snapshot.instructions(), view.shown().instructions());
+        assertNull(shown.guestFault(), "the guest maps its own code");
+        assertTrue(shown.hostFrame() >= 0, "the shadow maps the code just executed");
+        boolean pae = shown.mode().equals("PAE");
+        assertRows(view.guestTable(), shown.guestLevels(), pae);
+        assertRows(view.shadowTable(), shown.shadowLevels(), pae);
+        Table decisions = view.decisions();
+        assertEquals(6, decisions.getItemCount());
+        assertEquals("fetch (kernel)", decisions.getItem(2).getText(0));
+        assertTrue(decisions.getItem(2).getText(3).startsWith("no trap"), decisions.getItem(2).getText(3));
+        Workbench.screenshotMaximized(view, view.guestTable().getParent().getParent().getParent(), "page-walk-view.png");
+    }
+
+    @Test
+    @Order(2)
+    void pageWalkFollowsAPoolPageAndTheNextStep() throws Exception {
+        PoolView pool = (PoolView) Workbench.page().showView(PoolView.ID);
+        MachineSnapshot snapshot = session.snapshot();
+        PoolPageInfo table = snapshot.pool().pages().stream()
+                .filter(p -> p.kind().isPageTable() && PageWalkView.coveredLinear(p) != null && p.presentEntries() > 0)
+                .findFirst().orElseThrow();
+        int covered = PageWalkView.coveredLinear(table);
+        PageWalkView view = (PageWalkView) Workbench.page().showView(PageWalkView.ID);
+        Workbench.page().activate(pool);
+        Workbench.await("the pool's rows", 5_000, () -> pool.viewer().getTable().getItemCount() == snapshot.pool().pages().size());
+        pool.viewer().setSelection(new StructuredSelection(table), true);
+        Workbench.await("the walk of the pool page's first address", 5_000,
+                () -> view.shown() != null && view.shown().walk().linear() == covered);
+        PageWalk shown = view.shown().walk();
+        PageWalk.Level shadowPte = shown.shadowLevels().get(shown.shadowLevels().size() - 1);
+        assertEquals("PTE", shadowPte.name());
+        assertEquals(table.index(), shadowPte.poolPage(), "the shadow walk goes through the selected pool page");
+
+        // A step: the view walks again and shows the new instruction count.
+        long before = instructions();
+        session.step().join();
+        Workbench.await("the walk after the step", 5_000,
+                () -> view.shown() != null && view.shown().instructions() == before + 1);
+        assertEquals(session.machine().submit(m -> m.cpu().walk(covered)).join(), view.shown().walk());
+        assertNotNull(view.status());
+        assertTrue(view.status().contains(String.format(Locale.ROOT, "%,d", before + 1)), view.status());
+    }
+
+    @Test
+    @Order(3)
+    void statisticsShowTheSnapshotsCountersAndChartTheRun() throws Exception {
+        MachineSnapshot snapshot = pauseAndSettle();
+        StatisticsView view = (StatisticsView) Workbench.page().showView(StatisticsView.ID);
+        Workbench.await("the statistics of the paused snapshot", 5_000, () -> view.shownSnapshot() == snapshot);
+        List<Long> expected = new ArrayList<>();
+        for (Record statistics : List.of(snapshot.cpuStatistics(), snapshot.poolStatistics(),
+                snapshot.registryStatistics(), snapshot.memoryStatistics())) {
+            for (RecordComponent component : statistics.getClass().getRecordComponents()) {
+                expected.add(((Number) component.getAccessor().invoke(statistics)).longValue());
+            }
+        }
+        List<StatisticsView.Counter> counters = view.counters();
+        int summary = counters.size() - expected.size();
+        assertEquals(5, summary, "MIPS and four hit ratios before the counters");
+        Table table = view.viewer().getTable();
+        assertEquals(counters.size(), table.getItemCount());
+        for (int i = 0; i < expected.size(); i++) {
+            StatisticsView.Counter counter = counters.get(summary + i);
+            assertEquals(expected.get(i), (long) counter.value(), counter.name());
+            assertEquals(String.format(Locale.ROOT, "%,d", expected.get(i)), table.getItem(summary + i).getText(2),
+                    counter.name());
+        }
+        assertEquals("instructions", table.getItem(summary).getText(1));
+        assertEquals(String.format(Locale.ROOT, "%,d", snapshot.instructions()), table.getItem(summary).getText(2));
+        long hits = snapshot.cpuStatistics().tlbHits();
+        long fills = snapshot.cpuStatistics().tlbFills();
+        assertEquals(String.format(Locale.ROOT, "%.2f %%", 100.0 * hits / (hits + fills)), table.getItem(1).getText(2));
+        assertTrue(counters.stream().anyMatch(c -> c.group().equals("Monitored writes")), "the heuristics' counters");
+
+        double[] mips = view.chartValues("MIPS");
+        assertTrue(mips.length >= 5, "samples while the guest ran: " + mips.length);
+        assertTrue(Arrays.stream(mips).max().orElse(0) > 0, "the guest ran at some speed");
+        assertTrue(Arrays.stream(view.chartValues("Shadow syncs/s")).max().orElse(0) > 0, "the demo syncs shadow entries");
+        Workbench.screenshotMaximized(view, table.getParent().getParent(), "statistics-view.png");
+    }
+
+    @Test
+    @Order(4)
+    void eventsShowWhatTheEngineRecordedAndFilter() throws Exception {
+        pauseAndSettle();
+        EventsView view = (EventsView) Workbench.page().showView(EventsView.ID);
+        long recorded = session.machine().events().recorded();
+        Workbench.await("the events up to the pause", 10_000, () -> {
+            List<Event> kept = view.keptEvents();
+            return !kept.isEmpty() && kept.get(kept.size() - 1).sequence() == recorded - 1;
+        });
+        List<Event> kept = view.keptEvents();
+        assertEquals(kept, view.shownEvents(), "no filter: every kept event shown");
+        // Consecutive sequence numbers, except where the ring overtook the view (counted as lost).
+        long gaps = 0;
+        for (int i = 1; i < kept.size(); i++) {
+            gaps += kept.get(i).sequence() - kept.get(i - 1).sequence() - 1;
+        }
+        assertTrue(gaps <= view.lost(), gaps + " missing, " + view.lost() + " counted lost");
+        assertTrue(view.counts().contains(String.format(Locale.ROOT, "%,d lost", view.lost())), view.counts());
+        Table table = view.viewer().getTable();
+        assertEquals(kept.size(), table.getItemCount());
+        Event first = kept.get(0);
+        assertEquals(String.format(Locale.ROOT, "%,d", first.sequence()), table.getItem(0).getText(0));
+
+        view.setKinds(EnumSet.of(Kind.SHADOW_SYNC));
+        List<Event> syncs = kept.stream().filter(e -> e.kind() == Kind.SHADOW_SYNC).toList();
+        assertTrue(!syncs.isEmpty(), "the demo syncs shadow entries");
+        assertEquals(syncs, view.shownEvents());
+        assertEquals("Shadow sync", table.getItem(0).getText(2));
+
+        long page = syncs.get(syncs.size() - 1).a() & ~0xfffL;
+        view.setAddressRange(String.format(Locale.ROOT, "%x", page), String.format(Locale.ROOT, "%x", page + 0xfff));
+        List<Event> inPage = syncs.stream().filter(e -> e.a() >= page && e.a() <= page + 0xfff
+                || e.b() >= page && e.b() <= page + 0xfff).toList();
+        assertTrue(!inPage.isEmpty());
+        assertEquals(inPage, view.shownEvents());
+        assertEquals(inPage.size(), table.getItemCount());
+        Workbench.screenshotMaximized(view, table.getParent(), "events-filtered.png");
+
+        view.setAddressRange("", "");
+        view.setKinds(EnumSet.allOf(Kind.class));
+        assertEquals(kept.size(), table.getItemCount());
+        Workbench.screenshotMaximized(view, table.getParent(), "events-view.png");
+    }
+
+    @Test
+    @Order(5)
+    void everyViewExportsItselfAsPng() throws Exception {
+        for (String id : List.of(MachinesView.ID, MemoryMapView.ID, HandlersView.ID, PoolView.ID, PageWalkView.ID,
+                StatisticsView.ID, EventsView.ID)) {
+            ViewPart view = (ViewPart) Workbench.page().showView(id);
+            Workbench.spin(200);
+            Control control = PngExport.exportedControl(view);
+            assertNotNull(control, "an export action in " + id);
+            File file = new File(Workbench.SCREENSHOTS, "export-" + id.substring(id.lastIndexOf('.') + 1) + ".png");
+            PngExport.save(control, file);
+            ImageData saved = new ImageLoader().load(file.getPath())[0];
+            assertEquals(control.getSize().x, saved.width, id);
+            assertEquals(control.getSize().y, saved.height, id);
+            int corner = saved.getPixel(0, 0);
+            boolean drawn = false;
+            for (int y = 0; y < saved.height && !drawn; y += 7) {
+                for (int x = 0; x < saved.width && !drawn; x += 7) {
+                    drawn = saved.getPixel(x, y) != corner;
+                }
+            }
+            assertTrue(drawn, "something painted in the export of " + id);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void selectionsShowInThePropertiesView() throws Exception {
+        MachineSnapshot snapshot = session.snapshot();
+        PoolPageInfo page = snapshot.pool().pages().stream().filter(p -> p.gcPhys() >= 0).findFirst().orElseThrow();
+        IPropertySource source = Adapters.adapt(page, IPropertySource.class);
+        assertNotNull(source, "pool pages adapt to property sources");
+        assertEquals(String.format(Locale.ROOT, "%#x", page.gcPhys()), source.getPropertyValue("gcPhys"));
+        assertEquals(page.kind().name(), source.getPropertyValue("kind"));
+        assertNotNull(Adapters.adapt(session, IPropertySource.class), "machines too");
+        assertEquals(session.name(), Adapters.adapt(session, IPropertySource.class).getPropertyValue("name"));
+
+        PoolView pool = (PoolView) Workbench.page().showView(PoolView.ID);
+        PropertySheet sheet = (PropertySheet) Workbench.page().showView(IPageLayout.ID_PROP_SHEET);
+        Workbench.page().activate(pool);
+        pool.viewer().setSelection(new StructuredSelection(page), true);
+        Tree tree = (Tree) sheet.getCurrentPage().getControl();
+        Workbench.await("the pool page's properties", 5_000, () -> Arrays.stream(tree.getItems())
+                .anyMatch(item -> item.getText(0).equals("gc phys")
+                        && item.getText(1).equals(String.format(Locale.ROOT, "%#x", page.gcPhys()))));
+        Workbench.screenshotControl(tree, "properties-pool-page.png");
+    }
+}
