@@ -13,7 +13,7 @@ shadowbench_require_packages() {
     package=${spec%%:*}
     probe=${spec#*:}
     case "$probe" in
-      *.so*) ldconfig -p 2>/dev/null | grep -q "$probe" || missing+=("$package") ;;
+      *.so*) ldconfig -p 2>/dev/null | grep -F "$probe" >/dev/null || missing+=("$package") ;; # not grep -q: an early exit would fail the pipe (pipefail)
       *) command -v "$probe" >/dev/null 2>&1 || missing+=("$package") ;;
     esac
   done

@@ -2,6 +2,8 @@ package org.shadowbench.ui.internal;
 
 import java.util.List;
 import java.util.Locale;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.eclipse.core.runtime.IStatus;
@@ -35,6 +37,12 @@ import org.shadowbench.ui.MachineSpec;
  */
 public final class MachinesView extends ViewPart implements MachineSessions.Listener, MachineSession.Listener {
     public static final String ID = "org.shadowbench.ui.machines";
+    /**
+     * System property naming a guest to launch, paused, when the view first opens in a workbench
+     * without machines: {@code bundled:demo} (the bundled demo guest, 64 MiB) or a multiboot file.
+     */
+    public static final String LAUNCH_PROPERTY = "shadowbench.launch";
+    private static final AtomicBoolean LAUNCHED_AT_START = new AtomicBoolean();
 
     private TableViewer viewer;
     private UiThrottle throttle;
@@ -82,6 +90,22 @@ public final class MachinesView extends ViewPart implements MachineSessions.List
         }
         UiActivator.sessions().addListener(this);
         refresh();
+        launchAtStart();
+    }
+
+    /** The guest of {@value #LAUNCH_PROPERTY}, once per workbench and only when nothing runs yet. */
+    private void launchAtStart() {
+        String guest = System.getProperty(LAUNCH_PROPERTY, "").trim();
+        if (guest.isEmpty() || !UiActivator.sessions().sessions().isEmpty() || !LAUNCHED_AT_START.compareAndSet(false, true)) {
+            return;
+        }
+        launch(startSpec(guest), false);
+    }
+
+    static MachineSpec startSpec(String guest) {
+        return guest.startsWith(NewMachineDialog.BUNDLED_PREFIX)
+                ? MachineSpec.bundledGuest(guest.substring(NewMachineDialog.BUNDLED_PREFIX.length()), 64L << 20, "")
+                : MachineSpec.file(Path.of(guest), 64L << 20, "");
     }
 
     /** For tests and the dialog's job: the table. */
