@@ -709,6 +709,7 @@ public final class CpuCore implements Cpu, PoolHooks {
                     } else if (fast == FastPath.Op.LEA) {
                         gpr[i.fastA] = fastPath.offset(i);
                     } else {
+                        startEip = start;
                         fast.run(fastPath, i);
                     }
                     ip = fast.branches ? eip : next;
@@ -820,6 +821,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         eip = codeSize == 4 ? next : next & 0xffff;
         FastPath.Op fast = i.fast;
         if (fast != null) {
+            startEip = start;
             fast.run(fastPath, i);
         } else {
             executeGeneral(i, start);
@@ -1028,6 +1030,11 @@ public final class CpuCore implements Cpu, PoolHooks {
         flags.shortcuts = enabled;
         codeCache.clear();
         invalidateFetch();
+    }
+
+    @Override
+    public int accessingEip() {
+        return startEip;
     }
 
     @Override
