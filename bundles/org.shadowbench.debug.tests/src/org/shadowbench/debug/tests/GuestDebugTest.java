@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -308,6 +309,59 @@ class GuestDebugTest {
         assertEquals(List.of(), machine.submit(Machine::check).get(WAIT_SECONDS, TimeUnit.SECONDS));
         atFinish.delete();
         thread.resume();
+        awaitTerminate(target);
+        assertTrue(target.exitDetail().startsWith("exited with code 0"), target.exitDetail());
+        assertTrue(target.serialOutput().contains("PASS"), target.serialOutput());
+    }
+
+    /**
+     * A read watchpoint on the kernel's {@code last_trap} record (the trap handler writes it, the kernel
+     * reads it back): writes do not stop the guest, the first read does, without a value; a watchpoint
+     * the registry refuses (no RAM there) is reported and changes nothing; disabling the watch lets the
+     * guest run to its end.
+     */
+    @Test
+    void readWatchpointsStopOnReadsAndRefusedOnesAreReported() throws Exception {
+        long lastTrap = ElfSymbols.address(demo, "last_trap") & 0xffff_ffffL;
+        GuestDebugTarget target = launch(true);
+        IThread thread = target.getThreads()[0];
+        Machine machine = target.machine();
+        awaitSuspend(target);
+        PhysicalWatchpoint nowhere = PhysicalWatchpoint.create(0xd0000000L, 4, false, true);
+        PhysicalWatchpoint reads = PhysicalWatchpoint.create(lastTrap, 24, true, false);
+        machine.submit(m -> null).get(WAIT_SECONDS, TimeUnit.SECONDS); // the installs ran before this
+        assertTrue(target.watchProblem(nowhere) != null && target.watchProblem(nowhere).contains("RAM range"),
+                String.valueOf(target.watchProblem(nowhere)));
+        assertEquals(null, target.watchProblem(reads));
+        MachineSnapshot installed = machine.snapshot().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals("ALL", handler(installed, lastTrap, "debugger watch").kind(), "a read watch intercepts reads");
+        assertTrue(installed.handlers().stream().noneMatch(h -> h.first() == 0xd0000000L));
+
+        thread.resume();
+        assertEquals(DebugEvent.BREAKPOINT, awaitSuspend(target).getDetail());
+        assertArrayEquals(new IBreakpoint[] { reads }, thread.getBreakpoints());
+        WatchHit hit = target.watchHit();
+        assertEquals(AccessType.READ, hit.type());
+        assertEquals(AccessOrigin.CPU, hit.origin());
+        assertTrue(hit.address() >= lastTrap && hit.address() + hit.size() <= lastTrap + 24, hit.label());
+        assertNull(hit.value(), "a read is seen before its value");
+        assertTrue(hit.label().startsWith("watchpoint: read ") && !hit.label().contains("value"), hit.label());
+        MachineSnapshot stopped = machine.snapshot().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(1, handler(stopped, lastTrap, "debugger watch").readHits());
+        assertTrue(handler(stopped, lastTrap, "debugger watch").writeHits() > 0,
+                "the trap handler wrote the record before: seen, counted, not stopped at");
+
+        // The breakpoint manager reports the change when the marker's delta is out: wait for the handler to go.
+        reads.setEnabled(false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (machine.snapshot().get(WAIT_SECONDS, TimeUnit.SECONDS).handlers().stream()
+                .anyMatch(h -> h.type().equals("debugger watch"))) {
+            assertTrue(System.nanoTime() < deadline, "disabling the watchpoint did not remove its handler");
+            Thread.sleep(20);
+        }
+        thread.resume();
+        DebugEvent end = awaitSuspendOrTerminate(target);
+        assertEquals(DebugEvent.TERMINATE, end.getKind(), "suspended instead: " + thread.getName());
         awaitTerminate(target);
         assertTrue(target.exitDetail().startsWith("exited with code 0"), target.exitDetail());
         assertTrue(target.serialOutput().contains("PASS"), target.serialOutput());
