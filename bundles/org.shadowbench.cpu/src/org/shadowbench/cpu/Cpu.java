@@ -89,6 +89,18 @@ public interface Cpu {
     /** The instruction pointer. */
     int eip();
 
+    /**
+     * While an instruction executes, for instance inside a physical access callback it causes, the EIP
+     * of its first byte (its own, not the next instruction's, which {@link #eip()} may already hold);
+     * during the delivery of an interrupt, the EIP it interrupted. Between instructions it is the last
+     * one's. For watchpoints: which instruction made an access.
+     *
+     * @since 0.2 (default method: {@link #eip()})
+     */
+    default int accessingEip() {
+        return eip();
+    }
+
     /** Sets the instruction pointer (and leaves the halted state). */
     void setEip(int eip);
 

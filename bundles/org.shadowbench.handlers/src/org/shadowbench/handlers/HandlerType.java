@@ -15,6 +15,17 @@ public interface HandlerType {
     /** The callback handlers of this type run. */
     PhysicalAccessCallback callback();
 
+    /**
+     * Whether handlers of this type are overlays (a Shadowbench extension, see
+     * {@link PhysicalHandlerRegistry#registerOverlayType}): they observe accesses and may share pages
+     * with one ordinary handler. {@code false} for ordinary types.
+     *
+     * @since 0.1 (default method, added for physical watchpoints)
+     */
+    default boolean isOverlay() {
+        return false;
+    }
+
     /** Current reference count; 0 once dead. */
     int referenceCount();
 

@@ -9,7 +9,8 @@ import org.shadowbench.memory.PhysicalMemory;
 
 /**
  * The physical access handler registry (VirtualBox's PGMAllHandler.cpp). Handlers cover inclusive,
- * non-overlapping guest-physical ranges inside one RAM range each; the registry keeps the page
+ * non-overlapping guest-physical ranges inside one RAM range each (overlay handlers, a documented
+ * extension for observers, may share bytes with ordinary ones: {@link #registerOverlayType}); the registry keeps the page
  * handler states of the page model in step (a page carries the highest state of the handlers on
  * it, or DISABLED while temporarily off or aliased), asks shadow paging to update the entries
  * mapping changed pages, and dispatches accesses to handlers.
@@ -45,6 +46,38 @@ public interface PhysicalHandlerRegistry {
 
     /** Registers a handler type (PGMR3HandlerPhysicalTypeRegister); the registration holds one reference. */
     HandlerType registerType(HandlerKind kind, String description, PhysicalAccessCallback callback);
+
+    /**
+     * Registers an <em>overlay</em> handler type (a Shadowbench extension, not in the reference),
+     * for observers such as the debugger's physical watchpoints. Overlay handlers:
+     * <ul>
+     * <li>never overlap each other, but may cover bytes that an ordinary handler covers too (at most
+     * one ordinary handler per byte, since ordinary handlers never overlap);</li>
+     * <li>are WRITE (see writes) or ALL (see reads and writes) and may cover any byte range, a single
+     * byte included ({@code first <= last});</li>
+     * <li>raise a page to the stronger of their state and the ordinary handlers' state; deregistering
+     * either side recomputes the page from the other;</li>
+     * <li>only observe: their callback runs first and its answer is ignored; then the ordinary handler,
+     * if any, runs with its usual outcome semantics, else the page model's default access is done;</li>
+     * <li>cannot be registered over pages that are switched off (temp-off) or aliased
+     * (VERR_ACCESS_DENIED, nothing changes). When an ordinary handler switches off or aliases a page
+     * an overlay covers, the ordinary handler wins: the overlay sees no accesses to that page until the
+     * page is re-armed (reset) or its ordinary handler goes;</li>
+     * <li>are registered and deregistered through their handler object ({@link #register(PhysicalHandler, long, long)},
+     * {@link #deregister(PhysicalHandler)}); the address-based operations ({@link #deregister(long)},
+     * {@link #modify}, {@link #split}, {@link #join}, {@link #reset}, {@link #pageTempOff}, the aliases,
+     * {@link #lookup}, {@link #handlerAt}, {@link #bestFit}, {@link #isRegistered}, {@link #isAll}) see
+     * ordinary handlers only, exactly as before; {@link #overlayAt} finds overlays.</li>
+     * </ul>
+     *
+     * @param kind WRITE or ALL
+     * @throws org.shadowbench.memory.PgmException VERR_INVALID_PARAMETER for another kind or a missing
+     *         description or callback
+     * @since 0.1 (default method, added for physical watchpoints)
+     */
+    default HandlerType registerOverlayType(HandlerKind kind, String description, PhysicalAccessCallback callback) {
+        throw new UnsupportedOperationException("this registry has no overlay handlers");
+    }
 
     /** The type of a whiteboard service in this registry, created on first use. */
     HandlerType typeFor(HandlerTypeService service);
@@ -179,11 +212,32 @@ public interface PhysicalHandlerRegistry {
      */
     PhysicalHandler bestFit(long address, boolean above);
 
-    /** The registered handlers in address order. */
+    /**
+     * The registered handlers in address order, overlays included (an overlay comes after the ordinary
+     * handler starting at the same address): every list of handlers shows them.
+     */
     List<PhysicalHandler> handlers();
 
-    /** Number of registered handlers. */
+    /** Number of registered handlers, overlays included. */
     int handlerCount();
+
+    /**
+     * The overlay handler covering the address, or {@code null}.
+     *
+     * @since 0.1 (default method, added for physical watchpoints)
+     */
+    default PhysicalHandler overlayAt(long address) {
+        return null;
+    }
+
+    /**
+     * The registered overlay handlers in address order.
+     *
+     * @since 0.1 (default method, added for physical watchpoints)
+     */
+    default List<PhysicalHandler> overlays() {
+        return List.of();
+    }
 
     // ------------------------------------------------------------ access dispatch
 

@@ -711,6 +711,7 @@ public final class CpuCore implements Cpu, PoolHooks {
                     } else if (fast == FastPath.Op.LEA) {
                         gpr[i.fastA] = fastPath.offset(i);
                     } else {
+                        startEip = start;
                         fast.run(fastPath, i);
                     }
                     ip = fast.branches ? eip : next;
@@ -792,6 +793,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         eip = codeSize == 4 ? next : next & 0xffff;
         FastPath.Op fast = i.fast;
         if (fast != null) {
+            startEip = start;
             fast.run(fastPath, i);
         } else {
             executeGeneral(i, start);
@@ -873,6 +875,11 @@ public final class CpuCore implements Cpu, PoolHooks {
         fastPathEnabled = enabled;
         flags.shortcuts = enabled;
         fetch.clear();
+    }
+
+    @Override
+    public int accessingEip() {
+        return startEip;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -41,13 +42,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.debug.LinearBreakpoint;
+import org.shadowbench.debug.PhysicalWatchpoint;
 import org.shadowbench.debug.ShadowbenchDebug;
 import org.shadowbench.debug.internal.GuestDebugTarget;
 import org.shadowbench.debug.internal.GuestMemory;
+import org.shadowbench.debug.internal.WatchHit;
+import org.shadowbench.handlers.AccessOrigin;
+import org.shadowbench.handlers.AccessType;
 import org.shadowbench.guests.GuestSuite;
 import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.RunState;
+import org.shadowbench.pool.PoolPageInfo;
+import org.shadowbench.pool.PoolStatistics;
 
 /**
  * The debugger end to end on the demo guest: a launch configuration starts it, a linear breakpoint
@@ -212,6 +219,163 @@ class GuestDebugTest {
         assertTrue(target.isTerminated());
         assertEquals(RunState.CLOSED, machine.state());
         assertThrows(DebugException.class, () -> code.getBytesFromOffset(BigInteger.ZERO, 4));
+    }
+
+    /**
+     * A physical watchpoint on a guest page table the shadow pool monitors: the demo guest's heap page
+     * table of its first process, which its copy-on-write fault handling rewrites. The watch stops the
+     * guest after the writing instruction, shows the access, and the pool's monitor handled the write as
+     * always; the guest then runs to its end with consistent engine state.
+     */
+    @Test
+    void watchpointOnAMonitoredPageTableStopsAfterTheWriteAndThePoolStillHandlesIt() throws Exception {
+        int heapWrite = ElfSymbols.address(demo, "heap_write");
+        int guestMain = ElfSymbols.address(demo, "guest_main");
+        LinearBreakpoint atHeapWrite = LinearBreakpoint.create(heapWrite);
+        GuestDebugTarget target = launch(false);
+        IThread thread = target.getThreads()[0];
+        Machine machine = target.machine();
+
+        // Run to heap_write until the current process's heap page table is one the pool monitors.
+        long heapTable = -1;
+        for (int hits = 0; heapTable < 0; hits++) {
+            assertTrue(hits < 8, "the heap page table never became a monitored pool page");
+            assertEquals(DebugEvent.BREAKPOINT, awaitSuspend(target).getDetail());
+            MachineSnapshot snapshot = machine.snapshot().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            long cr3 = snapshot.cpu().cr3() & 0xffff_f000L;
+            long pde = machine.submit(m -> m.memory().read(cr3 + 4 * (0x40000000L >>> 22), 4)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            long table = pde & 0xffff_f000L;
+            boolean monitored = false;
+            for (PoolPageInfo page : snapshot.pool().pages()) {
+                monitored |= page.monitored() && (page.gcPhys() & ~0xfffL) == table;
+            }
+            if (monitored) {
+                heapTable = table;
+            } else {
+                thread.resume();
+            }
+        }
+        atHeapWrite.delete();
+        PhysicalWatchpoint watch = PhysicalWatchpoint.create(heapTable, 4096, false, true);
+        MachineSnapshot before = machine.snapshot().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        long monitorWritesBefore = handler(before, heapTable, "shadow page pool monitor").writeHits();
+        assertEquals(0, handler(before, heapTable, "debugger watch").writeHits(), "the watch is listed like any handler");
+        long poolHandledBefore = monitored(before.poolStatistics());
+
+        // The copy-on-write fault handler rewrites an entry of that table: the watch stops the guest.
+        thread.resume();
+        DebugEvent stop = awaitSuspend(target);
+        assertEquals(DebugEvent.BREAKPOINT, stop.getDetail());
+        assertArrayEquals(new IBreakpoint[] { watch }, thread.getBreakpoints());
+        WatchHit hit = target.watchHit();
+        assertNotNull(hit);
+        assertEquals(AccessType.WRITE, hit.type());
+        assertEquals(AccessOrigin.CPU, hit.origin());
+        assertEquals(4, hit.size());
+        assertEquals(heapTable, hit.address() & ~0xfffL);
+        assertEquals(0, hit.address() & 3, "a page table entry");
+        assertEquals(0x7L, hit.value() & 0xfff, "copy-on-write makes the entry present, writable, user");
+        long written = machine.submit(m -> m.memory().read(hit.address(), 4)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(hit.value().longValue(), written, "the write happened");
+        long eip = registers(thread.getTopStackFrame()).get("EIP");
+        long writer = hit.eip() & 0xffff_ffffL;
+        assertTrue(writer >= (guestMain & 0xffff_ffffL) && writer < eip && eip - writer <= 15,
+                String.format("the guest stops right after the writing instruction (at %#x, now %#x)", writer, eip));
+        assertTrue(thread.getName().contains(hit.label()), thread.getName());
+        assertTrue(hit.label().contains(String.format("phys %#x", hit.address())) && hit.label().contains("write 4 bytes")
+                && hit.label().contains(String.format("value %#x", hit.value())), hit.label());
+
+        // The pool's monitor saw the same write and handled it.
+        MachineSnapshot after = machine.snapshot().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(1, handler(after, heapTable, "debugger watch").writeHits());
+        assertEquals(monitorWritesBefore + 1, handler(after, heapTable, "shadow page pool monitor").writeHits());
+        assertTrue(monitored(after.poolStatistics()) > poolHandledBefore, "the pool's monitor handled the write");
+        assertEquals(List.of(), machine.submit(Machine::check).get(WAIT_SECONDS, TimeUnit.SECONDS));
+
+        // The next copy-on-write fault stops it again, at another entry.
+        thread.resume();
+        assertEquals(DebugEvent.BREAKPOINT, awaitSuspend(target).getDetail());
+        assertEquals(heapTable, target.watchHit().address() & ~0xfffL);
+        assertFalse(target.watchHit().address() == hit.address(), "another page's entry");
+
+        // Without the watch the guest runs on to its end, its engine state consistent.
+        watch.delete();
+        LinearBreakpoint atFinish = LinearBreakpoint.create(ElfSymbols.address(demo, "finish"));
+        thread.resume();
+        assertEquals(DebugEvent.BREAKPOINT, awaitSuspend(target).getDetail());
+        assertArrayEquals(new IBreakpoint[] { atFinish }, thread.getBreakpoints());
+        MachineSnapshot end = machine.snapshot().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(end.handlers().stream().noneMatch(h -> h.type().equals("debugger watch")), "the watch is gone");
+        assertEquals(List.of(), machine.submit(Machine::check).get(WAIT_SECONDS, TimeUnit.SECONDS));
+        atFinish.delete();
+        thread.resume();
+        awaitTerminate(target);
+        assertTrue(target.exitDetail().startsWith("exited with code 0"), target.exitDetail());
+        assertTrue(target.serialOutput().contains("PASS"), target.serialOutput());
+    }
+
+    /**
+     * A read watchpoint on the kernel's {@code last_trap} record (the trap handler writes it, the kernel
+     * reads it back): writes do not stop the guest, the first read does, without a value; a watchpoint
+     * the registry refuses (no RAM there) is reported and changes nothing; disabling the watch lets the
+     * guest run to its end.
+     */
+    @Test
+    void readWatchpointsStopOnReadsAndRefusedOnesAreReported() throws Exception {
+        long lastTrap = ElfSymbols.address(demo, "last_trap") & 0xffff_ffffL;
+        GuestDebugTarget target = launch(true);
+        IThread thread = target.getThreads()[0];
+        Machine machine = target.machine();
+        awaitSuspend(target);
+        PhysicalWatchpoint nowhere = PhysicalWatchpoint.create(0xd0000000L, 4, false, true);
+        PhysicalWatchpoint reads = PhysicalWatchpoint.create(lastTrap, 24, true, false);
+        machine.submit(m -> null).get(WAIT_SECONDS, TimeUnit.SECONDS); // the installs ran before this
+        assertTrue(target.watchProblem(nowhere) != null && target.watchProblem(nowhere).contains("RAM range"),
+                String.valueOf(target.watchProblem(nowhere)));
+        assertEquals(null, target.watchProblem(reads));
+        MachineSnapshot installed = machine.snapshot().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals("ALL", handler(installed, lastTrap, "debugger watch").kind(), "a read watch intercepts reads");
+        assertTrue(installed.handlers().stream().noneMatch(h -> h.first() == 0xd0000000L));
+
+        thread.resume();
+        assertEquals(DebugEvent.BREAKPOINT, awaitSuspend(target).getDetail());
+        assertArrayEquals(new IBreakpoint[] { reads }, thread.getBreakpoints());
+        WatchHit hit = target.watchHit();
+        assertEquals(AccessType.READ, hit.type());
+        assertEquals(AccessOrigin.CPU, hit.origin());
+        assertTrue(hit.address() >= lastTrap && hit.address() + hit.size() <= lastTrap + 24, hit.label());
+        assertNull(hit.value(), "a read is seen before its value");
+        assertTrue(hit.label().startsWith("watchpoint: read ") && !hit.label().contains("value"), hit.label());
+        MachineSnapshot stopped = machine.snapshot().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(1, handler(stopped, lastTrap, "debugger watch").readHits());
+        assertTrue(handler(stopped, lastTrap, "debugger watch").writeHits() > 0,
+                "the trap handler wrote the record before: seen, counted, not stopped at");
+
+        // The breakpoint manager reports the change when the marker's delta is out: wait for the handler to go.
+        reads.setEnabled(false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (machine.snapshot().get(WAIT_SECONDS, TimeUnit.SECONDS).handlers().stream()
+                .anyMatch(h -> h.type().equals("debugger watch"))) {
+            assertTrue(System.nanoTime() < deadline, "disabling the watchpoint did not remove its handler");
+            Thread.sleep(20);
+        }
+        thread.resume();
+        DebugEvent end = awaitSuspendOrTerminate(target);
+        assertEquals(DebugEvent.TERMINATE, end.getKind(), "suspended instead: " + thread.getName());
+        awaitTerminate(target);
+        assertTrue(target.exitDetail().startsWith("exited with code 0"), target.exitDetail());
+        assertTrue(target.serialOutput().contains("PASS"), target.serialOutput());
+    }
+
+    private static MachineSnapshot.HandlerSnapshot handler(MachineSnapshot snapshot, long first, String type) {
+        return snapshot.handlers().stream().filter(h -> h.first() == first && h.type().equals(type)).findFirst()
+                .orElseThrow(() -> new AssertionError("no '" + type + "' handler at " + Long.toHexString(first) + " in "
+                        + snapshot.handlers()));
+    }
+
+    /** Monitored writes the pool dealt with, whichever way. */
+    private static long monitored(PoolStatistics statistics) {
+        return statistics.monitorHandled() + statistics.monitorFlushed() + statistics.monitorRepStosd();
     }
 
     @Test

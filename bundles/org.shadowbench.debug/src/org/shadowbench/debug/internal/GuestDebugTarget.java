@@ -31,6 +31,7 @@ import org.eclipse.debug.core.model.IMemoryBlockRetrievalExtension;
 import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.debug.core.model.IThread;
 import org.shadowbench.debug.LinearBreakpoint;
+import org.shadowbench.debug.PhysicalWatchpoint;
 import org.shadowbench.debug.ShadowbenchDebug;
 import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.RunResult;
@@ -81,6 +82,12 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
     private final Map<Integer, Integer> installedAddresses = new HashMap<>();
     /** The user breakpoints installed, with their addresses. */
     private final Map<IBreakpoint, Integer> installed = new HashMap<>();
+    /** The physical watchpoints asked for (installed on the emulation thread, in request order). */
+    private final java.util.Set<IBreakpoint> watching = new java.util.HashSet<>();
+    private final Watches watches;
+    /** Why a watchpoint could not be installed, by watchpoint. */
+    private final Map<IBreakpoint, String> watchProblems = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile WatchHit watchHit;
 
     private volatile CpuState suspended;
     private volatile String detail;
@@ -98,6 +105,7 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
         this.name = name;
         this.debug = debug;
         this.thread = new CpuThread(this);
+        this.watches = new Watches(machine);
     }
 
     /** Installs the breakpoints and starts the guest, or suspends it before its first instruction. */
@@ -160,6 +168,16 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
         return hit;
     }
 
+    /** The watchpoint access the guest is suspended at, or {@code null}. */
+    public WatchHit watchHit() {
+        return watchHit;
+    }
+
+    /** Why the registry refused a watchpoint, or {@code null} when it is installed (or not yet). */
+    public String watchProblem(IBreakpoint watchpoint) {
+        return watchProblems.get(watchpoint);
+    }
+
     // ============================================================================ IDebugTarget
 
     @Override
@@ -200,7 +218,8 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
 
     @Override
     public boolean supportsBreakpoint(IBreakpoint breakpoint) {
-        return breakpoint instanceof LinearBreakpoint && ShadowbenchDebug.MODEL_ID.equals(breakpoint.getModelIdentifier());
+        return (breakpoint instanceof LinearBreakpoint || breakpoint instanceof PhysicalWatchpoint)
+                && ShadowbenchDebug.MODEL_ID.equals(breakpoint.getModelIdentifier());
     }
 
     // ============================================================================ run control
@@ -316,7 +335,7 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
                 return;
             }
             machine.step(1).whenComplete((result, error) -> {
-                if (error != null || !probe.call() || result.cause() != StopCause.INSTRUCTION_LIMIT) {
+                if (error != null || !probe.call() || result.cause() != StopCause.INSTRUCTION_LIMIT || watches.hasHit()) {
                     stopped(result, error, true);
                     return;
                 }
@@ -377,6 +396,8 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
             suspended = null;
             detail = null;
             hit = List.of();
+            watchHit = null;
+            watches.clear();
         }
         fire(new DebugEvent(thread, DebugEvent.RESUME, eventDetail));
     }
@@ -390,6 +411,15 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
                 }
             }
             suspendWhenCaptured(State.ENDED, DebugEvent.UNSPECIFIED, "the machine failed: " + rootCause(error), false);
+            return;
+        }
+        WatchHit watched = switch (result.cause()) {
+            case BREAKPOINT, INSTRUCTION_LIMIT, PAUSED, TIMEOUT -> watches.takeHit();
+            default -> null;
+        };
+        if (watched != null) {
+            // The access stopped the guest after its instruction (or, in a step, the step ended with it).
+            suspendWhenCaptured(State.SUSPENDED, DebugEvent.BREAKPOINT, watched.label(), false, watched);
             return;
         }
         switch (result.cause()) {
@@ -410,8 +440,15 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
 
     /** Reads the CPU on the emulation thread, then enters {@code next} and fires the suspend event. */
     private void suspendWhenCaptured(State next, int eventDetail, String why, boolean breakpoint) {
+        suspendWhenCaptured(next, eventDetail, why, breakpoint, null);
+    }
+
+    private void suspendWhenCaptured(State next, int eventDetail, String why, boolean breakpoint, WatchHit watched) {
         machine.submit(CpuState::capture).whenComplete((state, error) -> {
             List<IBreakpoint> atPc = new ArrayList<>();
+            if (watched != null) {
+                atPc.add(watched.watchpoint());
+            }
             synchronized (lock) {
                 if (this.state == State.TERMINATED) {
                     return;
@@ -428,6 +465,7 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
                 suspended = state;
                 detail = error != null ? why + " (registers unreadable: " + rootCause(error) + ")" : why;
                 hit = List.copyOf(atPc);
+                watchHit = watched;
             }
             fire(new DebugEvent(thread, DebugEvent.SUSPEND, eventDetail));
         });
@@ -438,6 +476,10 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
     @Override
     public void breakpointAdded(IBreakpoint breakpoint) {
         if (!supportsBreakpoint(breakpoint)) {
+            return;
+        }
+        if (breakpoint instanceof PhysicalWatchpoint watchpoint) {
+            addWatch(watchpoint);
             return;
         }
         try {
@@ -455,9 +497,45 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
         }
     }
 
+    /**
+     * Installs a physical watchpoint as a "debugger watch" overlay handler, on the emulation thread
+     * (requests keep their order, so a removal that follows finds it).
+     */
+    private void addWatch(PhysicalWatchpoint watchpoint) {
+        try {
+            boolean wanted = watchpoint.isEnabled() && DebugPlugin.getDefault().getBreakpointManager().isEnabled();
+            Long address = watchpoint.physicalAddress();
+            int length = watchpoint.length();
+            boolean reads = watchpoint.isAccess();
+            boolean writes = watchpoint.isModification();
+            synchronized (lock) {
+                if (state == State.TERMINATED || watching.contains(watchpoint) || !wanted || address == null || length < 1) {
+                    return;
+                }
+                watching.add(watchpoint);
+                watchProblems.remove(watchpoint);
+                machine.execute(m -> {
+                    try {
+                        watches.install(m, watchpoint, address, length, reads, writes);
+                    } catch (RuntimeException e) {
+                        watchProblems.put(watchpoint, rootCause(e));
+                        DebugPlugin.log(status("physical watchpoint at " + String.format(Locale.ROOT, "%#x", address)
+                                + " could not be installed: " + rootCause(e), e));
+                    }
+                });
+            }
+        } catch (CoreException e) {
+            DebugPlugin.log(e);
+        }
+    }
+
     @Override
     public void breakpointRemoved(IBreakpoint breakpoint, IMarkerDelta delta) {
         synchronized (lock) {
+            if (breakpoint instanceof PhysicalWatchpoint watchpoint && watching.remove(watchpoint) && state != State.TERMINATED) {
+                machine.execute(m -> watches.remove(m, watchpoint));
+                return;
+            }
             Integer address = installed.remove(breakpoint);
             if (address != null) {
                 release(address);

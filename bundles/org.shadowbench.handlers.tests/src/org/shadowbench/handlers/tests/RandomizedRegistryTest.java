@@ -32,7 +32,8 @@ import org.shadowbench.memory.tests.TestScale;
 
 /**
  * Model-based test of the registry: random sequences of every operation (RAM ranges added,
- * register, deregister, modify, split, join, temp-off, MMIO2 and host aliases, reset, accesses)
+ * register, deregister, modify, split, join, temp-off, MMIO2 and host aliases, reset, overlay
+ * handlers registered and deregistered over and beside ordinary ones, accesses)
  * checked after every step against a brute-force reference: the same status, the same handlers and
  * the same type and handler state on every page; and the consistency checkers after every step.
  * CI runs 4 x 50,000 steps; {@code -Dshadowbench.test.scale=50} runs 10 million.
@@ -70,12 +71,22 @@ class RandomizedRegistryTest {
             }
         }
 
+        /** The reference's view of an overlay handler. */
+        private record Overlay(long first, long last, int type, Object user, PhysicalHandler handler) {
+        }
+
         private final Random random;
         private final PhysicalMemory memory = PhysicalMemory.create();
         private final PhysicalHandlerRegistry registry = PhysicalHandlerRegistry.create(memory, new RecordingShadow(), null);
         private final HandlerType[] types = new HandlerType[4];
         private final HandlerKind[] kinds = { HandlerKind.WRITE, HandlerKind.WRITE, HandlerKind.ALL, HandlerKind.MMIO };
         private final TreeMap<Long, Ref> handlers = new TreeMap<>();
+        private final HandlerType[] overlayTypes = new HandlerType[2];
+        private final HandlerKind[] overlayKinds = { HandlerKind.WRITE, HandlerKind.ALL };
+        private final TreeMap<Long, Overlay> overlays = new TreeMap<>();
+        /** Overlay handlers deregistered and not destroyed yet: deregistering one again is refused. */
+        private final List<PhysicalHandler> retiredOverlays = new ArrayList<>();
+        private Object lastOverlayUser;
         /** Aliased pages and the frame behind them; special aliases are marked in {@link #special}. */
         private final Map<Long, Integer> aliases = new HashMap<>();
         private final Set<Long> special = new HashSet<>();
@@ -100,6 +111,12 @@ class RandomizedRegistryTest {
                 types[i] = registry.registerType(kinds[i], "type " + i, (access, user) -> {
                     lastUser = user;
                     return AccessOutcome.DEFAULT;
+                });
+            }
+            for (int i = 0; i < overlayTypes.length; i++) {
+                overlayTypes[i] = registry.registerOverlayType(overlayKinds[i], "watch " + i, (access, user) -> {
+                    lastOverlayUser = user;
+                    return AccessOutcome.FAULT; // ignored: overlays only observe
                 });
             }
         }
@@ -160,6 +177,11 @@ class RandomizedRegistryTest {
                     state = state.max(kinds[ref.type].pageState());
                 }
             }
+            for (Overlay overlay : overlays.values()) {
+                if (overlay.first() <= page + PAGE - 1 && page <= overlay.last()) {
+                    state = state.max(overlayKinds[overlay.type()].pageState());
+                }
+            }
             return state;
         }
 
@@ -182,7 +204,24 @@ class RandomizedRegistryTest {
         public List<String> problems() {
             List<String> problems = new ArrayList<>(registry.check());
             problems.addAll(memory.check());
-            List<PhysicalHandler> actual = registry.handlers();
+            List<PhysicalHandler> all = registry.handlers();
+            List<PhysicalHandler> actual = all.stream().filter(h -> !h.type().isOverlay()).toList();
+            List<PhysicalHandler> actualOverlays = registry.overlays();
+            if (all.size() != handlers.size() + overlays.size() || registry.handlerCount() != all.size()) {
+                problems.add(all.size() + " handlers (count " + registry.handlerCount() + "), reference has "
+                        + handlers.size() + " and " + overlays.size() + " overlays");
+                return problems;
+            }
+            if (!actualOverlays.equals(List.copyOf(overlays.values().stream().map(Overlay::handler).toList()))) {
+                problems.add("overlays " + actualOverlays + ", reference " + overlays.values());
+            }
+            for (Overlay overlay : overlays.values()) {
+                PhysicalHandler handler = overlay.handler();
+                if (handler.first() != overlay.first() || handler.last() != overlay.last()
+                        || handler.type() != overlayTypes[overlay.type()] || handler.userArgument() != overlay.user()) {
+                    problems.add(handler + " differs from reference overlay " + overlay);
+                }
+            }
             if (actual.size() != handlers.size()) {
                 problems.add(actual.size() + " handlers, reference has " + handlers.size());
                 return problems;
@@ -271,6 +310,10 @@ class RandomizedRegistryTest {
                 return aliasHc();
             } else if (op < 82) {
                 return reset();
+            } else if (op < 87) {
+                return registerOverlay();
+            } else if (op < 91) {
+                return deregisterOverlay();
             } else if (op < 98) {
                 return access();
             }
@@ -300,6 +343,70 @@ class RandomizedRegistryTest {
                 handlers.put(span[0], new Ref(span[0], span[1], type, user));
             }
             return String.format("register %d %#x-%#x", type, span[0], span[1]);
+        }
+
+        private String registerOverlay() {
+            int type = random.nextInt(overlayTypes.length);
+            long first = anyAddress();
+            Ref over = random.nextBoolean() ? handlers.get(existingOrAny()) : null;
+            if (over != null) {
+                // Mostly over or beside an ordinary handler: the shared pages are what overlays are about.
+                first = over.first + (long) (random.nextDouble() * (over.last - over.first + 1));
+            }
+            long start = first;
+            long last = random.nextInt(10) == 0 ? first - 1 : first + random.nextInt(random.nextBoolean() ? 8 : 2 * (int) PAGE);
+            Object user = "o" + nextUser++;
+            PgmStatus failure = null;
+            RamRange range = memory.rangeAt(first);
+            if (last < first) {
+                failure = PgmStatus.VERR_INVALID_PARAMETER;
+            } else if (range == null || last > range.last()) {
+                failure = PgmStatus.VERR_PGM_HANDLER_PHYSICAL_NO_RAM_RANGE;
+            } else {
+                for (Overlay other : overlays.values()) {
+                    if (other.first() <= last && first <= other.last()) {
+                        failure = PgmStatus.VERR_PGM_HANDLER_PHYSICAL_CONFLICT;
+                    }
+                }
+                for (long page = first & ~0xfffL; failure == null && page <= last; page += PAGE) {
+                    if (expectedState(page) == PageHandlerState.DISABLED) {
+                        failure = PgmStatus.VERR_ACCESS_DENIED;
+                    }
+                }
+            }
+            PhysicalHandler handler = registry.create(overlayTypes[type], user, null);
+            expect(failure == null ? PgmStatus.VINF_SUCCESS : failure, () -> registry.register(handler, start, last),
+                    "register overlay");
+            if (failure == null) {
+                overlays.put(first, new Overlay(first, last, type, user, handler));
+            } else {
+                registry.destroy(handler);
+            }
+            return String.format("register overlay %d %#x-%#x", type, first, last);
+        }
+
+        private String deregisterOverlay() {
+            if (!retiredOverlays.isEmpty() && (overlays.isEmpty() || random.nextInt(8) == 0)) {
+                PhysicalHandler handler = retiredOverlays.remove(random.nextInt(retiredOverlays.size()));
+                expect(PgmStatus.VERR_PGM_HANDLER_NOT_FOUND, () -> {
+                    registry.deregister(handler);
+                    return PgmStatus.VINF_SUCCESS;
+                }, "deregister a deregistered overlay");
+                registry.destroy(handler);
+                return "deregister overlay again";
+            }
+            if (overlays.isEmpty()) {
+                return "no overlay";
+            }
+            List<Long> keys = new ArrayList<>(overlays.keySet());
+            Overlay overlay = overlays.remove(keys.get(random.nextInt(keys.size())));
+            registry.deregister(overlay.handler());
+            if (random.nextBoolean()) {
+                registry.destroy(overlay.handler());
+            } else {
+                retiredOverlays.add(overlay.handler());
+            }
+            return String.format("deregister overlay %#x-%#x", overlay.first(), overlay.last());
         }
 
         private String deregister() {
@@ -527,23 +634,31 @@ class RandomizedRegistryTest {
             boolean write = random.nextBoolean();
             RamRange range = memory.rangeAt(address);
             Object expectedUser = null;
+            Object expectedOverlayUser = null;
             if (range != null) {
                 long page = address & ~0xfffL;
                 PageHandlerState state = expectedState(page);
                 boolean intercepted = special.contains(page)
                         || (write ? state.isActive() : state == PageHandlerState.ALL);
                 Ref ref = handlers.floorEntry(address) == null ? null : handlers.floorEntry(address).getValue();
-                if (intercepted && ref != null && ref.last >= address) {
+                if (intercepted && ref != null && ref.last >= address && (write || kinds[ref.type] != HandlerKind.WRITE)) {
                     expectedUser = ref.user;
+                }
+                Overlay overlay = overlays.floorEntry(address) == null ? null : overlays.floorEntry(address).getValue();
+                if (intercepted && state != PageHandlerState.DISABLED && overlay != null && overlay.last() >= address
+                        && (write || overlayKinds[overlay.type()] == HandlerKind.ALL)) {
+                    expectedOverlayUser = overlay.user();
                 }
             }
             lastUser = null;
+            lastOverlayUser = null;
             if (write) {
                 registry.write(address, 1, random.nextInt(256), AccessOrigin.CPU);
             } else {
                 registry.read(address, 1, AccessOrigin.CPU);
             }
             assertEquals(expectedUser, lastUser, String.format("%s at %#x", write ? "write" : "read", address));
+            assertEquals(expectedOverlayUser, lastOverlayUser, String.format("overlay %s at %#x", write ? "write" : "read", address));
             return String.format("%s %#x", write ? "write" : "read", address);
         }
 

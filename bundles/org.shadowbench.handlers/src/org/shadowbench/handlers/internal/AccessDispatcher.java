@@ -3,8 +3,10 @@ package org.shadowbench.handlers.internal;
 import org.shadowbench.handlers.AccessOrigin;
 import org.shadowbench.handlers.AccessOutcome;
 import org.shadowbench.handlers.AccessType;
+import org.shadowbench.handlers.HandlerKind;
 import org.shadowbench.handlers.PhysicalAccess;
 import org.shadowbench.handlers.PhysicalAccessFault;
+import org.shadowbench.memory.PageHandlerState;
 import org.shadowbench.memory.PageType;
 import org.shadowbench.memory.PgmException;
 import org.shadowbench.memory.PgmStatus;
@@ -76,13 +78,18 @@ final class AccessDispatcher {
         if (!intercepts(address, AccessType.READ)) {
             return defaultRead(address, length);
         }
+        if (registry.overlayTree.size() != 0) {
+            observe(address, length, AccessType.READ, origin, 0);
+        }
         long value = 0;
         int done = 0;
         while (done < length) {
             long at = address + done;
             PhysicalHandlerImpl handler = registry.lookup(at);
             int part = partLength(handler, at, length - done);
-            long partValue = handler == null ? defaultRead(at, part) : call(handler, at, part, AccessType.READ, origin, 0);
+            // A WRITE handler sees no reads: its page reads through its handlers only because an ALL overlay shares it.
+            long partValue = handler == null || handler.type.kind() == HandlerKind.WRITE ? defaultRead(at, part)
+                    : call(handler, at, part, AccessType.READ, origin, 0);
             value |= partValue << (8 * done);
             done += part;
         }
@@ -93,6 +100,9 @@ final class AccessDispatcher {
         if (!intercepts(address, AccessType.WRITE)) {
             defaultWrite(address, length, value);
             return;
+        }
+        if (registry.overlayTree.size() != 0) {
+            observe(address, length, AccessType.WRITE, origin, value);
         }
         int done = 0;
         while (done < length) {
@@ -106,6 +116,44 @@ final class AccessDispatcher {
                 call(handler, at, part, AccessType.WRITE, origin, partValue);
             }
             done += part;
+        }
+    }
+
+    /**
+     * Shows the parts of an in-page access that overlay handlers cover to their callbacks, before the
+     * ordinary dispatch; their answers are ignored (overlays observe). Reads carry no value yet.
+     */
+    private void observe(long address, int length, AccessType type, AccessOrigin origin, long value) {
+        RamRange range = memory.rangeAt(address);
+        if (range.handlerState(range.pageIndex(address)) == PageHandlerState.DISABLED) {
+            return; // a special alias page its MMIO handler aliased: the ordinary handler wins there
+        }
+        HandlerTree overlays = registry.overlayTree;
+        long end = address + length;
+        long at = address;
+        while (at < end) {
+            PhysicalHandlerImpl overlay = overlays.containing(at);
+            if (overlay == null) {
+                PhysicalHandlerImpl next = overlays.ceiling(at);
+                if (next == null || next.first >= end) {
+                    return;
+                }
+                at = next.first;
+                continue;
+            }
+            int part = (int) (Math.min(end - 1, overlay.last) - at + 1);
+            HandlerTypeImpl overlayType = overlay.type;
+            if (overlayType.mayCall() && (type == AccessType.WRITE || overlayType.kind() != HandlerKind.WRITE)) {
+                if (type == AccessType.READ) {
+                    overlay.readHits++;
+                } else {
+                    overlay.writeHits++;
+                }
+                callbacks++;
+                overlayType.callback().onAccess(access.set(at, part, type, origin,
+                        type == AccessType.READ ? 0 : mask(value >>> (8 * (at - address)), part)), overlay.userArgument);
+            }
+            at += part;
         }
     }
 

@@ -19,12 +19,15 @@ final class HandlerPageStates {
 
     private final PhysicalMemory memory;
     private final HandlerTree tree;
+    private final HandlerTree overlays;
     ShadowPageTables shadow;
     final HandlerEngineListener engine;
 
-    HandlerPageStates(PhysicalMemory memory, HandlerTree tree, ShadowPageTables shadow, HandlerEngineListener engine) {
+    HandlerPageStates(PhysicalMemory memory, HandlerTree tree, HandlerTree overlays, ShadowPageTables shadow,
+            HandlerEngineListener engine) {
         this.memory = memory;
         this.tree = tree;
+        this.overlays = overlays;
         this.shadow = shadow;
         this.engine = engine;
     }
@@ -92,6 +95,87 @@ final class HandlerPageStates {
         }
         if ((handler.last & PhysicalMemory.PAGE_OFFSET_MASK) != PhysicalMemory.PAGE_OFFSET_MASK) {
             recalculate(handler.last + 1, true);
+        }
+        raiseOverlays(handler.first, handler.last);
+    }
+
+    /**
+     * The highest state the handlers of one tree imply for the page at {@code page} (page aligned):
+     * every handler of the tree with a byte on the page counts.
+     */
+    static PageHandlerState stateOn(HandlerTree handlers, long page) {
+        PageHandlerState state = PageHandlerState.NONE;
+        for (PhysicalHandlerImpl handler = handlers.floor(page | PhysicalMemory.PAGE_OFFSET_MASK);
+                handler != null && handler.last >= page; handler = handlers.floor(handler.first - 1)) {
+            state = state.max(handler.type.kind().pageState());
+        }
+        return state;
+    }
+
+    /**
+     * Raises the pages of [first, last] to the state of the overlay handlers on them (after the ordinary
+     * side lowered or re-armed them). Pages switched off or aliased by their ordinary handler stay so:
+     * the ordinary handler wins there. Nothing to do without overlays.
+     */
+    void raiseOverlays(long first, long last) {
+        if (overlays.size() == 0) {
+            return;
+        }
+        RamRange hint = null;
+        for (long page = first & PAGE_MASK; page <= last && page >= 0; page += PhysicalMemory.PAGE_SIZE) {
+            RamRange range = memory.rangeWithHint(page, hint);
+            if (range == null) {
+                continue;
+            }
+            hint = range;
+            int index = range.pageIndex(page);
+            PageHandlerState current = range.handlerState(index);
+            if (current == PageHandlerState.DISABLED || range.pageType(index).isMmioAlias()) {
+                continue;
+            }
+            PageHandlerState wanted = stateOn(overlays, page);
+            if (current.compareTo(wanted) < 0) {
+                raise(range, index, wanted);
+            }
+        }
+    }
+
+    private void raise(RamRange range, int index, PageHandlerState state) {
+        range.setHandlerState(index, state);
+        int result = shadow.updatePageEntries(range.pageAddress(index), range, index, false);
+        if ((result & ShadowPageTables.FLUSH_TLBS) != 0) {
+            shadow.flushAllTlbs();
+        }
+        memory.notifyProtectionChanged(range, index);
+    }
+
+    /**
+     * Recomputes the pages of an overlay handler that left the overlay tree from what is still on them:
+     * the ordinary handlers and other overlays sharing the page. Pages its ordinary handler switched off
+     * or aliased are left as they are. Lowered pages are not flushed from shadow paging, as
+     * {@link #disarm} does not: the next fault finds them less handled and syncs them.
+     */
+    void disarmOverlay(PhysicalHandlerImpl handler) {
+        RamRange range = memory.rangeAt(handler.first);
+        if (range == null) {
+            return;
+        }
+        int index = range.pageIndex(handler.first);
+        for (int remaining = handler.pageCount; remaining > 0; remaining--, index++) {
+            PageHandlerState current = range.handlerState(index);
+            if (current == PageHandlerState.DISABLED || range.pageType(index).isMmioAlias()) {
+                continue;
+            }
+            long page = range.pageAddress(index);
+            PageHandlerState wanted = stateOn(tree, page).max(stateOn(overlays, page));
+            if (current != wanted) {
+                if (current.compareTo(wanted) < 0) {
+                    raise(range, index, wanted);
+                } else {
+                    range.setHandlerState(index, wanted);
+                    memory.notifyProtectionChanged(range, index);
+                }
+            }
         }
     }
 

@@ -18,6 +18,8 @@ public final class HandlerTypeImpl implements HandlerType {
     private final PhysicalAccessCallback callback;
     /** The whiteboard service the type stands for, or {@code null}. */
     final HandlerTypeService service;
+    /** Whether handlers of the type are overlays (observers sharing pages with ordinary handlers). */
+    final boolean overlay;
     private int references = 1;
     /**
      * Set when the type's service departs, before its handlers are removed: from then on no
@@ -31,8 +33,9 @@ public final class HandlerTypeImpl implements HandlerType {
     final List<PhysicalHandlerImpl> handlers = new ArrayList<>();
 
     HandlerTypeImpl(PhysicalHandlerRegistryImpl owner, HandlerKind kind, String description,
-            PhysicalAccessCallback callback, HandlerTypeService service) {
+            PhysicalAccessCallback callback, HandlerTypeService service, boolean overlay) {
         this.owner = owner;
+        this.overlay = overlay;
         this.kind = kind;
         this.description = description;
         this.callback = callback;
@@ -52,6 +55,11 @@ public final class HandlerTypeImpl implements HandlerType {
     @Override
     public PhysicalAccessCallback callback() {
         return callback;
+    }
+
+    @Override
+    public boolean isOverlay() {
+        return overlay;
     }
 
     @Override
@@ -112,6 +120,6 @@ public final class HandlerTypeImpl implements HandlerType {
 
     @Override
     public String toString() {
-        return kind + " '" + description + "'";
+        return kind + (overlay ? " overlay '" : " '") + description + "'";
     }
 }

@@ -31,6 +31,11 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
 
     private final PhysicalMemory memory;
     final HandlerTree tree = new HandlerTree();
+    /**
+     * The overlay handlers (a Shadowbench extension): disjoint among themselves, they may share bytes
+     * with the ordinary handlers of {@link #tree}.
+     */
+    final HandlerTree overlayTree = new HandlerTree();
     private final HandlerPageStates pages;
     private final AccessDispatcher dispatcher;
     /** Every type of this registry that has not died yet, in registration order. */
@@ -53,7 +58,7 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
     /** A registry over the page model. */
     public PhysicalHandlerRegistryImpl(PhysicalMemory memory, ShadowPageTables shadow, HandlerEngineListener engine) {
         this.memory = Objects.requireNonNull(memory);
-        this.pages = new HandlerPageStates(memory, tree, Objects.requireNonNull(shadow), engine);
+        this.pages = new HandlerPageStates(memory, tree, overlayTree, Objects.requireNonNull(shadow), engine);
         this.dispatcher = new AccessDispatcher(this, memory);
     }
 
@@ -79,16 +84,25 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
 
     @Override
     public HandlerType registerType(HandlerKind kind, String description, PhysicalAccessCallback callback) {
-        return newType(kind, description, callback, null);
+        return newType(kind, description, callback, null, false);
+    }
+
+    @Override
+    public HandlerType registerOverlayType(HandlerKind kind, String description, PhysicalAccessCallback callback) {
+        if (kind != HandlerKind.WRITE && kind != HandlerKind.ALL) {
+            throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER,
+                    "an overlay handler type is WRITE or ALL, not " + kind + " ('" + description + "')");
+        }
+        return newType(kind, description, callback, null, true);
     }
 
     private HandlerTypeImpl newType(HandlerKind kind, String description, PhysicalAccessCallback callback,
-            HandlerTypeService service) {
+            HandlerTypeService service, boolean overlay) {
         if (kind == null || callback == null || description == null || description.isBlank()) {
             throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER,
                     "a handler type needs a kind, a description and a callback (got " + kind + ", '" + description + "')");
         }
-        HandlerTypeImpl type = new HandlerTypeImpl(this, kind, description, callback, service);
+        HandlerTypeImpl type = new HandlerTypeImpl(this, kind, description, callback, service, overlay);
         types.add(type);
         return type;
     }
@@ -98,7 +112,7 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
         Objects.requireNonNull(service, "service");
         HandlerTypeImpl type = serviceTypes.get(service);
         if (type == null) {
-            type = newType(service.kind(), service.description(), service, service);
+            type = newType(service.kind(), service.description(), service, service, false);
             serviceTypes.put(service, type);
         }
         return type;
@@ -178,6 +192,9 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
             throw new PgmException(PgmStatus.VERR_WRONG_ORDER,
                     impl + " is already registered; cannot register it for " + span(first, last));
         }
+        if (impl.type.overlay) {
+            return registerOverlay(impl, first, last);
+        }
         if (first >= last) {
             throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER,
                     "handler '" + impl.description + "' range " + span(first, last) + ": first must be below last");
@@ -199,6 +216,40 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
         }
         registrations++;
         return status;
+    }
+
+    /**
+     * Registers an overlay handler: any byte range inside one RAM range, not overlapping another
+     * overlay, over no page that is switched off or aliased; its pages are raised to its state.
+     */
+    private PgmStatus registerOverlay(PhysicalHandlerImpl impl, long first, long last) {
+        String subject = "overlay " + impl.type.kind() + " handler '" + impl.description + "' range " + span(first, last);
+        if (first > last) {
+            throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, subject + ": first must not be above last");
+        }
+        RamRange range = memory.rangeAt(first);
+        if (range == null || last > range.last()) {
+            throw new PgmException(PgmStatus.VERR_PGM_HANDLER_PHYSICAL_NO_RAM_RANGE, subject + " is not inside one RAM range");
+        }
+        PhysicalHandlerImpl other = overlayTree.overlapping(first, last);
+        if (other != null) {
+            throw new PgmException(PgmStatus.VERR_PGM_HANDLER_PHYSICAL_CONFLICT, subject + " overlaps overlay " + other);
+        }
+        for (int index = range.pageIndex(first); index <= range.pageIndex(last); index++) {
+            if (range.pageType(index).isMmioAlias() || range.handlerState(index) == PageHandlerState.DISABLED) {
+                throw new PgmException(PgmStatus.VERR_ACCESS_DENIED, subject + ": page " + hex(range.pageAddress(index))
+                        + " is " + (range.pageType(index).isMmioAlias() ? "aliased (" + range.pageType(index) + ")"
+                                : "switched off") + " by " + tree.containing(range.pageAddress(index) | OFFSET_MASK));
+            }
+        }
+        impl.place(first, last);
+        if (!overlayTree.insert(impl)) {
+            impl.place(PhysicalMemory.NIL_ADDRESS, PhysicalMemory.NIL_ADDRESS);
+            throw new PgmException(PgmStatus.VERR_PGM_PHYS_HANDLER_IPE, subject + " could not be inserted");
+        }
+        PgmStatus status = pages.arm(impl, range);
+        registrations++;
+        return status == PgmStatus.VINF_PGM_SYNC_CR3 ? PgmStatus.VINF_PGM_GCPHYS_ALIASED : status;
     }
 
     /**
@@ -245,7 +296,7 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
         if (!impl.isRegistered()) {
             throw new PgmException(PgmStatus.VERR_PGM_HANDLER_NOT_FOUND, impl + " is not registered");
         }
-        PhysicalHandlerImpl found = tree.get(impl.first);
+        PhysicalHandlerImpl found = (impl.type.overlay ? overlayTree : tree).get(impl.first);
         if (found != impl) {
             throw new PgmException(PgmStatus.VERR_PGM_HANDLER_IPE_1, "the registry holds "
                     + (found == null ? "no handler" : found.toString()) + " at " + hex(impl.first) + " instead of " + impl);
@@ -255,6 +306,13 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
 
     /** Takes a handler out of the tree and restores its pages. */
     private void unregister(PhysicalHandlerImpl handler, int restoreAsRam) {
+        if (handler.type.overlay) {
+            overlayTree.remove(handler.first);
+            pages.disarmOverlay(handler);
+            handler.place(PhysicalMemory.NIL_ADDRESS, PhysicalMemory.NIL_ADDRESS);
+            deregistrations++;
+            return;
+        }
         tree.remove(handler.first);
         pages.disarm(handler);
         pages.notifyDeregistered(handler, restoreAsRam);
@@ -449,6 +507,7 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
             }
         } else if (handler.tempOffPages > 0) {
             pages.arm(handler, range);
+            pages.raiseOverlays(handler.first, handler.last);
         }
         handler.aliasedPages = 0;
         handler.tempOffPages = 0;
@@ -598,12 +657,29 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
 
     @Override
     public List<PhysicalHandler> handlers() {
-        return List.copyOf(tree.toList());
+        if (overlayTree.size() == 0) {
+            return List.copyOf(tree.toList());
+        }
+        List<PhysicalHandler> all = new ArrayList<>(tree.toList());
+        all.addAll(overlayTree.toList());
+        // Stable: at the same start the ordinary handler stays first.
+        all.sort(java.util.Comparator.comparingLong(PhysicalHandler::first));
+        return List.copyOf(all);
     }
 
     @Override
     public int handlerCount() {
-        return tree.size();
+        return tree.size() + overlayTree.size();
+    }
+
+    @Override
+    public PhysicalHandler overlayAt(long address) {
+        return overlayTree.containing(address);
+    }
+
+    @Override
+    public List<PhysicalHandler> overlays() {
+        return List.copyOf(overlayTree.toList());
     }
 
     // ================================================================ access

@@ -32,7 +32,14 @@ final class RegistryChecker {
         registry.tree.check(problems);
         List<PhysicalHandlerImpl> handlers = registry.tree.toList();
         for (PhysicalHandlerImpl handler : handlers) {
+            if (handler.type.overlay) {
+                problems.add(handler + " of overlay type " + handler.type + " is among the ordinary handlers");
+            }
             checkHandler(handler);
+        }
+        registry.overlayTree.check(problems);
+        for (PhysicalHandlerImpl overlay : registry.overlayTree.toList()) {
+            checkOverlay(overlay);
         }
         for (HandlerTypeImpl type : registry.types) {
             if (type.referenceCount() < type.handlers.size()) {
@@ -115,6 +122,47 @@ final class RegistryChecker {
         }
     }
 
+    /**
+     * An overlay: of an overlay type, inside one RAM range, its page count, no page counts; every page
+     * at least its state, unless its ordinary handler switched the page off or aliased it.
+     */
+    private void checkOverlay(PhysicalHandlerImpl overlay) {
+        if (!overlay.type.overlay) {
+            problems.add(overlay + " of ordinary type " + overlay.type + " is among the overlays");
+        }
+        if (overlay.destroyed || overlay.owner != registry || !overlay.type.owns(overlay)) {
+            problems.add("overlay " + overlay + " is registered but destroyed, foreign, or unknown to its type");
+        }
+        if (!overlay.type.isLive()) {
+            problems.add("overlay " + overlay + " has a dead type " + overlay.type);
+        }
+        if (overlay.pageCount != PhysicalHandlerImpl.pagesOf(overlay.first, overlay.last) || overlay.first > overlay.last) {
+            problems.add("overlay " + overlay + " counts " + overlay.pageCount + " pages");
+        }
+        if (overlay.aliasedPages != 0 || overlay.tempOffPages != 0) {
+            problems.add("overlay " + overlay + " counts aliased or switched-off pages");
+        }
+        RamRange range = memory.rangeAt(overlay.first);
+        if (range == null || overlay.last > range.last()) {
+            problems.add("overlay " + overlay + " is not inside one RAM range");
+            return;
+        }
+        PageHandlerState own = overlay.type.kind().pageState();
+        int index = range.pageIndex(overlay.first);
+        for (int n = 0; n < overlay.pageCount; n++, index++) {
+            PageHandlerState state = range.handlerState(index);
+            long page = range.pageAddress(index);
+            if (state == PageHandlerState.DISABLED || range.pageType(index).isMmioAlias()) {
+                PhysicalHandlerImpl ordinary = registry.tree.containing(page);
+                if (ordinary == null || ordinary.last < (page | OFFSET_MASK)) {
+                    problems.add(handlerPage(overlay, page) + "switched off or aliased without an ordinary handler over the whole page");
+                }
+            } else if (state.compareTo(own) < 0) {
+                problems.add(handlerPage(overlay, page) + "state " + state + " below the overlay's " + own);
+            }
+        }
+    }
+
     // Page names are built only for violations: a clean check formats nothing per page.
     private static String handlerPage(PhysicalHandlerImpl handler, long page) {
         return handler + String.format(" page %#x: ", page);
@@ -140,6 +188,11 @@ final class RegistryChecker {
             expected = expected.max(handler.type.kind().pageState());
             mmio |= handler.type.kind() == HandlerKind.MMIO;
         }
+        PageHandlerState overlays = HandlerPageStates.stateOn(registry.overlayTree, page);
+        if (state == PageHandlerState.DISABLED && expected == PageHandlerState.NONE && overlays != PageHandlerState.NONE) {
+            problems.add(page(page, range) + "switched off or aliased but only overlays cover it");
+        }
+        expected = expected.max(overlays);
         if (expected == PageHandlerState.NONE) {
             problems.add(page(page, range) + "state " + state + (type.isMmioAlias() ? " and " + type : "") + " but no handler covers it");
         } else if (state != expected && state != PageHandlerState.DISABLED) {
