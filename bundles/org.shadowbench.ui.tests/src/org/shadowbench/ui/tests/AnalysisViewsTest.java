@@ -166,6 +166,9 @@ class AnalysisViewsTest {
         assertEquals(session.machine().submit(m -> m.cpu().walk(covered)).join(), view.shown().walk());
         assertNotNull(view.status());
         assertTrue(view.status().contains(String.format(Locale.ROOT, "%,d", before + 1)), view.status());
+        Workbench.page().activate(view);
+        // At the size the perspective gives it, beside the memory map: nothing may be cut off.
+        Workbench.screenshotWindow("page-walk-in-perspective.png");
     }
 
     @Test
@@ -296,6 +299,7 @@ class AnalysisViewsTest {
         Workbench.await("the pool page's properties", 5_000, () -> Arrays.stream(tree.getItems())
                 .anyMatch(item -> item.getText(0).equals("gc phys")
                         && item.getText(1).equals(String.format(Locale.ROOT, "%#x", page.gcPhys()))));
-        Workbench.screenshotControl(tree, "properties-pool-page.png");
+        // The sheet shares a small stack by default: maximized, its rows are legible in the picture.
+        Workbench.screenshotMaximized(sheet, tree, "properties-pool-page.png");
     }
 }

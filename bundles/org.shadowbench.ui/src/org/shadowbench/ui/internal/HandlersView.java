@@ -73,6 +73,7 @@ public final class HandlersView extends ViewPart {
     private final Map<String, Long> lastHits = new HashMap<>();
     private long lastNanos;
     private Column sortColumn;
+    private ColumnFit columnFit;
     private boolean descending;
     private List<Cluster> clusters = List.of();
 
@@ -131,13 +132,14 @@ public final class HandlersView extends ViewPart {
                 Comparator.comparingLong(HandlersView::hits)));
         column(new Column("Hits/s", 90, SWT.RIGHT, h -> String.format(Locale.ROOT, "%,.0f", rate(h)),
                 Comparator.comparingDouble(this::rate)));
+        columnFit = new ColumnFit(table);
         sortColumn = columns.get(0);
         table.setSortColumn(table.getColumn(0));
         table.setSortDirection(SWT.UP);
         viewer.setInput(this);
         viewer.addSelectionChangedListener(event -> axis.redraw());
         getSite().setSelectionProvider(viewer);
-        follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
+        follower = new SessionFollower(this, parent.getDisplay(), this::show);
     }
 
     // ------------------------------------------------------------------ for tests
@@ -256,6 +258,7 @@ public final class HandlersView extends ViewPart {
         Table table = viewer.getTable();
         viewer.setItemCount(rows.size());
         viewer.refresh();
+        columnFit.fit(rows, columns.stream().map(Column::text).toList());
         if (selected != null) {
             // Re-select by identity of the handler, without a selection event: it is the same handler.
             int index = -1;

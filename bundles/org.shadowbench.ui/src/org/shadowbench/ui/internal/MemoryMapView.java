@@ -151,7 +151,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
         fillLegend();
         getSite().getPage().addPostSelectionListener(HandlersView.ID, this);
         getSite().getPage().addPostSelectionListener(PoolView.ID, this);
-        follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
+        follower = new SessionFollower(this, parent.getDisplay(), this::show);
     }
 
     // ------------------------------------------------------------------ for tests

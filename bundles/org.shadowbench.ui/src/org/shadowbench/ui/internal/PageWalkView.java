@@ -10,6 +10,7 @@ import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
@@ -89,13 +90,13 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
         guestTable = table(guestGroup, GUEST_COLUMNS, true);
         rows(guestTable, 3); // PDPTE, PDE, PTE at most
         guestResult = new Label(guestGroup, SWT.WRAP);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(guestResult);
+        twoLines(guestResult);
         Group shadowGroup = new Group(sides, SWT.NONE);
         shadowGroup.setText("Shadow page tables");
         shadowTable = table(shadowGroup, SHADOW_COLUMNS, true);
         rows(shadowTable, 3);
         shadowResult = new Label(shadowGroup, SWT.WRAP);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(shadowResult);
+        twoLines(shadowResult);
 
         Group accesses = new Group(parent, SWT.NONE);
         accesses.setText("Accesses");
@@ -106,7 +107,21 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
         GridDataFactory.fillDefaults().grab(true, false).hint(200, SWT.DEFAULT).applyTo(verdict);
 
         getSite().getPage().addPostSelectionListener(PoolView.ID, this);
-        follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
+        follower = new SessionFollower(this, parent.getDisplay(), this::show);
+    }
+
+    /**
+     * Room for two lines whatever the text: the sash above asks its children for their unwrapped size,
+     * so a wrapping label would otherwise get one line and lose the rest of its text.
+     */
+    private static void twoLines(Label label) {
+        GC gc = new GC(label);
+        try {
+            int line = gc.getFontMetrics().getHeight();
+            GridDataFactory.fillDefaults().grab(true, false).hint(1, 2 * line + 2).applyTo(label);
+        } finally {
+            gc.dispose();
+        }
     }
 
     private static void button(Composite parent, String text, Runnable action) {
