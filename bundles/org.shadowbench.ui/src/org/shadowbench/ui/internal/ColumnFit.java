@@ -14,8 +14,6 @@ import org.eclipse.swt.widgets.TableColumn;
  */
 final class ColumnFit {
 
-    /** Rows measured per fit: a table of handlers or pool pages can be long, its widths are set by a few. */
-    private static final int SAMPLE = 400;
     /** Cell padding and the sort arrow, beyond the text itself. */
     private static final int PADDING = 24;
 
@@ -38,9 +36,10 @@ final class ColumnFit {
     }
 
     /**
-     * Grows each column not sized by the user to the widest of its title and its cells' texts.
+     * Grows each column not sized by the user to the widest of its title and the texts of the rows in
+     * sight (a table of handlers or pool pages can be long, and is refreshed ten times a second).
      *
-     * @param rows the rows in display order; only the first few hundred are measured
+     * @param rows the rows in display order
      * @param text the text of a row's cell in a column
      */
     <T> void fit(List<T> rows, CellText<T> text) {
@@ -51,13 +50,15 @@ final class ColumnFit {
         GC gc = new GC(table);
         fitting = true;
         try {
-            int measured = Math.min(rows.size(), SAMPLE);
+            int first = Math.min(table.getTopIndex(), rows.size());
+            int visible = table.getClientArea().height / Math.max(1, table.getItemHeight()) + 1;
+            int end = Math.min(rows.size(), first + visible);
             for (int c = 0; c < columns.length && c < userSized.length; c++) {
                 if (userSized[c]) {
                     continue;
                 }
                 int widest = gc.textExtent(columns[c].getText()).x;
-                for (int r = 0; r < measured; r++) {
+                for (int r = first; r < end; r++) {
                     String cell = text.of(rows.get(r), c);
                     if (cell != null && !cell.isEmpty()) {
                         widest = Math.max(widest, gc.textExtent(cell).x);

@@ -21,6 +21,8 @@ import org.shadowbench.ui.MachineSessions;
 public final class SessionFollower implements ISelectionListener, MachineSession.Listener, MachineSessions.Listener {
     /** The follower of each open view, for refreshing one on demand (UI thread only). */
     private static final Map<IWorkbenchPart, SessionFollower> BY_PART = new WeakHashMap<>();
+    /** While set, snapshots no longer refresh the views by themselves (UI thread only). */
+    private static boolean held;
 
     private final IWorkbenchPart part;
     private final IWorkbenchPage page;
@@ -40,7 +42,7 @@ public final class SessionFollower implements ISelectionListener, MachineSession
         this.display = display;
         this.onChange = onChange;
         this.throttle = new UiThrottle(display, MachineSession.REFRESH_MILLIS, () -> {
-            if (!disposed) {
+            if (!disposed && !held) {
                 onChange.accept(current);
             }
         });
@@ -48,6 +50,14 @@ public final class SessionFollower implements ISelectionListener, MachineSession
         UiActivator.sessions().addListener(this);
         follow(fromSelection(page.getSelection(MachinesView.ID)));
         BY_PART.put(part, this);
+    }
+
+    /**
+     * Stops or restarts the views' own refreshes, so that {@link #refreshNow} finds a view one snapshot
+     * behind and does a refresh's whole work. For the views benchmark only.
+     */
+    public static void holdRefreshes(boolean hold) {
+        held = hold;
     }
 
     /**
