@@ -30,6 +30,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.Text;
+import org.eclipse.ui.ISelectionListener;
 import org.eclipse.ui.part.ViewPart;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.MachineSnapshot.HandlerSnapshot;
@@ -140,7 +141,24 @@ public final class HandlersView extends ViewPart {
         viewer.addSelectionChangedListener(event -> axis.redraw());
         getSite().setSelectionProvider(viewer);
         follower = new SessionFollower(this, parent.getDisplay(), this::show);
+        getSite().getPage().addPostSelectionListener(MemoryMapView.ID, pagePicked);
     }
+
+    /** A page picked in the memory map selects the handler covering it (the first, by address), or none. */
+    private final ISelectionListener pagePicked = (part, selection) -> {
+        if (selection instanceof IStructuredSelection structured && structured.getFirstElement() instanceof GuestPage page
+                && !viewer.getControl().isDisposed()) {
+            HandlerSnapshot covering = null;
+            for (HandlerSnapshot handler : rows) {
+                if (handler.first() <= page.guestPhysical() + 4095 && handler.last() >= page.guestPhysical()
+                        && (covering == null || handler.first() < covering.first())) {
+                    covering = handler;
+                }
+            }
+            viewer.setSelection(covering == null ? StructuredSelection.EMPTY : new StructuredSelection(covering), true);
+            axis.redraw();
+        }
+    };
 
     // ------------------------------------------------------------------ for tests
 
@@ -450,6 +468,7 @@ public final class HandlersView extends ViewPart {
 
     @Override
     public void dispose() {
+        getSite().getPage().removePostSelectionListener(MemoryMapView.ID, pagePicked);
         if (follower != null) {
             follower.dispose();
         }
