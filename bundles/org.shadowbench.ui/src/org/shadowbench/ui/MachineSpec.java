@@ -12,14 +12,28 @@ import java.util.Objects;
  * @param bundled     the bundled guest's name ({@code "demo"}) when {@code guestFile} is null
  * @param ramSize     guest RAM in bytes (a multiple of 1 MiB)
  * @param commandLine the multiboot command line
+ * @param poolPages   the shadow page pool's size in pages, or 0 for VirtualBox's sizing for the RAM
  */
-public record MachineSpec(String name, Path guestFile, String bundled, long ramSize, String commandLine) {
+public record MachineSpec(String name, Path guestFile, String bundled, long ramSize, String commandLine, int poolPages) {
     public MachineSpec {
         Objects.requireNonNull(name);
         commandLine = commandLine == null ? "" : commandLine;
         if ((guestFile == null) == (bundled == null)) {
             throw new IllegalArgumentException("give either a guest file or a bundled guest");
         }
+        if (poolPages < 0) {
+            throw new IllegalArgumentException("pool size " + poolPages + " pages: must be 0 (sized for the RAM) or more");
+        }
+    }
+
+    /** A machine whose pool is sized for its RAM. */
+    public MachineSpec(String name, Path guestFile, String bundled, long ramSize, String commandLine) {
+        this(name, guestFile, bundled, ramSize, commandLine, 0);
+    }
+
+    /** The same machine with a shadow page pool of {@code pages} pages (0: sized for the RAM). */
+    public MachineSpec withPoolPages(int pages) {
+        return new MachineSpec(name, guestFile, bundled, ramSize, commandLine, pages);
     }
 
     /** A machine running one of the bundled guests of {@code org.shadowbench.guests}. */

@@ -7,5 +7,5 @@
  * <p>Threading: sessions take snapshots on a refresh thread of their own, at most ten times a
  * second while a guest runs; listeners are called there, never on the UI or the emulation thread.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.shadowbench.ui;

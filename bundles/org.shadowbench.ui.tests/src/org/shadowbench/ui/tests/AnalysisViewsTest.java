@@ -37,6 +37,7 @@ import org.shadowbench.cpu.PageWalk;
 import org.shadowbench.machine.EventStream.Event;
 import org.shadowbench.machine.EventStream.Kind;
 import org.shadowbench.machine.MachineSnapshot;
+import org.shadowbench.machine.MachineSnapshot.HandlerSnapshot;
 import org.shadowbench.machine.RunState;
 import org.shadowbench.pool.PoolPageInfo;
 import org.shadowbench.ui.MachineSession;
@@ -166,6 +167,9 @@ class AnalysisViewsTest {
         assertEquals(session.machine().submit(m -> m.cpu().walk(covered)).join(), view.shown().walk());
         assertNotNull(view.status());
         assertTrue(view.status().contains(String.format(Locale.ROOT, "%,d", before + 1)), view.status());
+        Workbench.page().activate(view);
+        // At the size the perspective gives it, beside the memory map: nothing may be cut off.
+        Workbench.screenshotWindow("page-walk-in-perspective.png");
     }
 
     @Test
@@ -296,6 +300,48 @@ class AnalysisViewsTest {
         Workbench.await("the pool page's properties", 5_000, () -> Arrays.stream(tree.getItems())
                 .anyMatch(item -> item.getText(0).equals("gc phys")
                         && item.getText(1).equals(String.format(Locale.ROOT, "%#x", page.gcPhys()))));
-        Workbench.screenshotControl(tree, "properties-pool-page.png");
+        // The sheet shares a small stack by default: maximized, its rows are legible in the picture.
+        Workbench.screenshotMaximized(sheet, tree, "properties-pool-page.png");
+    }
+    @Test
+    @Order(7)
+    void aPagePickedInTheMemoryMapSelectsItsHandlerAndIsWalkedWhereverTheGuestMapsIt() throws Exception {
+        pauseAndSettle();
+        // The demo's heap page is mapped twice: by the 16 MiB identity mapping and at 0x40000000.
+        int heap = 0x4000_0000;
+        PageWalk heapWalk = session.machine().submit(m -> m.cpu().walk(heap)).join();
+        assertNull(heapWalk.guestFault(), "the demo maps its heap");
+        long physical = heapWalk.guestPhysical() & -4096L;
+        MemoryMapView map = (MemoryMapView) Workbench.page().showView(MemoryMapView.ID);
+        PageWalkView walk = (PageWalkView) Workbench.page().showView(PageWalkView.ID);
+        HandlersView handlers = (HandlersView) Workbench.page().showView(HandlersView.ID);
+        Workbench.page().activate(map);
+        Workbench.await("the map to hold the page", 5_000, () -> {
+            map.pick(physical);
+            return map.picked() == physical;
+        });
+        Workbench.await("the walk of the picked page", 5_000, () -> walk.shown() != null
+                && (walk.shown().walk().guestPhysical() & -4096L) == physical);
+        assertEquals(physical, walk.shown().walk().linear() & 0xffff_ffffL,
+                "the lowest mapping is walked: the identity mapping");
+        assertTrue(walk.status().contains(String.format(Locale.ROOT, "%#x", heap)), walk.status());
+        assertTrue(walk.status().contains(String.format(Locale.ROOT, "guest-physical %#x is mapped at", physical)),
+                walk.status());
+        assertTrue(handlers.viewer().getSelection().isEmpty(), "RAM the guest owns has no handler");
+        Object picked = ((StructuredSelection) map.getSite().getSelectionProvider().getSelection()).getFirstElement();
+        IPropertySource properties = Adapters.adapt(picked, IPropertySource.class);
+        assertNotNull(properties, "a picked page shows in the Properties view");
+        assertEquals(String.format(Locale.ROOT, "%#x", physical), properties.getPropertyValue("guestPhysical"));
+        assertEquals("RAM", properties.getPropertyValue("type"));
+
+        long ioApic = 0xfec0_0000L;
+        map.pick(ioApic);
+        Workbench.await("the I/O APIC's handler selected", 5_000,
+                () -> handlers.viewer().getStructuredSelection().getFirstElement() instanceof HandlerSnapshot h
+                        && h.first() == ioApic);
+        Workbench.await("the I/O APIC reported unmapped", 5_000,
+                () -> walk.status().contains("is not mapped by the current page tables"));
+        Workbench.page().activate(map);
+        Workbench.screenshotWindow("memory-map-page-picked.png");
     }
 }

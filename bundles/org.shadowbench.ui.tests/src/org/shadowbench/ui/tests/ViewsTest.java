@@ -2,6 +2,7 @@ package org.shadowbench.ui.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Comparator;
@@ -188,6 +189,10 @@ class ViewsTest {
         assertNotNull(tip);
         assertTrue(tip.startsWith("0xfec00000"), tip);
         assertTrue(tip.contains("type MMIO") && tip.contains("handler state ALL") && tip.contains("handler MMIO"), tip);
+        // Over the address labels, off the pages, there is nothing to describe.
+        move.x = 1;
+        view.canvas().notifyListeners(SWT.MouseMove, move);
+        assertNull(view.canvas().getToolTipText());
         Workbench.page().showView(MachinesView.ID);
         Workbench.page().showView(MemoryMapView.ID);
         Workbench.spin(300);

@@ -144,7 +144,7 @@ public final class EventsView extends ViewPart {
         column("Details", 360, SWT.LEFT, EventsView::details);
         viewer.setInput(this);
         getSite().setSelectionProvider(viewer); // rows show in the Properties view
-        follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
+        follower = new SessionFollower(this, parent.getDisplay(), this::show);
     }
 
     private void column(String title, int width, int style, Function<Event, String> text) {

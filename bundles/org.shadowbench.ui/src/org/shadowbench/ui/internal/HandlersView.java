@@ -30,6 +30,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.Text;
+import org.eclipse.ui.ISelectionListener;
 import org.eclipse.ui.part.ViewPart;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.MachineSnapshot.HandlerSnapshot;
@@ -73,6 +74,7 @@ public final class HandlersView extends ViewPart {
     private final Map<String, Long> lastHits = new HashMap<>();
     private long lastNanos;
     private Column sortColumn;
+    private ColumnFit columnFit;
     private boolean descending;
     private List<Cluster> clusters = List.of();
 
@@ -131,14 +133,32 @@ public final class HandlersView extends ViewPart {
                 Comparator.comparingLong(HandlersView::hits)));
         column(new Column("Hits/s", 90, SWT.RIGHT, h -> String.format(Locale.ROOT, "%,.0f", rate(h)),
                 Comparator.comparingDouble(this::rate)));
+        columnFit = new ColumnFit(table);
         sortColumn = columns.get(0);
         table.setSortColumn(table.getColumn(0));
         table.setSortDirection(SWT.UP);
         viewer.setInput(this);
         viewer.addSelectionChangedListener(event -> axis.redraw());
         getSite().setSelectionProvider(viewer);
-        follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
+        follower = new SessionFollower(this, parent.getDisplay(), this::show);
+        getSite().getPage().addPostSelectionListener(MemoryMapView.ID, pagePicked);
     }
+
+    /** A page picked in the memory map selects the handler covering it (the first, by address), or none. */
+    private final ISelectionListener pagePicked = (part, selection) -> {
+        if (selection instanceof IStructuredSelection structured && structured.getFirstElement() instanceof GuestPage page
+                && !viewer.getControl().isDisposed()) {
+            HandlerSnapshot covering = null;
+            for (HandlerSnapshot handler : rows) {
+                if (handler.first() <= page.guestPhysical() + 4095 && handler.last() >= page.guestPhysical()
+                        && (covering == null || handler.first() < covering.first())) {
+                    covering = handler;
+                }
+            }
+            viewer.setSelection(covering == null ? StructuredSelection.EMPTY : new StructuredSelection(covering), true);
+            axis.redraw();
+        }
+    };
 
     // ------------------------------------------------------------------ for tests
 
@@ -256,6 +276,7 @@ public final class HandlersView extends ViewPart {
         Table table = viewer.getTable();
         viewer.setItemCount(rows.size());
         viewer.refresh();
+        columnFit.fit(rows, columns.stream().map(Column::text).toList());
         if (selected != null) {
             // Re-select by identity of the handler, without a selection event: it is the same handler.
             int index = -1;
@@ -447,6 +468,7 @@ public final class HandlersView extends ViewPart {
 
     @Override
     public void dispose() {
+        getSite().getPage().removePostSelectionListener(MemoryMapView.ID, pagePicked);
         if (follower != null) {
             follower.dispose();
         }

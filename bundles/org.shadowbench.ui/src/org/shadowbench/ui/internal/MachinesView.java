@@ -1,5 +1,6 @@
 package org.shadowbench.ui.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.nio.file.Path;
@@ -45,6 +46,9 @@ public final class MachinesView extends ViewPart implements MachineSessions.List
     private static final AtomicBoolean LAUNCHED_AT_START = new AtomicBoolean();
 
     private TableViewer viewer;
+    private ColumnFit columnFit;
+    /** Each column's text, in column order, for fitting the widths to the rows. */
+    private final List<Function<MachineSession, String>> columnTexts = new ArrayList<>();
     private UiThrottle throttle;
     private final Action newMachine = action("New Machine...", this::openNewMachineDialog);
     private final Action resume = control("Run", MachineSession::resume);
@@ -80,6 +84,7 @@ public final class MachinesView extends ViewPart implements MachineSessions.List
             RunResult result = session.lastResult();
             return result == null ? "" : result.cause() + ": " + result.detail();
         });
+        columnFit = new ColumnFit(table);
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         viewer.addSelectionChangedListener(event -> updateActions());
         getSite().setSelectionProvider(viewer);
@@ -114,6 +119,7 @@ public final class MachinesView extends ViewPart implements MachineSessions.List
     }
 
     private void column(String title, int width, Function<MachineSession, String> text) {
+        columnTexts.add(text);
         TableViewerColumn column = new TableViewerColumn(viewer, SWT.LEFT);
         column.getColumn().setText(title);
         column.getColumn().setWidth(width);
@@ -181,6 +187,7 @@ public final class MachinesView extends ViewPart implements MachineSessions.List
         } else {
             viewer.refresh(true);
         }
+        columnFit.fit(sessions, columnTexts);
         // Machines launched elsewhere (tests, other bundles) get selected so the actions apply to them.
         if (viewer.getSelection().isEmpty() && !sessions.isEmpty()) {
             viewer.setSelection(new StructuredSelection(sessions.get(sessions.size() - 1)));

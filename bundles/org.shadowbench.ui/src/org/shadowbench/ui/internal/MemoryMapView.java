@@ -13,6 +13,7 @@ import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.resource.JFaceResources;
 import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.jface.viewers.IStructuredSelection;
+import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.Font;
@@ -94,6 +95,9 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
     private long flashingUntil;
     private final List<long[]> highlights = new ArrayList<>();
     private String tooltip;
+    /** The page picked with a click (guest-physical), or -1; published as a {@link GuestPage}. */
+    private long picked = -1;
+    private final CanvasSelection selection = new CanvasSelection();
 
     @Override
     public void createPartControl(Composite parent) {
@@ -142,16 +146,22 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
         canvas.addListener(SWT.MouseVerticalWheel, this::wheel);
         canvas.addListener(SWT.KeyDown, this::key);
         canvas.addListener(SWT.MouseMove, event -> hover(event.x, event.y));
-        canvas.addListener(SWT.MouseDown, event -> canvas.setFocus());
+        canvas.addListener(SWT.MouseDown, event -> {
+            canvas.setFocus();
+            if (event.button == 1 && event.x >= labelWidth && event.x < labelWidth + columns * cellPx()) {
+                pick(addressAt(event.x, event.y));
+            }
+        });
         ScrollBar vertical = canvas.getVerticalBar();
         vertical.addListener(SWT.Selection, event -> {
             scrollY = vertical.getSelection();
             canvas.redraw();
         });
         fillLegend();
+        getSite().setSelectionProvider(selection);
         getSite().getPage().addPostSelectionListener(HandlersView.ID, this);
         getSite().getPage().addPostSelectionListener(PoolView.ID, this);
-        follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
+        follower = new SessionFollower(this, parent.getDisplay(), this::show);
     }
 
     // ------------------------------------------------------------------ for tests
@@ -372,6 +382,14 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
                 continue;
             }
             paintBand(gc, band, top, clip, now);
+        }
+        Point at = picked < 0 ? null : cellPosition(picked);
+        if (at != null) {
+            // The picked cell: framed, so it stays visible whatever colour the page has.
+            gc.setLineWidth(2);
+            gc.setForeground(canvas.getDisplay().getSystemColor(SWT.COLOR_BLACK));
+            gc.drawRectangle(at.x - 1, at.y - 1, cellPx() + 1, cellPx() + 1);
+            gc.setLineWidth(1);
         }
         if (flashingUntil > now) {
             canvas.getDisplay().timerExec(50, () -> {
@@ -602,6 +620,37 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
             }
         }
         return text.toString();
+    }
+
+    // ------------------------------------------------------------------ page selection
+
+    /**
+     * Picks the page at a guest-physical address, as a click on its cell does, and tells the other views;
+     * an address in no range (or -1) clears the pick.
+     */
+    public void pick(long address) {
+        RangeSnapshot holder = null;
+        for (Band band : bands) {
+            if (address >= band.range().first() && address <= band.range().last()) {
+                holder = band.range();
+            }
+        }
+        picked = holder == null ? -1 : address & -PAGE;
+        GuestPage page = null;
+        if (holder != null) {
+            int index = (int) ((picked - holder.first()) / PAGE);
+            page = new GuestPage(picked, holder.description(), String.valueOf(holder.pageType(index)),
+                    String.valueOf(holder.pageState(index)), String.valueOf(holder.handlerState(index)),
+                    holder.hostFrame(index), holder.tracking(index) == PageTracking.NONE ? "none"
+                            : PageTracking.describe(holder.tracking(index)));
+        }
+        selection.setSelection(page == null ? StructuredSelection.EMPTY : new StructuredSelection(page));
+        canvas.redraw();
+    }
+
+    /** The picked page, or -1. */
+    public long picked() {
+        return picked;
     }
 
     // ------------------------------------------------------------------ handler selection

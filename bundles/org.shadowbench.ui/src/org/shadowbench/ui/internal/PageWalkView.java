@@ -10,6 +10,7 @@ import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
@@ -38,6 +39,8 @@ import org.shadowbench.ui.MachineSession;
  */
 public final class PageWalkView extends ViewPart implements ISelectionListener {
     public static final String ID = "org.shadowbench.ui.pageWalk";
+    /** How many linear addresses of a page picked in the memory map the status line lists. */
+    private static final int MAPPINGS = 4;
 
     /** A walk with the facts it was taken with, all read in the same request. */
     public record Taken(PageWalk walk, long instructions, boolean writeProtect, long sequence) {
@@ -58,6 +61,8 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
     private Table decisions;
     private Label verdict;
     private Integer linear;
+    /** Where the page picked in the memory map is mapped, shown after the walk's status; null otherwise. */
+    private String mappings;
     private Taken shown;
     private MachineSession walkedSession;
     private long walkedSequence = -1;
@@ -89,13 +94,13 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
         guestTable = table(guestGroup, GUEST_COLUMNS, true);
         rows(guestTable, 3); // PDPTE, PDE, PTE at most
         guestResult = new Label(guestGroup, SWT.WRAP);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(guestResult);
+        twoLines(guestResult);
         Group shadowGroup = new Group(sides, SWT.NONE);
         shadowGroup.setText("Shadow page tables");
         shadowTable = table(shadowGroup, SHADOW_COLUMNS, true);
         rows(shadowTable, 3);
         shadowResult = new Label(shadowGroup, SWT.WRAP);
-        GridDataFactory.fillDefaults().grab(true, false).applyTo(shadowResult);
+        twoLines(shadowResult);
 
         Group accesses = new Group(parent, SWT.NONE);
         accesses.setText("Accesses");
@@ -106,7 +111,22 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
         GridDataFactory.fillDefaults().grab(true, false).hint(200, SWT.DEFAULT).applyTo(verdict);
 
         getSite().getPage().addPostSelectionListener(PoolView.ID, this);
-        follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
+        getSite().getPage().addPostSelectionListener(MemoryMapView.ID, this);
+        follower = new SessionFollower(this, parent.getDisplay(), this::show);
+    }
+
+    /**
+     * Room for two lines whatever the text: the sash above asks its children for their unwrapped size,
+     * so a wrapping label would otherwise get one line and lose the rest of its text.
+     */
+    private static void twoLines(Label label) {
+        GC gc = new GC(label);
+        try {
+            int line = gc.getFontMetrics().getHeight();
+            GridDataFactory.fillDefaults().grab(true, false).hint(1, 2 * line + 2).applyTo(label);
+        } finally {
+            gc.dispose();
+        }
     }
 
     private static void button(Composite parent, String text, Runnable action) {
@@ -151,6 +171,7 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
     /** Walks {@code linearAddress} from now on (UI thread). */
     public void walk(int linearAddress) {
         linear = linearAddress;
+        mappings = null;
         address.setText(String.format(Locale.ROOT, "%#010x", linearAddress & 0xffff_ffffL));
         walkedSequence = -1;
         request(follower.current());
@@ -203,7 +224,10 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
         walk(eip ? cpu.bases().get(1) + cpu.eip() : cpu.cr2());
     }
 
-    /** A pool page table picked in the Shadow Pool view: walk the first address it covers. */
+    /**
+     * A pool page table picked in the Shadow Pool view: walk the first address it covers. A page picked
+     * in the memory map: walk the first linear address the guest maps it at.
+     */
     @Override
     public void selectionChanged(IWorkbenchPart part, ISelection selection) {
         if (selection instanceof IStructuredSelection structured
@@ -214,7 +238,47 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
             } else {
                 status.setText("Pool page " + page.index() + " is not a page table under a root; nothing to walk.");
             }
+        } else if (selection instanceof IStructuredSelection structured
+                && structured.getFirstElement() instanceof GuestPage page) {
+            walkMappingOf(page);
         }
+    }
+
+    /** Asks the emulation thread where the current page tables map the page, then walks the first place. */
+    private void walkMappingOf(GuestPage page) {
+        MachineSession session = follower.current();
+        if (session == null || session.state() == RunState.CLOSED) {
+            return;
+        }
+        var display = address.getDisplay();
+        session.machine().submit(machine -> LinearMappings.of(machine.cpu(), machine.memory(), page.guestPhysical(), MAPPINGS))
+                .whenComplete((linears, error) -> {
+                    if (!display.isDisposed()) {
+                        display.asyncExec(() -> mappingsArrived(page, linears));
+                    }
+                });
+    }
+
+    private void mappingsArrived(GuestPage page, List<Integer> linears) {
+        if (address.isDisposed() || linears == null) {
+            return;
+        }
+        if (linears.isEmpty()) {
+            mappings = null;
+            status.setText(String.format(Locale.ROOT, "Guest-physical %#x (%s) is not mapped by the current page tables.",
+                    page.guestPhysical(), page.range()));
+            return;
+        }
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "; guest-physical %#x is mapped at",
+                page.guestPhysical()));
+        for (int linear : linears) {
+            text.append(String.format(Locale.ROOT, " %#x", linear & 0xffff_ffffL));
+        }
+        if (linears.size() == MAPPINGS) {
+            text.append(" and maybe more");
+        }
+        walk(linears.get(0));
+        mappings = text.toString();
     }
 
     /**
@@ -321,7 +385,7 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
         PageWalk walk = shown.walk();
         boolean pae = walk.mode().equals("PAE");
         status.setText(String.format(Locale.ROOT, "%#010x after %,d instructions", walk.linear() & 0xffff_ffffL,
-                shown.instructions()));
+                shown.instructions()) + (mappings == null ? "" : mappings));
         guestGroup.setText("Guest page tables (" + (walk.mode().equals("none") ? "paging off" : walk.mode()) + ")");
         for (PageWalk.Level level : walk.guestLevels()) {
             row(guestTable, level, pae, false);
@@ -393,6 +457,7 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
     @Override
     public void dispose() {
         getSite().getPage().removePostSelectionListener(PoolView.ID, this);
+        getSite().getPage().removePostSelectionListener(MemoryMapView.ID, this);
         if (follower != null) {
             follower.dispose();
         }

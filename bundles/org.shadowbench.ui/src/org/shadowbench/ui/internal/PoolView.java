@@ -155,7 +155,7 @@ public final class PoolView extends ViewPart {
         column("Writes seen", 90, SWT.RIGHT, page -> String.valueOf(page.modifications()));
         viewer.setInput(this);
         getSite().setSelectionProvider(viewer);
-        follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
+        follower = new SessionFollower(this, parent.getDisplay(), this::show);
     }
 
     // ------------------------------------------------------------------ for tests

@@ -1,5 +1,7 @@
 package org.shadowbench.ui.internal;
 
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.Consumer;
 
 import org.eclipse.jface.viewers.ISelection;
@@ -16,7 +18,13 @@ import org.shadowbench.ui.MachineSessions;
  * there, the newest machine), and calls it on the UI thread, throttled, whenever that machine has
  * a new snapshot.
  */
-final class SessionFollower implements ISelectionListener, MachineSession.Listener, MachineSessions.Listener {
+public final class SessionFollower implements ISelectionListener, MachineSession.Listener, MachineSessions.Listener {
+    /** The follower of each open view, for refreshing one on demand (UI thread only). */
+    private static final Map<IWorkbenchPart, SessionFollower> BY_PART = new WeakHashMap<>();
+    /** While set, snapshots no longer refresh the views by themselves (UI thread only). */
+    private static boolean held;
+
+    private final IWorkbenchPart part;
     private final IWorkbenchPage page;
     private final Display display;
     private final Consumer<MachineSession> onChange;
@@ -24,19 +32,47 @@ final class SessionFollower implements ISelectionListener, MachineSession.Listen
     private MachineSession current;
     private boolean disposed;
 
-    /** @param onChange called on the UI thread with the followed session (or null) after a change */
-    SessionFollower(IWorkbenchPage page, Display display, Consumer<MachineSession> onChange) {
-        this.page = page;
+    /**
+     * @param part     the view that follows
+     * @param onChange called on the UI thread with the followed session (or null) after a change
+     */
+    SessionFollower(IWorkbenchPart part, Display display, Consumer<MachineSession> onChange) {
+        this.part = part;
+        this.page = part.getSite().getPage();
         this.display = display;
         this.onChange = onChange;
         this.throttle = new UiThrottle(display, MachineSession.REFRESH_MILLIS, () -> {
-            if (!disposed) {
+            if (!disposed && !held) {
                 onChange.accept(current);
             }
         });
         page.addPostSelectionListener(MachinesView.ID, this);
         UiActivator.sessions().addListener(this);
         follow(fromSelection(page.getSelection(MachinesView.ID)));
+        BY_PART.put(part, this);
+    }
+
+    /**
+     * Stops or restarts the views' own refreshes, so that {@link #refreshNow} finds a view one snapshot
+     * behind and does a refresh's whole work. For the views benchmark only.
+     */
+    public static void holdRefreshes(boolean hold) {
+        held = hold;
+    }
+
+    /**
+     * Brings a view up to date with its machine's latest snapshot now, as its next scheduled refresh
+     * would (UI thread). For the views benchmark, which times a refresh and the paint it causes.
+     *
+     * @return false when the part is not a view that follows machines
+     */
+    public static boolean refreshNow(IWorkbenchPart part) {
+        SessionFollower follower = BY_PART.get(part);
+        if (follower == null || follower.disposed) {
+            return false;
+        }
+        follower.onChange.accept(follower.current);
+        return true;
     }
 
     MachineSession current() {
@@ -104,6 +140,7 @@ final class SessionFollower implements ISelectionListener, MachineSession.Listen
 
     void dispose() {
         disposed = true;
+        BY_PART.remove(part);
         page.removePostSelectionListener(MachinesView.ID, this);
         UiActivator.sessions().removeListener(this);
         if (current != null) {

@@ -54,7 +54,8 @@ public final class SessionRegistry implements MachineSessions {
             name = spec.name() + " #" + ++launched;
         }
         SerialConsole console = new SerialConsole(name);
-        Machine machine = new Machine(MachineConfiguration.defaults().withRam(spec.ramSize()));
+        Machine machine = new Machine(
+                MachineConfiguration.defaults().withRam(spec.ramSize()).withPoolPages(spec.poolPages()));
         // COM1 talks to this session's console, not to the process's standard streams.
         StandardPc.attach(machine, console.guestInput, console.guestOutput, new IdeController());
         try {

@@ -133,7 +133,17 @@ public final class StatisticsView extends ViewPart {
         speedChart = chart(charts, "Speed and hit ratios", SPEED, "MIPS", "%");
         slowChart = chart(charts, "Slow paths per second", SLOW_PATHS, "events/s", null);
         split.setWeights(55, 45);
-        follower = new SessionFollower(getSite().getPage(), parent.getDisplay(), this::show);
+        // In a short, wide place (the perspective's bottom stack) stacked charts would be a few pixels
+        // high: the table and the charts then sit side by side.
+        parent.addListener(SWT.Resize, event -> {
+            var size = parent.getSize();
+            int orientation = size.x > 2 * size.y ? SWT.HORIZONTAL : SWT.VERTICAL;
+            if (split.getOrientation() != orientation) {
+                split.setOrientation(orientation);
+                split.setWeights(orientation == SWT.HORIZONTAL ? new int[] { 35, 65 } : new int[] { 55, 45 });
+            }
+        });
+        follower = new SessionFollower(this, parent.getDisplay(), this::show);
     }
 
     private void column(String title, int width, int style, Function<Counter, String> text) {
