@@ -11,11 +11,7 @@ import java.util.function.Function;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.resource.JFaceResources;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
-import org.eclipse.jface.viewers.ILazyContentProvider;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
-import org.eclipse.jface.viewers.Viewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.graphics.Rectangle;
@@ -116,24 +112,8 @@ public final class EventsView extends ViewPart {
         counts = new Label(bar, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).applyTo(counts);
 
-        viewer = new TableViewer(parent, SWT.VIRTUAL | SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
+        viewer = Tables.virtual(parent, SWT.MULTI, index -> events.get(rows[index]), () -> rowCount);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(viewer.getControl());
-        Table table = viewer.getTable();
-        table.setHeaderVisible(true);
-        table.setLinesVisible(true);
-        viewer.setContentProvider(new ILazyContentProvider() {
-            @Override
-            public void updateElement(int index) {
-                // Only rows scrolled into view get here: the table asks for what it paints.
-                if (index < rowCount) {
-                    viewer.replace(events.get(rows[index]), index);
-                }
-            }
-
-            @Override
-            public void inputChanged(Viewer changed, Object oldInput, Object newInput) {
-            }
-        });
         column("Sequence", 90, SWT.RIGHT, event -> String.format(Locale.ROOT, "%,d", event.sequence()));
         column("Time (µs)", 110, SWT.RIGHT, event -> String.format(Locale.ROOT, "%,.3f", event.nanos() / 1000.0));
         column("Kind", 130, SWT.LEFT, event -> label(event.kind()));
@@ -148,15 +128,7 @@ public final class EventsView extends ViewPart {
     }
 
     private void column(String title, int width, int style, Function<Event, String> text) {
-        TableViewerColumn column = new TableViewerColumn(viewer, style);
-        column.getColumn().setText(title);
-        column.getColumn().setWidth(width);
-        column.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return text.apply((Event) element);
-            }
-        });
+        Tables.column(viewer, title, width, style, text);
     }
 
     // ------------------------------------------------------------------ for tests

@@ -14,13 +14,9 @@ import java.util.function.Function;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.resource.JFaceResources;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
-import org.eclipse.jface.viewers.ILazyContentProvider;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
-import org.eclipse.jface.viewers.Viewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.GC;
@@ -103,24 +99,10 @@ public final class HandlersView extends ViewPart {
                     hit.last(), hit.kind(), hit.description(), hit.type()));
         });
 
-        viewer = new TableViewer(parent, SWT.VIRTUAL | SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
+        viewer = Tables.virtual(parent, SWT.SINGLE, index -> rows.get(index), () -> rows.size());
         GridDataFactory.fillDefaults().grab(true, true).applyTo(viewer.getControl());
         Table table = viewer.getTable();
-        table.setHeaderVisible(true);
-        table.setLinesVisible(true);
         viewer.setUseHashlookup(true);
-        viewer.setContentProvider(new ILazyContentProvider() {
-            @Override
-            public void updateElement(int index) {
-                if (index < rows.size()) {
-                    viewer.replace(rows.get(index), index);
-                }
-            }
-
-            @Override
-            public void inputChanged(Viewer changed, Object oldInput, Object newInput) {
-            }
-        });
         Comparator<HandlerSnapshot> byAddress = Comparator.comparingLong(HandlerSnapshot::first);
         column(new Column("Range", 190, SWT.LEFT,
                 h -> String.format(Locale.ROOT, "%#010x-%#010x", h.first(), h.last()), byAddress));
@@ -193,16 +175,7 @@ public final class HandlersView extends ViewPart {
 
     private void column(Column column) {
         columns.add(column);
-        TableViewerColumn viewerColumn = new TableViewerColumn(viewer, column.style());
-        TableColumn widget = viewerColumn.getColumn();
-        widget.setText(column.title());
-        widget.setWidth(column.width());
-        viewerColumn.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return column.text().apply((HandlerSnapshot) element);
-            }
-        });
+        TableColumn widget = Tables.column(viewer, column.title(), column.width(), column.style(), column.text()).getColumn();
         widget.addListener(SWT.Selection, event -> sortBy(columns.indexOf(column),
                 sortColumn == column ? !descending : false));
     }

@@ -10,11 +10,7 @@ import java.util.function.Function;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.resource.JFaceResources;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
-import org.eclipse.jface.viewers.ILazyContentProvider;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
-import org.eclipse.jface.viewers.Viewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.GC;
@@ -24,7 +20,6 @@ import org.eclipse.swt.layout.RowLayout;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.swt.widgets.Table;
 import org.eclipse.ui.part.ViewPart;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.PoolSnapshot;
@@ -128,23 +123,8 @@ public final class PoolView extends ViewPart {
         GridDataFactory.fillDefaults().grab(true, false).hint(SWT.DEFAULT, 4 * (BOX_HEIGHT + 6) + 24).applyTo(chains);
         chains.addListener(SWT.Paint, event -> paintChains(event.gc));
 
-        viewer = new TableViewer(parent, SWT.VIRTUAL | SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
+        viewer = Tables.virtual(parent, SWT.SINGLE, index -> rows.get(index), () -> rows.size());
         GridDataFactory.fillDefaults().grab(true, true).applyTo(viewer.getControl());
-        Table table = viewer.getTable();
-        table.setHeaderVisible(true);
-        table.setLinesVisible(true);
-        viewer.setContentProvider(new ILazyContentProvider() {
-            @Override
-            public void updateElement(int index) {
-                if (index < rows.size()) {
-                    viewer.replace(rows.get(index), index);
-                }
-            }
-
-            @Override
-            public void inputChanged(Viewer changed, Object oldInput, Object newInput) {
-            }
-        });
         column("Page", 60, SWT.RIGHT, page -> String.valueOf(page.index()));
         column("Kind", 170, SWT.LEFT, page -> page.kind().name());
         column("Guest-physical", 120, SWT.LEFT, page -> page.gcPhys() < 0 ? "" : String.format(Locale.ROOT, "%#x", page.gcPhys()));
@@ -180,15 +160,7 @@ public final class PoolView extends ViewPart {
     // ------------------------------------------------------------------ model
 
     private void column(String title, int width, int style, Function<PoolPageInfo, String> text) {
-        TableViewerColumn column = new TableViewerColumn(viewer, style);
-        column.getColumn().setText(title);
-        column.getColumn().setWidth(width);
-        column.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return text.apply((PoolPageInfo) element);
-            }
-        });
+        Tables.column(viewer, title, width, style, text);
     }
 
     static String flags(PoolPageInfo page) {

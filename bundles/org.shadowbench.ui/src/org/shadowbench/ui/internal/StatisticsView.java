@@ -12,16 +12,11 @@ import java.util.function.ToDoubleFunction;
 
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
-import org.eclipse.jface.viewers.ILazyContentProvider;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
-import org.eclipse.jface.viewers.Viewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.widgets.Composite;
-import org.eclipse.swt.widgets.Table;
 import org.eclipse.swtchart.Chart;
 import org.eclipse.swtchart.IAxis;
 import org.eclipse.swtchart.ILineSeries;
@@ -105,22 +100,7 @@ public final class StatisticsView extends ViewPart {
         GridLayoutFactory.fillDefaults().applyTo(parent);
         SashForm split = new SashForm(parent, SWT.VERTICAL);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(split);
-        viewer = new TableViewer(split, SWT.VIRTUAL | SWT.SINGLE | SWT.FULL_SELECTION | SWT.BORDER);
-        Table table = viewer.getTable();
-        table.setHeaderVisible(true);
-        table.setLinesVisible(true);
-        viewer.setContentProvider(new ILazyContentProvider() {
-            @Override
-            public void updateElement(int index) {
-                if (index < counters.size()) {
-                    viewer.replace(counters.get(index), index);
-                }
-            }
-
-            @Override
-            public void inputChanged(Viewer changed, Object oldInput, Object newInput) {
-            }
-        });
+        viewer = Tables.virtual(split, SWT.SINGLE, index -> counters.get(index), () -> counters.size());
         column("Group", 130, SWT.LEFT, Counter::group);
         column("Counter", 250, SWT.LEFT, Counter::name);
         column("Value", 130, SWT.RIGHT, Counter::text);
@@ -147,15 +127,7 @@ public final class StatisticsView extends ViewPart {
     }
 
     private void column(String title, int width, int style, Function<Counter, String> text) {
-        TableViewerColumn column = new TableViewerColumn(viewer, style);
-        column.getColumn().setText(title);
-        column.getColumn().setWidth(width);
-        column.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return text.apply((Counter) element);
-            }
-        });
+        Tables.column(viewer, title, width, style, text);
     }
 
     private static Chart chart(Composite parent, String title, List<Line> lines, String leftTitle, String rightTitle) {
