@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 import org.eclipse.core.runtime.Adapters;
 import org.eclipse.jface.viewers.StructuredSelection;
@@ -98,6 +99,32 @@ class AnalysisViewsTest {
         return session.snapshot();
     }
 
+    /**
+     * Pauses the guest at a moment where {@code wanted} holds for the paused machine, resuming it for a
+     * moment between tries: a pause can land right after an address-space switch, when the shadow maps
+     * nothing yet and the pool's tables were just flushed.
+     */
+    private MachineSnapshot pauseWhere(String what, Predicate<MachineSnapshot> wanted) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            MachineSnapshot snapshot = pauseAndSettle();
+            if (wanted.test(snapshot)) {
+                return snapshot;
+            }
+            session.resume();
+            Workbench.spin(150);
+        }
+        throw new AssertionError("the guest never paused where " + what);
+    }
+
+    private boolean shadowMapsEip(MachineSnapshot snapshot) {
+        int eip = snapshot.cpu().bases().get(1) + snapshot.cpu().eip();
+        return session.machine().submit(m -> m.cpu().walk(eip)).join().hostFrame() >= 0;
+    }
+
+    private static boolean walkablePoolTable(PoolPageInfo page) {
+        return page.kind().isPageTable() && PageWalkView.coveredLinear(page) != null && page.presentEntries() > 0;
+    }
+
     private static String hex(long value, boolean pae) {
         return pae ? String.format(Locale.ROOT, "%016x", value) : String.format(Locale.ROOT, "%08x", value);
     }
@@ -118,7 +145,7 @@ class AnalysisViewsTest {
     @Test
     @Order(1)
     void pageWalkShowsTheGuestsCodeAddressBothWays() throws Exception {
-        MachineSnapshot snapshot = pauseAndSettle();
+        MachineSnapshot snapshot = pauseWhere("the shadow maps EIP", this::shadowMapsEip);
         PageWalkView view = (PageWalkView) Workbench.page().showView(PageWalkView.ID);
         int eip = snapshot.cpu().bases().get(1) + snapshot.cpu().eip();
         view.walk(eip);
@@ -143,9 +170,9 @@ class AnalysisViewsTest {
     @Order(2)
     void pageWalkFollowsAPoolPageAndTheNextStep() throws Exception {
         PoolView pool = (PoolView) Workbench.page().showView(PoolView.ID);
-        MachineSnapshot snapshot = session.snapshot();
-        PoolPageInfo table = snapshot.pool().pages().stream()
-                .filter(p -> p.kind().isPageTable() && PageWalkView.coveredLinear(p) != null && p.presentEntries() > 0)
+        MachineSnapshot snapshot = pauseWhere("the pool holds a page table under a root",
+                s -> s.pool().pages().stream().anyMatch(AnalysisViewsTest::walkablePoolTable));
+        PoolPageInfo table = snapshot.pool().pages().stream().filter(AnalysisViewsTest::walkablePoolTable)
                 .findFirst().orElseThrow();
         int covered = PageWalkView.coveredLinear(table);
         PageWalkView view = (PageWalkView) Workbench.page().showView(PageWalkView.ID);
