@@ -6,6 +6,7 @@ import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.RunResult;
 import org.shadowbench.machine.RunState;
+import org.shadowbench.pc.StandardPc;
 
 /**
  * A machine running in the workbench, with its latest snapshot. Published as an OSGi service
@@ -34,6 +35,14 @@ public interface MachineSession {
 
     /** The engine; only for requests submitted to it (the engine belongs to its emulation thread). */
     Machine machine();
+
+    /**
+     * The standard PC's devices around the machine (COM1, the VGA text display, the IDE controller).
+     * Their state belongs to the emulation thread: read it in a request ({@link Machine#submit}).
+     *
+     * @since 0.2
+     */
+    StandardPc pc();
 
     RunState state();
 

@@ -53,6 +53,7 @@ import org.shadowbench.ui.internal.PoolView;
 import org.shadowbench.ui.internal.ShadowbenchPerspective;
 import org.shadowbench.ui.internal.StatisticsView;
 import org.shadowbench.ui.internal.UiActivator;
+import org.shadowbench.ui.internal.VgaTextView;
 
 /**
  * The analysis views (Page Walk, Statistics, Events) on a running demo guest: each is checked
@@ -370,5 +371,19 @@ class AnalysisViewsTest {
                 () -> walk.status().contains("is not mapped by the current page tables"));
         Workbench.page().activate(map);
         Workbench.screenshotWindow("memory-map-page-picked.png");
+    }
+    @Test
+    @Order(8)
+    void theVgaTextViewMirrorsTheGuestsScreen() throws Exception {
+        MachineSnapshot snapshot = pauseAndSettle();
+        VgaTextView view = (VgaTextView) Workbench.page().showView(VgaTextView.ID);
+        Workbench.await("the screen of the paused guest", 5_000,
+                () -> view.screen() != null && view.screen().sequence() == snapshot.sequence());
+        List<String> expected = session.machine().submit(m -> session.pc().vga().screen()).join();
+        assertEquals(expected, view.screen().rows(), "the rows the VGA device shows");
+        assertEquals((int) session.machine().submit(m -> session.pc().vga().cursor()).join(), view.screen().cursor());
+        // The bundled guests mirror their serial output on the VGA text screen.
+        assertTrue(expected.stream().anyMatch(row -> row.startsWith("Shadowbench demo guest")), expected.toString());
+        Workbench.screenshotMaximized(view, view.canvas(), "vga-text-view.png");
     }
 }

@@ -13,6 +13,7 @@ import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.RunResult;
 import org.shadowbench.machine.RunState;
+import org.shadowbench.pc.StandardPc;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
 
@@ -25,6 +26,7 @@ final class Session implements MachineSession {
     private final MachineSpec spec;
     private final String name;
     private final Machine machine;
+    private final StandardPc pc;
     private final SerialConsole console;
     private final Executor refresh;
     private final Runnable onTerminated;
@@ -40,11 +42,12 @@ final class Session implements MachineSession {
     private long lastSnapshotNanos;
     ServiceRegistration<MachineSession> registration;
 
-    Session(MachineSpec spec, String name, Machine machine, SerialConsole console, Executor refresh,
+    Session(MachineSpec spec, String name, Machine machine, StandardPc pc, SerialConsole console, Executor refresh,
             Runnable onTerminated) {
         this.spec = spec;
         this.name = name;
         this.machine = machine;
+        this.pc = pc;
         this.console = console;
         this.refresh = refresh;
         this.onTerminated = onTerminated;
@@ -73,6 +76,11 @@ final class Session implements MachineSession {
     @Override
     public Machine machine() {
         return machine;
+    }
+
+    @Override
+    public StandardPc pc() {
+        return pc;
     }
 
     @Override

@@ -57,7 +57,7 @@ public final class SessionRegistry implements MachineSessions {
         Machine machine = new Machine(
                 MachineConfiguration.defaults().withRam(spec.ramSize()).withPoolPages(spec.poolPages()));
         // COM1 talks to this session's console, not to the process's standard streams.
-        StandardPc.attach(machine, console.guestInput, console.guestOutput, new IdeController());
+        StandardPc pc = StandardPc.attach(machine, console.guestInput, console.guestOutput, new IdeController());
         try {
             machine.loadMultiboot(image, spec.commandLine(), List.of());
         } catch (GuestLoadException | RuntimeException e) {
@@ -67,7 +67,7 @@ public final class SessionRegistry implements MachineSessions {
         }
         machine.start();
         Session[] self = new Session[1];
-        Session session = new Session(spec, name, machine, console, refresh, () -> removed(self[0]));
+        Session session = new Session(spec, name, machine, pc, console, refresh, () -> removed(self[0]));
         self[0] = session;
         sessions.add(session);
         session.registration = context.registerService(MachineSession.class, session, session.serviceProperties());

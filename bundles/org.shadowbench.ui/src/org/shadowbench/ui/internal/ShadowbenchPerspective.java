@@ -22,6 +22,7 @@ public final class ShadowbenchPerspective implements IPerspectiveFactory {
         bottom.addView(IConsoleConstants.ID_CONSOLE_VIEW);
         bottom.addView(EventsView.ID);
         bottom.addView(StatisticsView.ID);
+        bottom.addView(VgaTextView.ID);
         IFolderLayout right = layout.createFolder("org.shadowbench.ui.right", IPageLayout.RIGHT, 0.58f, MemoryMapView.ID);
         right.addView(HandlersView.ID);
         right.addView(PoolView.ID);
@@ -33,6 +34,7 @@ public final class ShadowbenchPerspective implements IPerspectiveFactory {
         layout.addShowViewShortcut(PageWalkView.ID);
         layout.addShowViewShortcut(StatisticsView.ID);
         layout.addShowViewShortcut(EventsView.ID);
+        layout.addShowViewShortcut(VgaTextView.ID);
         layout.addShowViewShortcut(IConsoleConstants.ID_CONSOLE_VIEW);
     }
 }
