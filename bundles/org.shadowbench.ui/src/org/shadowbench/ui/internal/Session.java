@@ -13,6 +13,7 @@ import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.RunResult;
 import org.shadowbench.machine.RunState;
+import org.shadowbench.ui.MachineControl;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
 
@@ -25,7 +26,10 @@ final class Session implements MachineSession {
     private final MachineSpec spec;
     private final String name;
     private final Machine machine;
+    /** COM1's console, or {@code null} for an adopted machine (its owner keeps COM1). */
     private final SerialConsole console;
+    /** Where control goes for an adopted machine, or {@code null} for one launched here. */
+    private final MachineControl control;
     private final Executor refresh;
     private final Runnable onTerminated;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -42,10 +46,22 @@ final class Session implements MachineSession {
 
     Session(MachineSpec spec, String name, Machine machine, SerialConsole console, Executor refresh,
             Runnable onTerminated) {
+        this(spec, name, machine, console, null, refresh, onTerminated);
+    }
+
+    /** An adopted machine: control goes to its owner, who keeps COM1. */
+    Session(MachineSpec spec, String name, Machine machine, MachineControl control, Executor refresh,
+            Runnable onTerminated) {
+        this(spec, name, machine, null, control, refresh, onTerminated);
+    }
+
+    private Session(MachineSpec spec, String name, Machine machine, SerialConsole console, MachineControl control,
+            Executor refresh, Runnable onTerminated) {
         this.spec = spec;
         this.name = name;
         this.machine = machine;
         this.console = console;
+        this.control = control;
         this.refresh = refresh;
         this.onTerminated = onTerminated;
     }
@@ -56,8 +72,18 @@ final class Session implements MachineSession {
         return properties;
     }
 
+    /** COM1's console, or {@code null} for an adopted machine. */
     SerialConsole console() {
         return console;
+    }
+
+    /** Shows COM1: this session's console, or the owner's for an adopted machine. */
+    void showConsole() {
+        if (console != null) {
+            console.show();
+        } else {
+            control.showConsole();
+        }
     }
 
     @Override
@@ -97,21 +123,33 @@ final class Session implements MachineSession {
 
     @Override
     public CompletableFuture<RunResult> resume() {
+        if (control != null) {
+            return afterwards(control.resume().thenApply(done -> (RunResult) null));
+        }
         return afterwards(machine.run(0, null).whenComplete((result, error) -> lastResult = result));
     }
 
     @Override
     public CompletableFuture<Void> pause() {
+        if (control != null) {
+            return afterwards(control.pause());
+        }
         return afterwards(machine.pause());
     }
 
     @Override
     public CompletableFuture<RunResult> step() {
+        if (control != null) {
+            return afterwards(control.step().thenApply(done -> (RunResult) null));
+        }
         return afterwards(machine.step(1).whenComplete((result, error) -> lastResult = result));
     }
 
     @Override
     public CompletableFuture<Void> reset() {
+        if (control != null) {
+            return afterwards(control.reset());
+        }
         return afterwards(machine.reset());
     }
 
@@ -123,8 +161,12 @@ final class Session implements MachineSession {
                 return;
             }
             terminated = true;
-            machine.close();
-            console.close();
+            if (control != null) {
+                control.terminate(); // the owner closes its machine
+            } else {
+                machine.close();
+                console.close();
+            }
             onTerminated.run();
             fire();
         }, refresh);
@@ -155,7 +197,9 @@ final class Session implements MachineSession {
         if (terminated) {
             return;
         }
-        console.drain();
+        if (console != null) {
+            console.drain();
+        }
         RunState state = machine.state();
         if (state != lastState) {
             lastState = state;

@@ -15,6 +15,7 @@ import org.shadowbench.machine.GuestLoadException;
 import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineConfiguration;
 import org.shadowbench.pc.StandardPc;
+import org.shadowbench.ui.MachineControl;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSessions;
 import org.shadowbench.ui.MachineSpec;
@@ -67,6 +68,21 @@ public final class SessionRegistry implements MachineSessions {
         machine.start();
         Session[] self = new Session[1];
         Session session = new Session(spec, name, machine, console, refresh, () -> removed(self[0]));
+        self[0] = session;
+        sessions.add(session);
+        session.registration = context.registerService(MachineSession.class, session, session.serviceProperties());
+        fire();
+        return session;
+    }
+
+    @Override
+    public MachineSession adopt(MachineSpec spec, Machine machine, MachineControl control) {
+        String name;
+        synchronized (this) {
+            name = spec.name() + " #" + ++launched;
+        }
+        Session[] self = new Session[1];
+        Session session = new Session(spec, name, machine, control, refresh, () -> removed(self[0]));
         self[0] = session;
         sessions.add(session);
         session.registration = context.registerService(MachineSession.class, session, session.serviceProperties());
