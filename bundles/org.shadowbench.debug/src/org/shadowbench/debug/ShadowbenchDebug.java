@@ -32,6 +32,11 @@ public final class ShadowbenchDebug {
      * to the pool's maximum).
      */
     public static final String ATTR_POOL_PAGES = "org.shadowbench.debug.poolPages";
+    /**
+     * Writes to one monitored page table before the shadow pool flushes it instead of emulating them
+     * (int, default 0: the pool's default heuristic).
+     */
+    public static final String ATTR_MODIFICATION_LIMIT = "org.shadowbench.debug.modificationLimit";
     /** Suspend before the kernel's first instruction (boolean, default false). */
     public static final String ATTR_STOP_AT_ENTRY = "org.shadowbench.debug.stopAtEntry";
 

@@ -53,7 +53,8 @@ public final class GuestLaunchDelegate implements ILaunchConfigurationDelegate {
         MachineConfiguration machineConfiguration;
         try {
             machineConfiguration = MachineConfiguration.defaults().withRam((long) ramMiB << 20)
-                    .withPoolPages(configuration.getAttribute(ShadowbenchDebug.ATTR_POOL_PAGES, 0));
+                    .withPoolPages(configuration.getAttribute(ShadowbenchDebug.ATTR_POOL_PAGES, 0))
+                    .withModificationLimit(configuration.getAttribute(ShadowbenchDebug.ATTR_MODIFICATION_LIMIT, 0));
         } catch (PgmException e) {
             throw failure(e.getMessage(), e);
         }

@@ -6,23 +6,26 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.eclipse.core.runtime.preferences.IEclipsePreferences;
+import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.osgi.framework.BundleContext;
 import org.shadowbench.devices.ide.IdeController;
 import org.shadowbench.guests.GuestSuite;
 import org.shadowbench.machine.GuestLoadException;
 import org.shadowbench.machine.Machine;
-import org.shadowbench.machine.MachineConfiguration;
 import org.shadowbench.pc.StandardPc;
 import org.shadowbench.ui.MachineControl;
+import org.shadowbench.ui.MachineDefaults;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSessions;
 import org.shadowbench.ui.MachineSpec;
 
 /**
  * The workbench's machines. One daemon thread refreshes them all every
- * {@link MachineSession#REFRESH_MILLIS} ms; it is also the executor on which snapshots and control
+ * {@link MachineDefaults#refreshMillis()} ms (by default {@link MachineSession#REFRESH_MILLIS}); it is also the executor on which snapshots and control
  * results are delivered, so listeners see one thread.
  */
 public final class SessionRegistry implements MachineSessions {
@@ -35,11 +38,34 @@ public final class SessionRegistry implements MachineSessions {
         return thread;
     });
     private int launched;
+    private ScheduledFuture<?> ticking;
+    private int refreshMillis;
 
     SessionRegistry(BundleContext context) {
         this.context = context;
-        refresh.scheduleWithFixedDelay(() -> sessions.forEach(Session::tick), MachineSession.REFRESH_MILLIS,
-                MachineSession.REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        reschedule();
+        InstanceScope.INSTANCE.getNode(MachineDefaults.NODE).addPreferenceChangeListener(refreshPreference);
+    }
+
+    /** The refresh period follows the preference while the workbench runs. */
+    private final IEclipsePreferences.IPreferenceChangeListener refreshPreference = event -> {
+        if (MachineDefaults.REFRESH_MILLIS.equals(event.getKey())) {
+            reschedule();
+        }
+    };
+
+    private synchronized void reschedule() {
+        if (ticking != null) {
+            ticking.cancel(false);
+        }
+        refreshMillis = MachineDefaults.refreshMillis();
+        ticking = refresh.scheduleWithFixedDelay(() -> sessions.forEach(Session::tick), refreshMillis, refreshMillis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** The period the sessions refresh at now, in ms. */
+    public synchronized int refreshMillis() {
+        return refreshMillis;
     }
 
     @Override
@@ -55,7 +81,7 @@ public final class SessionRegistry implements MachineSessions {
             name = spec.name() + " #" + ++launched;
         }
         SerialConsole console = new SerialConsole(name);
-        Machine machine = new Machine(MachineConfiguration.defaults().withRam(spec.ramSize()));
+        Machine machine = new Machine(MachineDefaults.configuration(spec.ramSize()));
         // COM1 talks to this session's console, not to the process's standard streams.
         StandardPc.attach(machine, console.guestInput, console.guestOutput, new IdeController());
         try {
@@ -119,6 +145,7 @@ public final class SessionRegistry implements MachineSessions {
 
     /** Terminates every machine and the refresh thread (bundle stop). */
     void shutdown() {
+        InstanceScope.INSTANCE.getNode(MachineDefaults.NODE).removePreferenceChangeListener(refreshPreference);
         for (Session session : sessions) {
             session.terminate();
         }

@@ -173,12 +173,24 @@ class DebugUiTest {
         MemoryByte[] entries = directory.getBytesFromAddress(BigInteger.valueOf(cr3), 16);
         long firstEntry = machine.submit(m -> m.memory().read(cr3, 4)).get(10, TimeUnit.SECONDS);
         assertEquals(firstEntry, littleEndian(entries, 0, 4), "the page directory's first entry");
+        var renderings = DebugUITools.getMemoryRenderingManager();
+        assertEquals("org.eclipse.debug.ui.rendering.raw_memory", renderings.getPrimaryRenderingType(linear).getId(),
+                "the Memory view renders guest blocks in hex");
+        assertTrue(renderings.getRenderingTypes(physical).length >= 4);
         DebugPlugin.getDefault().getMemoryBlockManager().addMemoryBlocks(new IMemoryBlock[] { linear, physical });
-        Workbench.page().showView(IDebugUIConstants.ID_REGISTER_VIEW);
-        Workbench.page().showView(IDebugUIConstants.ID_MEMORY_VIEW);
-        Workbench.page().showView(IDebugUIConstants.ID_DEBUG_VIEW);
-        Workbench.spin(1500);
-        Workbench.screenshotWindow("debug-breakpoint-memory.png");
+        render(linear);
+        render(physical);
+        Workbench.showOnly(IDebugUIConstants.ID_REGISTER_VIEW, MACHINES_VIEW, IDebugUIConstants.ID_DEBUG_VIEW);
+        Workbench.screenshotWindow("debug-machines.png");
+        Workbench.showOnly(IDebugUIConstants.ID_REGISTER_VIEW, IDebugUIConstants.ID_MEMORY_VIEW,
+                IDebugUIConstants.ID_DEBUG_VIEW);
+        expandRegisters();
+        Workbench.screenshotWindow("debug-breakpoint-registers.png");
+        var memoryView = Workbench.page().findViewReference(IDebugUIConstants.ID_MEMORY_VIEW);
+        Workbench.page().setPartState(memoryView, org.eclipse.ui.IWorkbenchPage.STATE_MAXIMIZED);
+        Workbench.spin(1000);
+        Workbench.screenshotWindow("debug-memory.png");
+        Workbench.page().setPartState(memoryView, org.eclipse.ui.IWorkbenchPage.STATE_RESTORED);
 
         // Terminate: the Machines view drops the machine.
         target.terminate();
@@ -265,14 +277,40 @@ class DebugUiTest {
                 label);
         assertTrue(label.matches("CPU 0 \\(Suspended: watchpoint: write 4 bytes at phys 0x[0-9a-f]+[048c], value 0x[0-9a-f]+, .*"),
                 label);
-        Workbench.page().showView(IDebugUIConstants.ID_BREAKPOINT_VIEW);
-        Workbench.page().showView(IDebugUIConstants.ID_REGISTER_VIEW);
-        Workbench.page().showView(IDebugUIConstants.ID_DEBUG_VIEW);
+        Workbench.showOnly(IDebugUIConstants.ID_BREAKPOINT_VIEW, IDebugUIConstants.ID_REGISTER_VIEW,
+                IDebugUIConstants.ID_DEBUG_VIEW);
+        Workbench.screenshotWindow("debug-watchpoint-breakpoints.png");
+        // The Debug view alone, wide enough for the whole access in the CPU's label.
+        var debugView = Workbench.page().findViewReference(IDebugUIConstants.ID_DEBUG_VIEW);
+        Workbench.page().setPartState(debugView, org.eclipse.ui.IWorkbenchPage.STATE_MAXIMIZED);
         Workbench.spin(1000);
         Workbench.screenshotWindow("debug-watchpoint.png");
+        Workbench.page().setPartState(debugView, org.eclipse.ui.IWorkbenchPage.STATE_RESTORED);
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Opens the General register group in the Registers view, as a click on its arrow does. */
+    private static void expandRegisters() {
+        var view = (org.eclipse.debug.ui.IDebugView) Workbench.page().findView(IDebugUIConstants.ID_REGISTER_VIEW);
+        if (view != null && view.getViewer().getControl() instanceof org.eclipse.swt.widgets.Tree tree) {
+            Workbench.await("the register groups", WAIT, () -> tree.getItemCount() > 0 && "General".equals(tree.getItem(0).getText()));
+            org.eclipse.swt.widgets.Event expand = new org.eclipse.swt.widgets.Event();
+            expand.item = tree.getItem(0);
+            tree.notifyListeners(SWT.Expand, expand);
+            tree.getItem(0).setExpanded(true);
+            Workbench.spin(800);
+        }
+    }
+
+    /** Shows a block in the Memory view's first pane with its primary rendering (hex), as Add Memory Monitor does. */
+    private static void render(IMemoryBlock block) throws Exception {
+        var site = (org.eclipse.debug.ui.memory.IMemoryRenderingSite) Workbench.page().showView(IDebugUIConstants.ID_MEMORY_VIEW);
+        var container = site.getContainer("org.eclipse.debug.ui.MemoryView.RenderingViewPane.1");
+        var rendering = DebugUITools.getMemoryRenderingManager().getPrimaryRenderingType(block).createRendering();
+        rendering.init(container, block);
+        container.addMemoryRendering(rendering);
+    }
 
     private GuestTarget launch(ILaunchConfiguration configuration, String mode) {
         ILaunchManager manager = DebugPlugin.getDefault().getLaunchManager();

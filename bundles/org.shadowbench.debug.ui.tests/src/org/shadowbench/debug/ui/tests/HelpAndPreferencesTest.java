@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.shadowbench.debug.ui.internal.DebugUiActivator;
-import org.shadowbench.debug.ui.internal.Preferences;
+import org.shadowbench.ui.MachineDefaults;
 
 /**
  * The help contents (a Shadowbench book whose pages exist), the cheat sheet (registered, its commands real) and
@@ -39,9 +39,8 @@ import org.shadowbench.debug.ui.internal.Preferences;
 class HelpAndPreferencesTest {
     @AfterEach
     void resetPreferences() throws Exception {
-        var node = InstanceScope.INSTANCE.getNode(DebugUiActivator.BUNDLE);
-        node.remove(Preferences.DEFAULT_RAM_MIB);
-        node.remove(Preferences.POOL_PAGES);
+        var node = InstanceScope.INSTANCE.getNode(MachineDefaults.NODE);
+        node.clear();
         node.flush();
     }
 
@@ -112,9 +111,11 @@ class HelpAndPreferencesTest {
         try {
             var page = (org.eclipse.jface.preference.PreferencePage) dialog.getSelectedPage();
             var fields = DebugUiTest.texts(page.getControl());
-            assertEquals(2, fields.size(), "RAM and pool size");
+            assertEquals(4, fields.size(), "RAM, pool size, modification limit, refresh period");
             Text ram = fields.get(0);
             Text pool = fields.get(1);
+            Text limit = fields.get(2);
+            Text refresh = fields.get(3);
             assertEquals("64", ram.getText());
             ram.setText("1");
             ram.notifyListeners(org.eclipse.swt.SWT.KeyUp, new org.eclipse.swt.widgets.Event());
@@ -127,10 +128,20 @@ class HelpAndPreferencesTest {
             pool.setText("256");
             pool.notifyListeners(org.eclipse.swt.SWT.KeyUp, new org.eclipse.swt.widgets.Event());
             assertTrue(page.isValid(), page.getErrorMessage());
+            refresh.setText("5");
+            refresh.notifyListeners(org.eclipse.swt.SWT.KeyUp, new org.eclipse.swt.widgets.Event());
+            assertFalse(page.isValid(), "a 5 ms refresh");
+            refresh.setText("200");
+            refresh.notifyListeners(org.eclipse.swt.SWT.KeyUp, new org.eclipse.swt.widgets.Event());
+            limit.setText("24");
+            limit.notifyListeners(org.eclipse.swt.SWT.KeyUp, new org.eclipse.swt.widgets.Event());
+            assertTrue(page.isValid(), page.getErrorMessage());
             Workbench.screenshot(dialog.getShell(), "preferences.png");
             assertTrue(page.performOk());
-            assertEquals(96, Preferences.defaultRamMiB());
-            assertEquals(256, Preferences.poolPages());
+            assertEquals(96, MachineDefaults.ramMiB());
+            assertEquals(256, MachineDefaults.poolPages());
+            assertEquals(24, MachineDefaults.modificationLimit());
+            assertEquals(200, MachineDefaults.refreshMillis());
         } finally {
             dialog.close();
         }

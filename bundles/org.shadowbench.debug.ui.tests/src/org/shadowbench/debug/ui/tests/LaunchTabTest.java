@@ -28,10 +28,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.shadowbench.debug.ShadowbenchDebug;
 import org.shadowbench.debug.ui.internal.BundledGuests;
-import org.shadowbench.debug.ui.internal.DebugUiActivator;
 import org.shadowbench.debug.ui.internal.GuestLaunchShortcut;
 import org.shadowbench.debug.ui.internal.GuestTab;
-import org.shadowbench.debug.ui.internal.Preferences;
+import org.shadowbench.debug.GuestTarget;
+import org.shadowbench.machine.MachineConfiguration;
+import org.shadowbench.ui.MachineDefaults;
+import org.shadowbench.ui.MachineSession;
+import org.shadowbench.ui.MachineSpec;
+import org.shadowbench.ui.internal.NewMachineDialog;
+import org.shadowbench.ui.internal.UiActivator;
+import org.eclipse.debug.core.ILaunch;
+import org.eclipse.debug.core.ILaunchManager;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Spinner;
 
 /**
  * The "Guest" tab checks what it is given as the user types, and writes and reads the configuration's
@@ -44,9 +54,8 @@ class LaunchTabTest {
 
     @AfterEach
     void resetPreferences() throws Exception {
-        var node = InstanceScope.INSTANCE.getNode(DebugUiActivator.BUNDLE);
-        node.remove(Preferences.DEFAULT_RAM_MIB);
-        node.remove(Preferences.POOL_PAGES);
+        var node = InstanceScope.INSTANCE.getNode(MachineDefaults.NODE);
+        node.clear();
         node.flush();
         for (ILaunchConfiguration configuration : DebugPlugin.getDefault().getLaunchManager().getLaunchConfigurations()) {
             configuration.delete();
@@ -124,10 +133,12 @@ class LaunchTabTest {
     }
 
     @Test
-    void theShortcutMakesOneConfigurationPerKernelWithThePreferencesDefaults() throws Exception {
-        var node = InstanceScope.INSTANCE.getNode(DebugUiActivator.BUNDLE);
-        node.putInt(Preferences.DEFAULT_RAM_MIB, 48);
-        node.putInt(Preferences.POOL_PAGES, 512);
+    void theShortcutAndNewMachineUseThePreferencesAndTheMachinesHonourThem() throws Exception {
+        var node = InstanceScope.INSTANCE.getNode(MachineDefaults.NODE);
+        node.putInt(MachineDefaults.RAM_MIB, 48);
+        node.putInt(MachineDefaults.POOL_PAGES, 512);
+        node.putInt(MachineDefaults.MODIFICATION_LIMIT, 12);
+        node.putInt(MachineDefaults.REFRESH_MILLIS, 250);
         Path kernel = Files.copy(BundledGuests.demoFile(), directory.resolve("kernel"));
         ILaunchConfiguration made = GuestLaunchShortcut.configurationFor(kernel);
         assertEquals(kernel.toString(), made.getAttribute(ShadowbenchDebug.ATTR_GUEST, ""));
@@ -135,6 +146,54 @@ class LaunchTabTest {
         assertEquals(512, made.getAttribute(ShadowbenchDebug.ATTR_POOL_PAGES, 0));
         assertEquals(made, GuestLaunchShortcut.configurationFor(kernel), "the same kernel finds its configuration again");
         assertEquals(1, new GuestLaunchShortcut().getLaunchConfigurations(new StructuredSelection(kernel)).length);
+        assertEquals(12, made.getAttribute(ShadowbenchDebug.ATTR_MODIFICATION_LIMIT, 0));
+
+        // The launch builds the machine with them.
+        ILaunch launch = made.launch(ILaunchManager.RUN_MODE, null);
+        try {
+            MachineConfiguration launched = ((GuestTarget) launch.getDebugTargets()[0]).machine().configuration();
+            assertEquals(48L << 20, launched.ramSize());
+            assertEquals(512, launched.poolPages());
+            assertEquals(12, launched.modificationLimit());
+        } finally {
+            launch.terminate();
+            DebugPlugin.getDefault().getLaunchManager().removeLaunch(launch);
+        }
+
+        // The views' machines too: New Machine starts at the RAM, the registry's machines get the pool
+        // settings, and the sessions refresh at the period.
+        NewMachineDialog dialog = new NewMachineDialog(Workbench.window().getShell());
+        dialog.setBlockOnOpen(false);
+        dialog.open();
+        try {
+            assertTrue(DebugUiTest.texts(dialog.getShell()).size() >= 1);
+            assertEquals(48, spinner(dialog.getShell()).getSelection(), "New Machine's RAM");
+        } finally {
+            dialog.close();
+        }
+        MachineSession session = UiActivator.sessions().launch(MachineSpec.bundledGuest("demo", 48L << 20, ""));
+        try {
+            assertEquals(512, session.machine().configuration().poolPages());
+            assertEquals(12, session.machine().configuration().modificationLimit());
+        } finally {
+            session.terminate().get();
+        }
+        Workbench.await("the refresh period", 5_000, () -> UiActivator.sessions().refreshMillis() == 250);
+    }
+
+    private static Spinner spinner(Control control) {
+        if (control instanceof Spinner spinner) {
+            return spinner;
+        }
+        if (control instanceof Composite composite) {
+            for (Control child : composite.getChildren()) {
+                Spinner found = spinner(child);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     @Test

@@ -91,6 +91,26 @@ final class Workbench {
         spin(200);
     }
 
+    /**
+     * Shows these views, after hiding the ones the Debug perspective brings forward on its own when a
+     * guest suspends or writes (Variables, Expressions, Console, Problems, Project Explorer), which
+     * would otherwise cover them in their stacks.
+     */
+    static void showOnly(String... viewIds) throws org.eclipse.ui.PartInitException {
+        for (String other : new String[] { "org.eclipse.debug.ui.VariableView", "org.eclipse.debug.ui.ExpressionView",
+                "org.eclipse.ui.console.ConsoleView", "org.eclipse.ui.views.ProblemView",
+                "org.eclipse.ui.navigator.ProjectExplorer" }) {
+            var reference = page().findViewReference(other);
+            if (reference != null && !java.util.Arrays.asList(viewIds).contains(other)) {
+                page().hideView(reference);
+            }
+        }
+        for (String id : viewIds) {
+            page().showView(id);
+        }
+        spin(1000);
+    }
+
     static File screenshotWindow(String name) {
         return screenshot(window().getShell(), name);
     }

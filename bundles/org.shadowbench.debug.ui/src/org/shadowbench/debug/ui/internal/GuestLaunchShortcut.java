@@ -61,8 +61,7 @@ public final class GuestLaunchShortcut implements ILaunchShortcut2 {
         ILaunchConfigurationWorkingCopy copy = type.newInstance(null,
                 manager.generateLaunchConfigurationName(guest.getFileName().toString()));
         copy.setAttribute(ShadowbenchDebug.ATTR_GUEST, guest.toString());
-        copy.setAttribute(ShadowbenchDebug.ATTR_RAM_MIB, Preferences.defaultRamMiB());
-        copy.setAttribute(ShadowbenchDebug.ATTR_POOL_PAGES, Preferences.poolPages());
+        Preferences.applyDefaults(copy);
         copy.setAttribute(ShadowbenchDebug.ATTR_GUEST_ECHOES, true);
         return copy.doSave();
     }

@@ -167,7 +167,7 @@ public final class GuestTab extends AbstractLaunchConfigurationTab {
 
     @Override
     public void setDefaults(ILaunchConfigurationWorkingCopy configuration) {
-        configuration.setAttribute(ShadowbenchDebug.ATTR_RAM_MIB, Preferences.defaultRamMiB());
+        Preferences.applyDefaults(configuration);
         configuration.setAttribute(ShadowbenchDebug.ATTR_STOP_AT_ENTRY, false);
         configuration.setAttribute(ShadowbenchDebug.ATTR_GUEST_ECHOES, true);
     }

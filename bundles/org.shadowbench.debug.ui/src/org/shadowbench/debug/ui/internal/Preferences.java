@@ -1,27 +1,26 @@
 package org.shadowbench.debug.ui.internal;
 
-import org.eclipse.core.runtime.Platform;
+import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.shadowbench.debug.ShadowbenchDebug;
+import org.shadowbench.ui.MachineDefaults;
 
 /**
- * The Shadowbench debugger preferences (instance scope of this bundle, set on the "Shadowbench"
- * preference page): what a new "Shadowbench Guest" configuration starts with.
+ * What a new "Shadowbench Guest" configuration starts with: the workbench's machine defaults
+ * ({@link MachineDefaults}, the preferences the New Machine dialog also uses), copied into the
+ * configuration so that it keeps them when the preferences change later.
  */
 public final class Preferences {
-    /** RAM of a new configuration, in MiB. */
-    public static final String DEFAULT_RAM_MIB = "defaultRamMiB";
-    /** Shadow page pool size of new configurations, in pages; 0 sizes it for the RAM as VirtualBox does. */
-    public static final String POOL_PAGES = "poolPages";
-
     private Preferences() {
     }
 
     public static int defaultRamMiB() {
-        return Platform.getPreferencesService().getInt(DebugUiActivator.BUNDLE, DEFAULT_RAM_MIB,
-                ShadowbenchDebug.DEFAULT_RAM_MIB, null);
+        return MachineDefaults.ramMiB();
     }
 
-    public static int poolPages() {
-        return Platform.getPreferencesService().getInt(DebugUiActivator.BUNDLE, POOL_PAGES, 0, null);
+    /** Sets RAM, pool size and modification limit of a new configuration from the preferences. */
+    public static void applyDefaults(ILaunchConfigurationWorkingCopy configuration) {
+        configuration.setAttribute(ShadowbenchDebug.ATTR_RAM_MIB, MachineDefaults.ramMiB());
+        configuration.setAttribute(ShadowbenchDebug.ATTR_POOL_PAGES, MachineDefaults.poolPages());
+        configuration.setAttribute(ShadowbenchDebug.ATTR_MODIFICATION_LIMIT, MachineDefaults.modificationLimit());
     }
 }

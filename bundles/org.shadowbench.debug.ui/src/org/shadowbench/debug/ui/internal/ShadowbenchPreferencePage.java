@@ -6,33 +6,38 @@ import org.eclipse.jface.preference.IntegerFieldEditor;
 import org.eclipse.ui.IWorkbench;
 import org.eclipse.ui.IWorkbenchPreferencePage;
 import org.eclipse.ui.preferences.ScopedPreferenceStore;
-import org.shadowbench.debug.ShadowbenchDebug;
+import org.shadowbench.machine.MachineConfiguration;
 import org.shadowbench.pool.PoolConfiguration;
+import org.shadowbench.ui.MachineDefaults;
 
 /**
- * Window > Preferences > Shadowbench: what new "Shadowbench Guest" launch configurations start with
- * (the launch shortcut's and the launch dialog's defaults). Saved configurations keep their own values.
+ * Window > Preferences > Shadowbench: the workbench's defaults for new machines
+ * ({@link MachineDefaults}): RAM, shadow pool size, the pool's modification limit and the refresh
+ * period. The New Machine dialog, machines launched in the views and new "Shadowbench Guest" launch
+ * configurations use them; saved configurations keep their own values.
  */
 public final class ShadowbenchPreferencePage extends FieldEditorPreferencePage implements IWorkbenchPreferencePage {
     public ShadowbenchPreferencePage() {
         super(GRID);
-        setPreferenceStore(new ScopedPreferenceStore(InstanceScope.INSTANCE, DebugUiActivator.BUNDLE));
-        setDescription("Defaults of new Shadowbench Guest launch configurations.");
+        setPreferenceStore(new ScopedPreferenceStore(InstanceScope.INSTANCE, MachineDefaults.NODE));
+        setDescription("Defaults of new machines (New Machine and new Shadowbench Guest launch configurations).");
     }
 
     @Override
     public void init(IWorkbench workbench) {
-        getPreferenceStore().setDefault(Preferences.DEFAULT_RAM_MIB, ShadowbenchDebug.DEFAULT_RAM_MIB);
-        getPreferenceStore().setDefault(Preferences.POOL_PAGES, 0);
+        getPreferenceStore().setDefault(MachineDefaults.RAM_MIB, MachineDefaults.DEFAULT_RAM_MIB);
+        getPreferenceStore().setDefault(MachineDefaults.POOL_PAGES, 0);
+        getPreferenceStore().setDefault(MachineDefaults.MODIFICATION_LIMIT, 0);
+        getPreferenceStore().setDefault(MachineDefaults.REFRESH_MILLIS, MachineDefaults.DEFAULT_REFRESH_MILLIS);
     }
 
     @Override
     protected void createFieldEditors() {
-        IntegerFieldEditor ram = new IntegerFieldEditor(Preferences.DEFAULT_RAM_MIB, "Guest &RAM (MiB):",
+        IntegerFieldEditor ram = new IntegerFieldEditor(MachineDefaults.RAM_MIB, "Guest &RAM (MiB):",
                 getFieldEditorParent());
         ram.setValidRange(GuestConfigurationCheck.MIN_RAM_MIB, GuestConfigurationCheck.MAX_RAM_MIB);
         addField(ram);
-        IntegerFieldEditor pool = new IntegerFieldEditor(Preferences.POOL_PAGES,
+        IntegerFieldEditor pool = new IntegerFieldEditor(MachineDefaults.POOL_PAGES,
                 "Shadow &pool size (pages; 0 sizes it for the RAM):", getFieldEditorParent()) {
             @Override
             protected boolean checkState() {
@@ -46,5 +51,14 @@ public final class ShadowbenchPreferencePage extends FieldEditorPreferencePage i
         };
         pool.setValidRange(0, PoolConfiguration.MAX_PAGES);
         addField(pool);
+        IntegerFieldEditor limit = new IntegerFieldEditor(MachineDefaults.MODIFICATION_LIMIT,
+                "Monitored-write &limit (writes before a page table is flushed; 0: "
+                        + PoolConfiguration.DEFAULT_MODIFICATION_LIMIT + "):", getFieldEditorParent());
+        limit.setValidRange(0, MachineConfiguration.MAX_MODIFICATION_LIMIT);
+        addField(limit);
+        IntegerFieldEditor refresh = new IntegerFieldEditor(MachineDefaults.REFRESH_MILLIS,
+                "View &refresh period while a guest runs (ms):", getFieldEditorParent());
+        refresh.setValidRange(MachineDefaults.MIN_REFRESH_MILLIS, MachineDefaults.MAX_REFRESH_MILLIS);
+        addField(refresh);
     }
 }
