@@ -13,8 +13,8 @@ import org.shadowbench.machine.RunState;
  *
  * <p>Nothing here waits for the guest: the control methods return the machine's futures, and
  * {@link #snapshot()} returns the newest snapshot already taken. While the guest runs, the session
- * takes a snapshot every {@link MachineDefaults#refreshMillis()} ms (by default {@value #REFRESH_MILLIS}) through the machine's request queue; after a
- * pause, step or reset it takes one more.
+ * takes a snapshot every {@link MachineDefaults#refreshMillis()} ms (by default {@value #REFRESH_MILLIS})
+ * through the machine's request queue; after a pause, step or reset it takes one more.
  */
 public interface MachineSession {
     /** The service property holding {@link #name()}. */
