@@ -27,8 +27,27 @@ public final class ShadowbenchDebug {
     public static final String ATTR_DISKS = "org.shadowbench.debug.disks";
     /** Keep the guest's disk writes in memory instead of the files (boolean, default false). */
     public static final String ATTR_DISK_SNAPSHOT = "org.shadowbench.debug.diskSnapshot";
+    /**
+     * Shadow page pool size in pages (int, default 0: sized for the RAM as VirtualBox does; else 16 up
+     * to the pool's maximum).
+     */
+    public static final String ATTR_POOL_PAGES = "org.shadowbench.debug.poolPages";
+    /**
+     * Writes to one monitored page table before the shadow pool flushes it instead of emulating them
+     * (int, default 0: the pool's default heuristic).
+     */
+    public static final String ATTR_MODIFICATION_LIMIT = "org.shadowbench.debug.modificationLimit";
     /** Suspend before the kernel's first instruction (boolean, default false). */
     public static final String ATTR_STOP_AT_ENTRY = "org.shadowbench.debug.stopAtEntry";
+
+    /**
+     * The guest echoes what it reads from COM1, as xv6's console does (boolean, default true). The
+     * launch's process console already shows a typed line, so the console hides the guest's echo of it;
+     * with false, everything the guest writes is shown.
+     */
+    public static final String ATTR_GUEST_ECHOES = "org.shadowbench.debug.guestEchoes";
+    /** The launch's process type: the guest's COM1 (the process console's input goes to its receiver). */
+    public static final String PROCESS_TYPE = "org.shadowbench.debug.com1";
 
     /** RAM when the configuration does not say. */
     public static final int DEFAULT_RAM_MIB = 64;

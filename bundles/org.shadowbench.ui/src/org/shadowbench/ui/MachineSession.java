@@ -14,13 +14,13 @@ import org.shadowbench.pc.StandardPc;
  *
  * <p>Nothing here waits for the guest: the control methods return the machine's futures, and
  * {@link #snapshot()} returns the newest snapshot already taken. While the guest runs, the session
- * takes a snapshot every {@value #REFRESH_MILLIS} ms through the machine's request queue; after a
- * pause, step or reset it takes one more.
+ * takes a snapshot every {@link MachineDefaults#refreshMillis()} ms (by default {@value #REFRESH_MILLIS})
+ * through the machine's request queue; after a pause, step or reset it takes one more.
  */
 public interface MachineSession {
     /** The service property holding {@link #name()}. */
     String NAME_PROPERTY = "shadowbench.machine.name";
-    /** Period of snapshots while the guest runs. */
+    /** Default period of snapshots while the guest runs ({@link MachineDefaults#refreshMillis()} may set another). */
     int REFRESH_MILLIS = 100;
 
     /** Told about new snapshots and state changes, on the session's refresh thread. */

@@ -24,6 +24,21 @@ public interface MachineSessions {
      */
     MachineSession launch(MachineSpec spec) throws IOException, GuestLoadException;
 
+    /**
+     * Shows a machine that another component launched and owns (0.2): it gets a session like the
+     * machines launched here, with snapshots and the views, but its run control goes to
+     * {@code control} and its COM1 stays with the owner. The owner calls the session's
+     * {@link MachineSession#terminate()} when its machine ends (the session then leaves; the machine is
+     * not closed by it).
+     *
+     * @param spec    what runs, for the views (name, guest, RAM, command line)
+     * @param machine the started machine (only requests are submitted to it)
+     * @param pc      the machine's standard PC devices, which views read in requests (the VGA screen)
+     * @param control where the Machines view's actions go
+     */
+    MachineSession adopt(MachineSpec spec, org.shadowbench.machine.Machine machine, org.shadowbench.pc.StandardPc pc,
+            MachineControl control);
+
     void addListener(Listener listener);
 
     void removeListener(Listener listener);

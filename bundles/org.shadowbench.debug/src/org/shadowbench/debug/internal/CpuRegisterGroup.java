@@ -80,7 +80,7 @@ final class CpuRegisterGroup extends DebugElement implements IRegisterGroup {
         return !registers.isEmpty();
     }
 
-    /** A register of a group: read-only in this first version. */
+    /** A register of a group; see {@link RegisterWrite} for which ones can be changed. */
     static final class CpuRegister extends DebugElement implements org.eclipse.debug.core.model.IRegister {
         private final CpuRegisterGroup group;
         private final String name;
@@ -123,33 +123,56 @@ final class CpuRegisterGroup extends DebugElement implements IRegisterGroup {
             return false;
         }
 
+        private GuestDebugTarget target() {
+            return (GuestDebugTarget) getDebugTarget();
+        }
+
+        /**
+         * Asks the emulation thread to write the register; the new value shows once the CPU has been read
+         * again (a {@code CHANGE} event on the thread follows).
+         */
         @Override
         public void setValue(String expression) throws DebugException {
-            throw readOnly();
+            if (!RegisterWrite.writable(name)) {
+                throw new DebugException(GuestDebugTarget.status(RegisterWrite.whyReadOnly(name), null));
+            }
+            long parsed;
+            try {
+                parsed = RegisterWrite.parse(expression, value.bits());
+            } catch (IllegalArgumentException e) {
+                throw new DebugException(GuestDebugTarget.status(name + ": " + e.getMessage(), e));
+            }
+            target().writeRegister(name, parsed);
         }
 
         @Override
         public void setValue(org.eclipse.debug.core.model.IValue newValue) throws DebugException {
-            throw readOnly();
+            setValue(newValue.getValueString());
         }
 
+        /** Writable registers, while the guest is suspended (not running, not ended). */
         @Override
         public boolean supportsValueModification() {
-            return false;
+            return RegisterWrite.writable(name) && target().canResume();
         }
 
         @Override
         public boolean verifyValue(String expression) {
-            return false;
+            try {
+                RegisterWrite.parse(expression, value.bits());
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
         }
 
         @Override
         public boolean verifyValue(org.eclipse.debug.core.model.IValue newValue) {
-            return false;
-        }
-
-        private DebugException readOnly() {
-            return new DebugException(GuestDebugTarget.status("registers are read-only in this version: " + name, null));
+            try {
+                return verifyValue(newValue.getValueString());
+            } catch (DebugException e) {
+                return false;
+            }
         }
     }
 
@@ -167,6 +190,10 @@ final class CpuRegisterGroup extends DebugElement implements IRegisterGroup {
         /** The value, zero-extended. */
         long longValue() {
             return value;
+        }
+
+        int bits() {
+            return bits;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package org.shadowbench.debug.internal;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.eclipse.debug.core.model.IMemoryBlockExtension;
 import org.eclipse.debug.core.model.IMemoryBlockRetrievalExtension;
 import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.debug.core.model.IThread;
+import org.shadowbench.debug.GuestTarget;
 import org.shadowbench.debug.LinearBreakpoint;
 import org.shadowbench.debug.PhysicalWatchpoint;
 import org.shadowbench.debug.ShadowbenchDebug;
@@ -48,7 +50,7 @@ import org.shadowbench.pc.StandardPc;
  * thread, kept as a {@link CpuState}, and only then is the suspend event fired, so that frames and
  * registers are ready when clients ask.
  */
-public final class GuestDebugTarget extends DebugElement implements IDebugTarget, IMemoryBlockRetrievalExtension,
+public final class GuestDebugTarget extends DebugElement implements GuestTarget, IMemoryBlockRetrievalExtension,
         IBreakpointListener, IBreakpointManagerListener {
     /** How long a memory block read may wait for the emulation thread. */
     static final long READ_TIMEOUT_SECONDS = 10;
@@ -67,9 +69,13 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
     private final ILaunch launch;
     private final Machine machine;
     private final StandardPc pc;
-    private final SerialLog serial;
+    private final SerialStreams serial;
     private final List<AutoCloseable> resources;
     private final String name;
+    private final Path guestFile;
+    private final String commandLine;
+    private volatile GuestProcess process;
+    private volatile Integer exitCode;
     private final boolean debug;
     private final CpuThread thread;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -94,23 +100,34 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
     private volatile List<IBreakpoint> hit = List.of();
     private volatile String exitDetail;
 
-    GuestDebugTarget(ILaunch launch, Machine machine, StandardPc pc, SerialLog serial, List<AutoCloseable> resources,
-            String name, boolean debug) {
+    GuestDebugTarget(ILaunch launch, Machine machine, StandardPc pc, SerialStreams serial, List<AutoCloseable> resources,
+            Path guestFile, String commandLine, boolean debug) {
         super(null);
+        this.guestFile = guestFile;
+        this.commandLine = commandLine;
         this.launch = launch;
         this.machine = machine;
         this.pc = pc;
         this.serial = serial;
         this.resources = List.copyOf(resources);
-        this.name = name;
+        this.name = "Shadowbench guest " + guestFile.getFileName();
         this.debug = debug;
         this.thread = new CpuThread(this);
         this.watches = new Watches(machine);
     }
 
+    /** COM1 as the launch's process (added to the launch by the delegate). */
+    GuestProcess createProcess() {
+        process = new GuestProcess(launch, this, serial, "COM1 - " + guestFile.getFileName());
+        return process;
+    }
+
     /** Installs the breakpoints and starts the guest, or suspends it before its first instruction. */
     void start(boolean stopAtEntry) {
         fire(new DebugEvent(this, DebugEvent.CREATE), new DebugEvent(thread, DebugEvent.CREATE));
+        if (process != null) {
+            process.created();
+        }
         if (debug) {
             IBreakpointManager manager = DebugPlugin.getDefault().getBreakpointManager();
             manager.addBreakpointListener((IBreakpointListener) this);
@@ -136,8 +153,29 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
     // ============================================================================ for tests and views
 
     /** The machine behind the target (requests go through its queue). */
+    @Override
     public Machine machine() {
         return machine;
+    }
+
+    @Override
+    public Path guestFile() {
+        return guestFile;
+    }
+
+    @Override
+    public long ramSize() {
+        return machine.configuration().ramSize();
+    }
+
+    @Override
+    public String commandLine() {
+        return commandLine;
+    }
+
+    /** The exit code once the guest exited through debug-exit or the shutdown port, else {@code null}. */
+    public Integer exitCode() {
+        return exitCode;
     }
 
     /** The guest's devices. */
@@ -146,6 +184,7 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
     }
 
     /** What the guest wrote to COM1 so far. */
+    @Override
     public String serialOutput() {
         return serial.text();
     }
@@ -160,7 +199,8 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
         return suspended;
     }
 
-    String suspensionDetail() {
+    @Override
+    public String suspensionDetail() {
         return detail;
     }
 
@@ -197,7 +237,7 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
 
     @Override
     public IProcess getProcess() {
-        return null;
+        return process;
     }
 
     @Override
@@ -268,6 +308,12 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
                 suspended = null;
                 closed.complete(null);
                 fire(new DebugEvent(thread, DebugEvent.TERMINATE), new DebugEvent(this, DebugEvent.TERMINATE));
+                GuestProcess com1 = process;
+                if (com1 != null) {
+                    com1.targetTerminated();
+                } else {
+                    serial.close();
+                }
             }
         });
     }
@@ -426,7 +472,10 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
             case ABORTED -> {
                 // closed or reset under us: terminate() already reports
             }
-            case EXIT -> terminate("exited with code " + (result.exitCode() & 0xff) + ": " + result.detail());
+            case EXIT -> {
+                exitCode = result.exitCode() & 0xff;
+                terminate("exited with code " + (result.exitCode() & 0xff) + ": " + result.detail());
+            }
             case SHUTDOWN, HALTED, FAILED -> {
                 exitDetail = result.cause().name().toLowerCase(Locale.ROOT) + ": " + result.detail();
                 suspendWhenCaptured(State.ENDED, DebugEvent.UNSPECIFIED, exitDetail, false);
@@ -468,6 +517,40 @@ public final class GuestDebugTarget extends DebugElement implements IDebugTarget
                 watchHit = watched;
             }
             fire(new DebugEvent(thread, DebugEvent.SUSPEND, eventDetail));
+        });
+    }
+
+    // ============================================================================ registers
+
+    /**
+     * Writes a register while suspended: a request on the emulation thread writes it and reads the CPU
+     * again; the new state replaces the captured one and a {@code CHANGE} event tells the views. Nothing
+     * waits for the guest.
+     *
+     * @throws DebugException when the guest is not suspended (running, stepping, ended or terminated)
+     */
+    void writeRegister(String register, long value) throws DebugException {
+        synchronized (lock) {
+            if (state != State.SUSPENDED) {
+                throw new DebugException(status("cannot change " + register + " while the guest is "
+                        + state.name().toLowerCase(Locale.ROOT) + ": suspend it first", null));
+            }
+        }
+        machine.submit(m -> {
+            RegisterWrite.apply(m.cpu(), register, value);
+            return CpuState.capture(m);
+        }).whenComplete((captured, error) -> {
+            if (error != null) {
+                DebugPlugin.log(status("writing " + register + " failed: " + rootCause(error), error));
+                return;
+            }
+            synchronized (lock) {
+                if (state != State.SUSPENDED) {
+                    return;
+                }
+                suspended = captured;
+            }
+            fire(new DebugEvent(thread, DebugEvent.CHANGE, DebugEvent.CONTENT));
         });
     }
 

@@ -1,7 +1,6 @@
 package org.shadowbench.debug.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.List;
 
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.ILaunchManager;
@@ -52,7 +52,9 @@ public final class GuestLaunchDelegate implements ILaunchConfigurationDelegate {
         int ramMiB = configuration.getAttribute(ShadowbenchDebug.ATTR_RAM_MIB, ShadowbenchDebug.DEFAULT_RAM_MIB);
         MachineConfiguration machineConfiguration;
         try {
-            machineConfiguration = MachineConfiguration.defaults().withRam((long) ramMiB << 20);
+            machineConfiguration = MachineConfiguration.defaults().withRam((long) ramMiB << 20)
+                    .withPoolPages(configuration.getAttribute(ShadowbenchDebug.ATTR_POOL_PAGES, 0))
+                    .withModificationLimit(configuration.getAttribute(ShadowbenchDebug.ATTR_MODIFICATION_LIMIT, 0));
         } catch (PgmException e) {
             throw failure(e.getMessage(), e);
         }
@@ -64,6 +66,7 @@ public final class GuestLaunchDelegate implements ILaunchConfigurationDelegate {
             throw failure(disks.size() + " disks: the IDE controller takes at most " + IdeController.DRIVES, null);
         }
         Machine machine = null;
+        SerialStreams serial = null;
         try {
             for (int index = 0; index < disks.size(); index++) {
                 DiskImage disk = DiskImage.open(Path.of(disks.get(index)), snapshot);
@@ -71,18 +74,27 @@ public final class GuestLaunchDelegate implements ILaunchConfigurationDelegate {
                 ide.insert(index, disk);
             }
             machine = new Machine(machineConfiguration);
-            SerialLog serial = new SerialLog();
-            StandardPc pc = StandardPc.attach(machine, InputStream.nullInputStream(), serial, ide);
+            serial = new SerialStreams(configuration.getAttribute(ShadowbenchDebug.ATTR_GUEST_ECHOES, true));
+            StandardPc pc = StandardPc.attach(machine, serial.guestInput, serial.guestOutput, ide);
             String commandLine = configuration.getAttribute(ShadowbenchDebug.ATTR_COMMAND_LINE, "");
-            machine.loadMultiboot(image, commandLine.isEmpty() ? guest.getFileName().toString() : commandLine, modules);
+            if (commandLine.isEmpty()) {
+                commandLine = guest.getFileName().toString();
+            }
+            machine.loadMultiboot(image, commandLine, modules);
             machine.start();
-            GuestDebugTarget target = new GuestDebugTarget(launch, machine, pc, serial, resources,
-                    "Shadowbench guest " + guest.getFileName(), ILaunchManager.DEBUG_MODE.equals(mode));
+            GuestDebugTarget target = new GuestDebugTarget(launch, machine, pc, serial, resources, guest, commandLine,
+                    ILaunchManager.DEBUG_MODE.equals(mode));
+            // The console reads bytes: ISO-8859-1 keeps each one a character (a guest's UTF-8 shows as bytes).
+            launch.setAttribute(DebugPlugin.ATTR_CONSOLE_ENCODING, "ISO-8859-1");
+            launch.addProcess(target.createProcess());
             launch.addDebugTarget(target);
             target.start(configuration.getAttribute(ShadowbenchDebug.ATTR_STOP_AT_ENTRY, false));
         } catch (DiskImageException | GuestLoadException | RuntimeException e) {
             if (machine != null) {
                 machine.close();
+            }
+            if (serial != null) {
+                serial.close();
             }
             for (AutoCloseable resource : resources) {
                 try {

@@ -54,6 +54,28 @@ class MachineTest {
     }
 
     @Test
+    void theConfigurationsPoolSettingsReachThePool() throws Exception {
+        Machine tuned = new Machine(MachineConfiguration.defaults().withRam(16L << 20).withPoolPages(256)
+                .withModificationLimit(7));
+        try {
+            tuned.start();
+            var pool = tuned.submit(m -> m.cpu().pool().configuration()).get(10, TimeUnit.SECONDS);
+            assertEquals(256, pool.maxPages());
+            assertEquals(7, pool.modificationLimit());
+        } finally {
+            tuned.close();
+        }
+        var defaults = MachineConfiguration.defaults();
+        assertEquals(0, defaults.modificationLimit(), "0: the pool's default");
+        machine.start();
+        assertEquals(org.shadowbench.pool.PoolConfiguration.DEFAULT_MODIFICATION_LIMIT,
+                machine.submit(m -> m.cpu().pool().configuration().modificationLimit()).get(10, TimeUnit.SECONDS));
+        assertThrows(org.shadowbench.memory.PgmException.class, () -> defaults.withModificationLimit(-1));
+        assertThrows(org.shadowbench.memory.PgmException.class,
+                () -> defaults.withModificationLimit(MachineConfiguration.MAX_MODIFICATION_LIMIT + 1));
+    }
+
+    @Test
     void guestWritesToTheSerialPortAndExitsThroughTheDebugPort() throws GuestLoadException {
         // mov dx, 0x3fb ; mov al, 3 ; out dx, al (8 data bits) ; mov dx, 0x3f8 ; mov al, 'h' ; out dx, al ;
         // mov al, 'i' ; out dx, al ; mov al, 0x21 ; out 0xf4, al

@@ -38,8 +38,9 @@ public final class Engine {
         PcMemoryLayout.buildPlatform(memory, configuration);
         registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
         PoolConfiguration sized = PoolConfiguration.forGuestRam(configuration.ramSize());
-        PoolConfiguration poolConfiguration = configuration.poolPages() > 0 ? sized.withMaxPages(configuration.poolPages())
-                : sized;
+        PoolConfiguration pages = configuration.poolPages() > 0 ? sized.withMaxPages(configuration.poolPages()) : sized;
+        PoolConfiguration poolConfiguration = configuration.modificationLimit() > 0
+                ? pages.withModificationLimit(configuration.modificationLimit()) : pages;
         cpu = Cpu.create(memory, registry, hooks -> ShadowPagePool.create(memory, registry, poolConfiguration, hooks), io,
                 interrupts);
         interrupts.setCpu(cpu);

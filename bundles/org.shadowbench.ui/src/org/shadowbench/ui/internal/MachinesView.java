@@ -56,7 +56,7 @@ public final class MachinesView extends ViewPart implements MachineSessions.List
     private final Action terminate = control("Terminate", MachineSession::terminate);
     private final Action console = action("Console", () -> {
         if (selected() instanceof Session session) {
-            session.console().show();
+            session.showConsole();
         }
     });
 

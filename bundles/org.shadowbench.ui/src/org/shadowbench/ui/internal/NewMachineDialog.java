@@ -128,7 +128,8 @@ public final class NewMachineDialog extends TitleAreaDialog {
 
         new Label(body, SWT.NONE).setText("RAM (MiB):");
         ram = new Spinner(body, SWT.BORDER);
-        ram.setValues(64, 2, 4096, 0, 16, 256); // larger guests make the first snapshot slow to copy
+        // larger guests make the first snapshot slow to copy
+        ram.setValues(Math.max(2, Math.min(4096, org.shadowbench.ui.MachineDefaults.ramMiB())), 2, 4096, 0, 16, 256);
         GridDataFactory.fillDefaults().span(2, 1).applyTo(ram);
 
         new Label(body, SWT.NONE).setText("Command line:");

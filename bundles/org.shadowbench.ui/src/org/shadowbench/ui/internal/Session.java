@@ -14,6 +14,7 @@ import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.RunResult;
 import org.shadowbench.machine.RunState;
 import org.shadowbench.pc.StandardPc;
+import org.shadowbench.ui.MachineControl;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
 
@@ -27,7 +28,10 @@ final class Session implements MachineSession {
     private final String name;
     private final Machine machine;
     private final StandardPc pc;
+    /** COM1's console, or {@code null} for an adopted machine (its owner keeps COM1). */
     private final SerialConsole console;
+    /** Where control goes for an adopted machine, or {@code null} for one launched here. */
+    private final MachineControl control;
     private final Executor refresh;
     private final Runnable onTerminated;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -44,11 +48,23 @@ final class Session implements MachineSession {
 
     Session(MachineSpec spec, String name, Machine machine, StandardPc pc, SerialConsole console, Executor refresh,
             Runnable onTerminated) {
+        this(spec, name, machine, pc, console, null, refresh, onTerminated);
+    }
+
+    /** An adopted machine: control goes to its owner, who keeps COM1. */
+    Session(MachineSpec spec, String name, Machine machine, StandardPc pc, MachineControl control, Executor refresh,
+            Runnable onTerminated) {
+        this(spec, name, machine, pc, null, control, refresh, onTerminated);
+    }
+
+    private Session(MachineSpec spec, String name, Machine machine, StandardPc pc, SerialConsole console,
+            MachineControl control, Executor refresh, Runnable onTerminated) {
         this.spec = spec;
         this.name = name;
         this.machine = machine;
         this.pc = pc;
         this.console = console;
+        this.control = control;
         this.refresh = refresh;
         this.onTerminated = onTerminated;
     }
@@ -59,8 +75,18 @@ final class Session implements MachineSession {
         return properties;
     }
 
+    /** COM1's console, or {@code null} for an adopted machine. */
     SerialConsole console() {
         return console;
+    }
+
+    /** Shows COM1: this session's console, or the owner's for an adopted machine. */
+    void showConsole() {
+        if (console != null) {
+            console.show();
+        } else {
+            control.showConsole();
+        }
     }
 
     @Override
@@ -105,21 +131,33 @@ final class Session implements MachineSession {
 
     @Override
     public CompletableFuture<RunResult> resume() {
+        if (control != null) {
+            return afterwards(control.resume().thenApply(done -> (RunResult) null));
+        }
         return afterwards(machine.run(0, null).whenComplete((result, error) -> lastResult = result));
     }
 
     @Override
     public CompletableFuture<Void> pause() {
+        if (control != null) {
+            return afterwards(control.pause());
+        }
         return afterwards(machine.pause());
     }
 
     @Override
     public CompletableFuture<RunResult> step() {
+        if (control != null) {
+            return afterwards(control.step().thenApply(done -> (RunResult) null));
+        }
         return afterwards(machine.step(1).whenComplete((result, error) -> lastResult = result));
     }
 
     @Override
     public CompletableFuture<Void> reset() {
+        if (control != null) {
+            return afterwards(control.reset());
+        }
         return afterwards(machine.reset());
     }
 
@@ -131,8 +169,12 @@ final class Session implements MachineSession {
                 return;
             }
             terminated = true;
-            machine.close();
-            console.close();
+            if (control != null) {
+                control.terminate(); // the owner closes its machine
+            } else {
+                machine.close();
+                console.close();
+            }
             onTerminated.run();
             fire();
         }, refresh);
@@ -163,7 +205,9 @@ final class Session implements MachineSession {
         if (terminated) {
             return;
         }
-        console.drain();
+        if (console != null) {
+            console.drain();
+        }
         RunState state = machine.state();
         if (state != lastState) {
             lastState = state;

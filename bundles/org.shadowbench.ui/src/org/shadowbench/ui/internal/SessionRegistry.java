@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.eclipse.core.runtime.preferences.IEclipsePreferences;
+import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.osgi.framework.BundleContext;
 import org.shadowbench.devices.ide.IdeController;
 import org.shadowbench.guests.GuestSuite;
@@ -15,13 +18,15 @@ import org.shadowbench.machine.GuestLoadException;
 import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineConfiguration;
 import org.shadowbench.pc.StandardPc;
+import org.shadowbench.ui.MachineControl;
+import org.shadowbench.ui.MachineDefaults;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSessions;
 import org.shadowbench.ui.MachineSpec;
 
 /**
  * The workbench's machines. One daemon thread refreshes them all every
- * {@link MachineSession#REFRESH_MILLIS} ms; it is also the executor on which snapshots and control
+ * {@link MachineDefaults#refreshMillis()} ms (by default {@link MachineSession#REFRESH_MILLIS}); it is also the executor on which snapshots and control
  * results are delivered, so listeners see one thread.
  */
 public final class SessionRegistry implements MachineSessions {
@@ -34,11 +39,34 @@ public final class SessionRegistry implements MachineSessions {
         return thread;
     });
     private int launched;
+    private ScheduledFuture<?> ticking;
+    private int refreshMillis;
 
     SessionRegistry(BundleContext context) {
         this.context = context;
-        refresh.scheduleWithFixedDelay(() -> sessions.forEach(Session::tick), MachineSession.REFRESH_MILLIS,
-                MachineSession.REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        reschedule();
+        InstanceScope.INSTANCE.getNode(MachineDefaults.NODE).addPreferenceChangeListener(refreshPreference);
+    }
+
+    /** The refresh period follows the preference while the workbench runs. */
+    private final IEclipsePreferences.IPreferenceChangeListener refreshPreference = event -> {
+        if (MachineDefaults.REFRESH_MILLIS.equals(event.getKey())) {
+            reschedule();
+        }
+    };
+
+    private synchronized void reschedule() {
+        if (ticking != null) {
+            ticking.cancel(false);
+        }
+        refreshMillis = MachineDefaults.refreshMillis();
+        ticking = refresh.scheduleWithFixedDelay(() -> sessions.forEach(Session::tick), refreshMillis, refreshMillis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** The period the sessions refresh at now, in ms. */
+    public synchronized int refreshMillis() {
+        return refreshMillis;
     }
 
     @Override
@@ -54,8 +82,9 @@ public final class SessionRegistry implements MachineSessions {
             name = spec.name() + " #" + ++launched;
         }
         SerialConsole console = new SerialConsole(name);
-        Machine machine = new Machine(
-                MachineConfiguration.defaults().withRam(spec.ramSize()).withPoolPages(spec.poolPages()));
+        MachineConfiguration configuration = MachineDefaults.configuration(spec.ramSize());
+        // A pool size in the spec (the views benchmark's, say) wins over the preference.
+        Machine machine = new Machine(spec.poolPages() == 0 ? configuration : configuration.withPoolPages(spec.poolPages()));
         // COM1 talks to this session's console, not to the process's standard streams.
         StandardPc pc = StandardPc.attach(machine, console.guestInput, console.guestOutput, new IdeController());
         try {
@@ -68,6 +97,21 @@ public final class SessionRegistry implements MachineSessions {
         machine.start();
         Session[] self = new Session[1];
         Session session = new Session(spec, name, machine, pc, console, refresh, () -> removed(self[0]));
+        self[0] = session;
+        sessions.add(session);
+        session.registration = context.registerService(MachineSession.class, session, session.serviceProperties());
+        fire();
+        return session;
+    }
+
+    @Override
+    public MachineSession adopt(MachineSpec spec, Machine machine, StandardPc pc, MachineControl control) {
+        String name;
+        synchronized (this) {
+            name = spec.name() + " #" + ++launched;
+        }
+        Session[] self = new Session[1];
+        Session session = new Session(spec, name, machine, pc, control, refresh, () -> removed(self[0]));
         self[0] = session;
         sessions.add(session);
         session.registration = context.registerService(MachineSession.class, session, session.serviceProperties());
@@ -104,6 +148,7 @@ public final class SessionRegistry implements MachineSessions {
 
     /** Terminates every machine and the refresh thread (bundle stop). */
     void shutdown() {
+        InstanceScope.INSTANCE.getNode(MachineDefaults.NODE).removePreferenceChangeListener(refreshPreference);
         for (Session session : sessions) {
             session.terminate();
         }
