@@ -51,6 +51,9 @@ for bundle in $expected; do
 done
 grep -q "org.shadowbench.ui," "$ide/configuration/org.eclipse.equinox.simpleconfigurator/bundles.info" \
   || fail "the IDE's bundles.info does not list org.shadowbench.ui after the install."
+# The states asked for below are those of Shadowbench's own bundles (`ss org.shadowbench`); third-party
+# libraries the feature carries (SWTChart) were checked as installed just above.
+own=$(echo "$expected" | grep '^org\.shadowbench\.')
 say "installed $(echo "$expected" | wc -l) bundles in $(( $(date +%s) - started )) s; starting the IDE"
 
 # 2. Start the IDE on the Shadowbench perspective with the demo guest, its OSGi console on a pipe.
@@ -101,7 +104,7 @@ ask_states() {
   while [ $tries -lt 20 ]; do
     sleep 1
     tries=$((tries + 1))
-    [ "$(states_after "$offset" | wc -l)" -ge "$(echo "$expected" | wc -l)" ] && break
+    [ "$(states_after "$offset" | wc -l)" -ge "$(echo "$own" | wc -l)" ] && break
   done
   states_after "$offset"
 }
@@ -115,7 +118,7 @@ after=$(ask_states)
 stop_ide
 
 problems=()
-for bundle in $expected; do
+for bundle in $own; do
   state=$(echo "$after" | awk -v b="$bundle" '$3 == b { print $2 }' | head -n 1)
   if [ -z "$state" ]; then
     problems+=("$bundle is not installed in the running IDE")
@@ -131,4 +134,4 @@ if grep -q '^!ENTRY org\.shadowbench' "$work/workspace/.metadata/.log" 2>/dev/nu
   grep -A2 '^!ENTRY org\.shadowbench' "$work/workspace/.metadata/.log" | head -n 12 >&2
   fail "the installed Shadowbench bundles logged errors (log: $work/workspace/.metadata/.log)."
 fi
-say "OK: p2 director installed the update site into a plain IDE; $(echo "$expected" | wc -l) Shadowbench bundles ACTIVE, the views launched the demo machine ($(( $(date +%s) - started )) s)."
+say "OK: p2 director installed the update site into a plain IDE; $(echo "$own" | wc -l) Shadowbench bundles ACTIVE, the views launched the demo machine ($(( $(date +%s) - started )) s)."
