@@ -5,9 +5,10 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Locale;
 
+import org.shadowbench.machine.EngineFactories;
 import org.shadowbench.machine.MachineConfiguration;
-import org.shadowbench.memory.ByteCount;
 import org.shadowbench.machine.PcMemoryLayout;
+import org.shadowbench.memory.ByteCount;
 import org.shadowbench.memory.PgmException;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
@@ -115,7 +116,7 @@ public final class Main {
                 default -> throw new UsageException("layout: unknown option '" + option + "'");
             }
         }
-        PhysicalMemory memory = PhysicalMemory.create();
+        PhysicalMemory memory = EngineFactories.standard().memory().create();
         PcMemoryLayout.build(memory, configuration);
         out.printf(Locale.ROOT, "PC with %s of RAM and %s of video memory%n%n", ByteCount.format(configuration.ramSize()),
                 ByteCount.format(configuration.vramSize()));

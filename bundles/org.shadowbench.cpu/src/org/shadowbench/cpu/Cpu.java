@@ -1,11 +1,5 @@
 package org.shadowbench.cpu;
 
-import java.util.function.Function;
-
-import org.shadowbench.cpu.internal.CpuCore;
-import org.shadowbench.handlers.PhysicalHandlerRegistry;
-import org.shadowbench.memory.PhysicalMemory;
-import org.shadowbench.pool.PoolHooks;
 import org.shadowbench.pool.ShadowPagePool;
 
 /**
@@ -16,8 +10,11 @@ import org.shadowbench.pool.ShadowPagePool;
  * <p>Guest misbehaviour (bad opcodes, faults, triple faults) never becomes a Java exception: it is
  * delivered to the guest through its IDT, or stops the run with {@link StopReason#SHUTDOWN}.
  * Not thread-safe, except {@link #requestStop()}: the emulation thread owns the CPU.
+ *
+ * <p>This is the controlling surface; code that only looks at the processor takes the
+ * {@link ReadOnlyCpu} it extends. Instances come from a {@link CpuFactory}.
  */
-public interface Cpu {
+public interface Cpu extends ReadOnlyCpu {
     /** Vector of the divide error. */
     int DE = 0;
     /** Vector of the debug exception. */
@@ -49,17 +46,8 @@ public interface Cpu {
     /** Vector of the alignment check. */
     int AC = 17;
 
-    /**
-     * A CPU over the engine's layers. The pool is built by {@code poolFactory} with the CPU as its
-     * {@link PoolHooks} (for example {@code hooks -> ShadowPagePool.create(memory, registry, config, hooks)}),
-     * since each needs the other.
-     */
-    static Cpu create(PhysicalMemory memory, PhysicalHandlerRegistry registry,
-            Function<PoolHooks, ShadowPagePool> poolFactory, IoPortBus io, InterruptController interrupts) {
-        return CpuCore.create(memory, registry, poolFactory, io, interrupts);
-    }
-
     /** The shadow page pool the CPU translates through. */
+    @Override
     ShadowPagePool pool();
 
     /** Runs at most {@code maxInstructions} instructions. */
@@ -80,57 +68,17 @@ public interface Cpu {
     /** Puts the CPU in 32-bit protected mode with flat ring-0 segments and paging off (the multiboot state). */
     void enterFlatProtectedMode();
 
-    /** A general-purpose register. */
-    int register(Register register);
-
     /** Sets a general-purpose register. */
     void setRegister(Register register, int value);
-
-    /** The instruction pointer. */
-    int eip();
-
-    /**
-     * While an instruction executes, for instance inside a physical access callback it causes, the EIP
-     * of its first byte (its own, not the next instruction's, which {@link #eip()} may already hold);
-     * during the delivery of an interrupt, the EIP it interrupted. Between instructions it is the last
-     * one's. For watchpoints: which instruction made an access.
-     *
-     * @since 0.2 (default method: {@link #eip()})
-     */
-    default int accessingEip() {
-        return eip();
-    }
 
     /** Sets the instruction pointer (and leaves the halted state). */
     void setEip(int eip);
 
-    /** EFLAGS with the arithmetic flags materialised. */
-    int eflags();
-
     /** Sets EFLAGS (reserved bits are forced to their fixed values). */
     void setEflags(int eflags);
 
-    /** A segment register's selector. */
-    int segmentSelector(SegmentRegister segment);
-
-    /** A segment register's cached base. */
-    int segmentBase(SegmentRegister segment);
-
-    /** A segment register's cached limit (in bytes, granularity applied). */
-    int segmentLimit(SegmentRegister segment);
-
-    /** CR0, CR2, CR3 or CR4. */
-    int controlRegister(int number);
-
     /** Writes CR0, CR3 or CR4 with the architectural side effects (TLB flushes, mode changes). */
     void setControlRegister(int number, int value);
-
-    /**
-     * Reads a model-specific register as RDMSR would.
-     *
-     * @throws IllegalArgumentException for an MSR this CPU does not implement
-     */
-    long msr(int index);
 
     /**
      * Writes a model-specific register as WRMSR would.
@@ -158,15 +106,6 @@ public interface Cpu {
      */
     long readMemory(int linearAddress, int size);
 
-    /** The current privilege level. */
-    int cpl();
-
-    /** Instructions retired since creation. */
-    long instructions();
-
-    /** Whether the CPU is halted, waiting for an interrupt. */
-    boolean halted();
-
     /** Stops {@link #run} before the instruction at the linear address. */
     void addBreakpoint(int linearAddress);
 
@@ -175,9 +114,6 @@ public interface Cpu {
 
     /** Invalidates the whole TLB and decoded-instruction cache. */
     void flushTlb();
-
-    /** Counters. */
-    CpuStatistics statistics();
 
     /** Sets the tracer told about slow-path events, or {@code null} for none. */
     void setTracer(CpuTracer tracer);
@@ -192,28 +128,4 @@ public interface Cpu {
 
     /** Disconnects the local APIC: CPUID no longer reports one. */
     void disconnectLocalApic();
-
-    /** What CPUID returns for {@code leaf} now: EAX, EBX, ECX, EDX (the registers are not touched). */
-    int[] cpuid(int leaf);
-
-    /** Writes the valid TLB entries: linear page, host frame and permissions. */
-    void dumpTlb(Appendable out) throws java.io.IOException;
-
-    /**
-     * Translates a linear address through the guest's page tables and through the shadow tables and
-     * TLB, side by side, without changing anything (no accessed bits, no sync, no fault).
-     */
-    PageWalk walk(int linear);
-
-    /** Why the last SHUTDOWN happened, or {@code null}. */
-    String shutdownReason();
-
-    /**
-     * Checks the CPU's own caches against the structures they cache: the TLB against the shadow
-     * tables (rights, frames, decoded-code frames never writable, every valid slot reachable by a
-     * flush). Call between instructions, on the emulation thread.
-     *
-     * @return the violations found, empty when consistent
-     */
-    java.util.List<String> check();
 }

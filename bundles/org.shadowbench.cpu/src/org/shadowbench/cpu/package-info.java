@@ -4,7 +4,12 @@
  * the shadow page pool builds; misses and protection faults reach a trap handler that walks the
  * guest's tables and decides between a guest page fault, a shadow sync and an access handler.
  *
- * <p>Entry point: {@link org.shadowbench.cpu.Cpu#create}.
+ * <p>Entry point: a {@link org.shadowbench.cpu.CpuFactory} (an OSGi service, or found through
+ * {@link java.util.ServiceLoader}). {@link org.shadowbench.cpu.ReadOnlyCpu} is the surface for code
+ * that only looks.
+ *
+ * <p>1.0.0: the static {@code Cpu.create} gave way to the factory (a major change); the read-only
+ * surface was split off.
  */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("1.0.0")
 package org.shadowbench.cpu;

@@ -1,9 +1,5 @@
 package org.shadowbench.handlers;
 
-import java.io.IOException;
-import java.util.List;
-
-import org.shadowbench.handlers.internal.PhysicalHandlerRegistryImpl;
 import org.shadowbench.memory.PgmStatus;
 import org.shadowbench.memory.PhysicalMemory;
 
@@ -23,20 +19,13 @@ import org.shadowbench.memory.PhysicalMemory;
  * status and a message naming the range or handler; informational outcomes are returned as
  * {@link PgmStatus}. Except where documented (a failed {@link #modify}), a failed call changes
  * nothing. Not thread-safe: the emulation thread owns the registry.
+ *
+ * <p>This is the mutating surface; code that only looks takes the {@link ReadOnlyHandlerRegistry} it
+ * extends. Instances come from a {@link PhysicalHandlerRegistryFactory}.
  */
-public interface PhysicalHandlerRegistry {
-
-    /**
-     * A registry over the page model.
-     *
-     * @param shadow   shadow paging to update when page states change ({@link ShadowPageTables#NONE} for none)
-     * @param engine   receives handler range notifications ({@code null} for none)
-     */
-    static PhysicalHandlerRegistry create(PhysicalMemory memory, ShadowPageTables shadow, HandlerEngineListener engine) {
-        return new PhysicalHandlerRegistryImpl(memory, shadow, engine);
-    }
-
+public interface PhysicalHandlerRegistry extends ReadOnlyHandlerRegistry {
     /** The page model the registry maintains. */
+    @Override
     PhysicalMemory memory();
 
     /** Replaces the shadow paging hooks (when the pool is created after the registry). */
@@ -189,56 +178,6 @@ public interface PhysicalHandlerRegistry {
      */
     PgmStatus pageAliasHc(long first, long page, int hostFrame);
 
-    /** Whether a handler covers the address (PGMHandlerPhysicalIsRegistered). */
-    boolean isRegistered(long address);
-
-    /**
-     * Whether the handler covering the address intercepts reads too (pgmHandlerPhysicalIsAll);
-     * {@code true} when none does, as the reference answers.
-     */
-    boolean isAll(long address);
-
-    // ------------------------------------------------------------ look-up
-
-    /** The handler starting exactly at the address, or {@code null}. */
-    PhysicalHandler handlerAt(long first);
-
-    /** The handler covering the address, or {@code null} (pgmHandlerPhysicalLookup; last-hit cached). */
-    PhysicalHandler lookup(long address);
-
-    /**
-     * Best fit by start address: with {@code above}, the handler with the smallest start at or above the
-     * address; without, the handler with the largest start at or below it. {@code null} when none.
-     */
-    PhysicalHandler bestFit(long address, boolean above);
-
-    /**
-     * The registered handlers in address order, overlays included (an overlay comes after the ordinary
-     * handler starting at the same address): every list of handlers shows them.
-     */
-    List<PhysicalHandler> handlers();
-
-    /** Number of registered handlers, overlays included. */
-    int handlerCount();
-
-    /**
-     * The overlay handler covering the address, or {@code null}.
-     *
-     * @since 0.1 (default method, added for physical watchpoints)
-     */
-    default PhysicalHandler overlayAt(long address) {
-        return null;
-    }
-
-    /**
-     * The registered overlay handlers in address order.
-     *
-     * @since 0.1 (default method, added for physical watchpoints)
-     */
-    default List<PhysicalHandler> overlays() {
-        return List.of();
-    }
-
     // ------------------------------------------------------------ access dispatch
 
     /**
@@ -251,18 +190,4 @@ public interface PhysicalHandlerRegistry {
 
     /** Writes like {@link #read} reads. */
     void write(long gcPhys, int size, long value, AccessOrigin origin);
-
-    // ------------------------------------------------------------ inspection
-
-    /** A copy of the counters. */
-    RegistryStatistics statistics();
-
-    /** Writes the handler table in the spirit of VirtualBox's {@code info handlers}. */
-    void dump(Appendable out) throws IOException;
-
-    /**
-     * Checks the registry against the page model both ways (PGMAssertHandlerAndFlagsInSync and the
-     * reverse check), and the handler tree's own invariants. Returns the violations.
-     */
-    List<String> check();
 }

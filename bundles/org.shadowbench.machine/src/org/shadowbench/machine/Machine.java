@@ -36,6 +36,7 @@ public final class Machine implements AutoCloseable {
     public static final int INITIAL_STACK = 0x7c00;
 
     private final MachineConfiguration configuration;
+    private final EngineFactories factories;
     private final List<MachineDevice> devices = new ArrayList<>();
     private final Snapshots snapshots = new Snapshots();
     private final EventStream events = new EventStream(1 << 16);
@@ -50,8 +51,24 @@ public final class Machine implements AutoCloseable {
         LoadedGuest apply(Engine target) throws GuestLoadException;
     }
 
+    /**
+     * A machine built from the engine bundles' own factories ({@link EngineFactories#standard()}).
+     *
+     * @throws IllegalStateException when an engine bundle's factory cannot be found
+     */
     public Machine(MachineConfiguration configuration) {
+        this(configuration, EngineFactories.standard());
+    }
+
+    /**
+     * A machine built from the given factories, for example the engine bundles' OSGi services; every
+     * reset builds the new engine from them too.
+     *
+     * @since 0.2
+     */
+    public Machine(MachineConfiguration configuration, EngineFactories factories) {
         this.configuration = Objects.requireNonNull(configuration);
+        this.factories = Objects.requireNonNull(factories);
         this.engine = newEngine();
         this.loop = new EmulationLoop(() -> engine, this::rebuild);
     }
@@ -281,7 +298,7 @@ public final class Machine implements AutoCloseable {
 
     /** A new engine whose CPU and pool report to the event stream. */
     private Engine newEngine() {
-        Engine built = new Engine(configuration, this::deviceExit);
+        Engine built = new Engine(configuration, factories, this::deviceExit);
         EngineEvents observer = new EngineEvents(events, built.deviceContext().clock(), this);
         built.cpu().setTracer(observer);
         built.pool().setObserver(observer);

@@ -5,13 +5,14 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.shadowbench.cpu.Cpu;
+import org.shadowbench.cpu.ReadOnlyCpu;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.handlers.PhysicalHandler;
 import org.shadowbench.memory.RamRange;
 import org.shadowbench.pool.PoolKind;
 import org.shadowbench.pool.PoolPageInfo;
+import org.shadowbench.pool.ReadOnlyShadowPagePool;
 import org.shadowbench.pool.ShadowPagePool;
 
 /**
@@ -23,7 +24,7 @@ final class Snapshots {
     private long sequence;
 
     MachineSnapshot take(Machine machine, List<MachineDevice> devices) {
-        Cpu cpu = machine.cpu();
+        ReadOnlyCpu cpu = machine.cpu();
         Map<RamRange, RangeSnapshot> current = new IdentityHashMap<>();
         List<RangeSnapshot> ranges = new ArrayList<>();
         for (RamRange range : machine.memory().ranges()) {
@@ -50,7 +51,7 @@ final class Snapshots {
                 machine.memory().statistics());
     }
 
-    private static MachineSnapshot.CpuState cpuState(Cpu cpu) {
+    private static MachineSnapshot.CpuState cpuState(ReadOnlyCpu cpu) {
         List<Integer> registers = new ArrayList<>();
         for (Register r : Register.values()) {
             registers.add(cpu.register(r));
@@ -65,7 +66,7 @@ final class Snapshots {
                 cpu.controlRegister(2), cpu.controlRegister(3), cpu.controlRegister(4), cpu.cpl(), cpu.halted());
     }
 
-    private static PoolSnapshot pool(ShadowPagePool pool) {
+    private static PoolSnapshot pool(ReadOnlyShadowPagePool pool) {
         List<PoolPageInfo> pages = new ArrayList<>();
         List<List<Integer>> chains = new ArrayList<>();
         for (int page = ShadowPagePool.ROOT_32BIT_PD; page < pool.currentPages(); page++) {

@@ -1,10 +1,5 @@
 package org.shadowbench.memory;
 
-import java.io.IOException;
-import java.util.List;
-
-import org.shadowbench.memory.internal.PhysicalMemoryImpl;
-
 /**
  * The guest-physical page model: RAM ranges with packed page descriptors, device regions, the
  * host frame store and the raw "default" memory access that access handlers fall back to.
@@ -15,10 +10,13 @@ import org.shadowbench.memory.internal.PhysicalMemoryImpl;
  * <p>Errors: a rejected call throws {@link PgmException} with the VirtualBox status and a message
  * naming the address or range, and changes nothing.
  *
+ * <p>This is the mutating surface; code that only looks at the model takes the
+ * {@link ReadOnlyPhysicalMemory} it extends. Instances come from a {@link PhysicalMemoryFactory}.
+ *
  * <p>Threading: not thread-safe. The emulation thread owns it; other threads go through the
  * machine's request queue.
  */
-public interface PhysicalMemory {
+public interface PhysicalMemory extends ReadOnlyPhysicalMemory {
     /** log2 of the guest page size. */
     int PAGE_SHIFT = 12;
     /** Guest page size in bytes. */
@@ -31,19 +29,6 @@ public interface PhysicalMemory {
     long NIL_ADDRESS = -1L;
     /** The page id of pages without an allocation of their own. */
     int NIL_PAGE_ID = 0;
-
-    /** A page model with the given limits. */
-    static PhysicalMemory create(MemoryConfiguration configuration) {
-        return new PhysicalMemoryImpl(configuration);
-    }
-
-    /** A page model with default limits. */
-    static PhysicalMemory create() {
-        return create(MemoryConfiguration.defaults());
-    }
-
-    /** The limits this model was created with. */
-    MemoryConfiguration configuration();
 
     /** The host frame store backing the guest. */
     HostFrameStore frames();
@@ -68,34 +53,6 @@ public interface PhysicalMemory {
      */
     void deregisterRange(long first);
 
-    /** The ranges visible in guest-physical space, in address order (an unmodifiable copy). */
-    List<RamRange> ranges();
-
-    /** Number of ranges visible in guest-physical space. */
-    int rangeCount();
-
-    /** The range holding the address, or {@code null} (pgmPhysGetRange). */
-    RamRange rangeAt(long gcPhys);
-
-    /** The range holding the address or else the first above it, or {@code null} (pgmPhysGetRangeAtOrAbove). */
-    RamRange rangeAtOrAbove(long gcPhys);
-
-    /** The hint when it holds the address, else the range holding it, or {@code null} (the with-hint look-ups). */
-    RamRange rangeWithHint(long gcPhys, RamRange hint);
-
-    /**
-     * The range holding the address (pgmPhysGetPageEx).
-     *
-     * @throws PgmException VERR_PGM_INVALID_GC_PHYSICAL_ADDRESS when no range holds it
-     */
-    RamRange requireRange(long gcPhys);
-
-    /** The page holding the address; throws like {@link #requireRange(long)}. */
-    default PageLocation page(long gcPhys) {
-        RamRange range = requireRange(gcPhys);
-        return new PageLocation(range, range.pageIndex(gcPhys));
-    }
-
     /** Counts a look-up answered by a caller's own cache, for statistics only. */
     void countCachedLookup();
 
@@ -115,12 +72,6 @@ public interface PhysicalMemory {
 
     /** Deregisters an unmapped region and frees its frames. */
     void deregisterRegion(Object owner, int handle);
-
-    /** The region with the handle, or {@code null}. */
-    DeviceMemoryRegion region(int handle);
-
-    /** All registered regions in handle order. */
-    List<DeviceMemoryRegion> regions();
 
     /**
      * Resolves a page of an MMIO2 region (pgmPhysResolveMmio2PageLocked): the handle must name
@@ -168,9 +119,6 @@ public interface PhysicalMemory {
 
     // ---------------------------------------------------------------- notifications
 
-    /** The protection an execution engine should give the page (pgmPhysPageCalcNemProtection). */
-    int protection(RamRange range, int index);
-
     /** Tells listeners the page's protection changed and stores the engine's new state. */
     void notifyProtectionChanged(RamRange range, int index);
 
@@ -189,36 +137,11 @@ public interface PhysicalMemory {
     // ---------------------------------------------------------------- raw access
 
     /**
-     * Reads 1, 2, 4 or 8 bytes little-endian, split at page boundaries. Unassigned addresses read
-     * as all ones; MMIO pages read the zero frame behind them, as in VirtualBox.
-     */
-    long read(long gcPhys, int size);
-
-    /**
      * Writes 1, 2, 4 or 8 bytes little-endian, split at page boundaries. Pages without a private frame
      * get one first; ROM pages, MMIO pages without backing and unassigned addresses drop the write.
      */
     void write(long gcPhys, int size, long value);
 
-    /** Bulk read with the rules of {@link #read(long, int)}. */
-    void read(long gcPhys, byte[] dst, int offset, int length);
-
     /** Bulk write with the rules of {@link #write(long, int, long)}. */
     void write(long gcPhys, byte[] src, int offset, int length);
-
-    // ---------------------------------------------------------------- inspection
-
-    /** A consistent copy of the counters. */
-    MemoryStatistics statistics();
-
-    /** Writes a table of the ranges and regions in the spirit of VirtualBox's {@code info phys}. */
-    void dump(Appendable out) throws IOException;
-
-    /**
-     * Checks every invariant of the model: ranges sorted, aligned and disjoint; descriptors decode
-     * to valid values and agree with each other (zero frame iff ZERO/BALLOONED/MMIO); frame
-     * ownership and reference counts match the pages; the zero frame is still zero; the region
-     * table's chunk flags; the look-up cache. Returns the violations, empty when consistent.
-     */
-    List<String> check();
 }

@@ -3,7 +3,12 @@
  * frame store with its zero frame, RAM ranges with packed per-page descriptors, MMIO ranges,
  * device (MMIO2) regions in chunks, and the raw memory access that access handlers fall back to.
  *
- * <p>Entry point: {@link org.shadowbench.memory.PhysicalMemory#create()}.
+ * <p>Entry point: a {@link org.shadowbench.memory.PhysicalMemoryFactory}, obtained as an OSGi service
+ * or through {@link java.util.ServiceLoader}. {@link org.shadowbench.memory.ReadOnlyPhysicalMemory}
+ * is the surface for code that only looks.
+ *
+ * <p>1.0.0: the static {@code PhysicalMemory.create} methods gave way to the factory (a major change);
+ * the read-only surface was split off.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("1.0.0")
 package org.shadowbench.memory;

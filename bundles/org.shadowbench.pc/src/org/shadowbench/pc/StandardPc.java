@@ -25,8 +25,13 @@ import org.shadowbench.machine.MachineDevice;
  * The devices of Shadowbench's standard PC, attached to a machine in one call: COM1 on the given
  * streams, the debug-exit ports, the MMIO probe, the 8259 pair, the 8254, the VGA text display, the
  * CMOS clock, the 8042 keyboard controller, the local APIC, the I/O APIC, QEMU's fw_cfg and
- * pc-testdev, and an IDE controller. The runner ({@code shadowbench run}) and the debugger's launch
- * both build their machines with it, so a guest sees the same PC in either.
+ * pc-testdev, and an IDE controller. The runner ({@code shadowbench run}), the views' machines, the
+ * debugger's launches and the guest suite's test all build their machines with it, so a guest sees
+ * the same PC in each.
+ *
+ * <p>This is the one definition of the standard PC: the list in {@link #attach} and this bundle's
+ * imports of the device packages (which the compiler requires of that list) are what the runner's
+ * class path ({@code releng/bin/shadowbench}) is derived from. Adding a device: {@code docs/DEVICES.md}.
  *
  * @param com1    the serial port on COM1
  * @param vga     the text display

@@ -1,13 +1,7 @@
 package org.shadowbench.pool;
 
-import java.io.IOException;
-import java.util.List;
-
-import org.shadowbench.handlers.PhysicalHandlerRegistry;
 import org.shadowbench.memory.PgmStatus;
-import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
-import org.shadowbench.pool.internal.ShadowPagePoolImpl;
 
 /**
  * The shadow page pool (VirtualBox's PGMAllPool.cpp with the cache, monitoring, user tracking
@@ -20,8 +14,11 @@ import org.shadowbench.pool.internal.ShadowPagePoolImpl;
  *
  * <p>Failures throw {@link org.shadowbench.memory.PgmException}; informational outcomes are returned.
  * Not thread-safe: the emulation thread owns it.
+ *
+ * <p>This is the mutating surface; code that only looks takes the {@link ReadOnlyShadowPagePool} it
+ * extends. Instances come from a {@link ShadowPagePoolFactory}.
  */
-public interface ShadowPagePool {
+public interface ShadowPagePool extends ReadOnlyShadowPagePool {
     /** No page. */
     int NIL_INDEX = 0;
     /** The special 32-bit root page directory. */
@@ -40,18 +37,6 @@ public interface ShadowPagePool {
     long WRITABLE = 0x2;
     /** A root directory entry owned by the hypervisor (PGM_PDFLAGS_MAPPING): guest writes to it need a CR3 sync. */
     long MAPPING = 0x400;
-
-    /**
-     * A pool over the page model, registering its monitoring handlers with the registry, which it
-     * also becomes the shadow paging of.
-     */
-    static ShadowPagePool create(PhysicalMemory memory, PhysicalHandlerRegistry registry, PoolConfiguration configuration,
-            PoolHooks hooks) {
-        return new ShadowPagePoolImpl(memory, registry, configuration, hooks);
-    }
-
-    /** The configuration. */
-    PoolConfiguration configuration();
 
     // ------------------------------------------------------------ allocation
 
@@ -76,13 +61,6 @@ public interface ShadowPagePool {
     void freeByPage(int page, int user, int userTable);
 
     /**
-     * The page whose table lives at the host address (pgmPoolGetPageByHCPhys).
-     *
-     * @throws org.shadowbench.memory.PgmException VERR_INVALID_PARAMETER when no page does
-     */
-    int pageByHostAddress(long hostAddress);
-
-    /**
      * Flushes a page (pgmPoolFlushPage): clears every entry pointing at it, drops its references,
      * leaves the cache and monitoring and returns it to the free list. Roots are quietly kept.
      *
@@ -97,12 +75,6 @@ public interface ShadowPagePool {
     void clearAll();
 
     // ------------------------------------------------------------ shadow entries
-
-    /** Entries of a page's table. */
-    int entryCount(int page);
-
-    /** Reads a shadow entry. */
-    long entry(int page, int index);
 
     /**
      * Writes a directory entry (pointing at another pool page or not present). Page table entries mapping
@@ -170,57 +142,6 @@ public interface ShadowPagePool {
 
     // ------------------------------------------------------------ state
 
-    /** A copy of one page's bookkeeping. */
-    PoolPageInfo page(int index);
-
-    /** The host frame holding a page's table: {@link #page(int)}{@code .hostFrame()} without building the record. */
-    int hostFrame(int index);
-
-    /** What a page shadows: {@link #page(int)}{@code .kind()} without building the record. */
-    PoolKind kind(int index);
-
-    /** The guest-physical address a page shadows: {@link #page(int)}{@code .gcPhys()} without building the record. */
-    long guestAddress(int index);
-
-    /** Pages that exist now (including NIL and the roots); grows up to the configured maximum. */
-    int currentPages();
-
-    /** General pages in use. */
-    int usedPages();
-
-    /** Pages on the free list. */
-    int freePages();
-
-    /** Present entries over all page tables. */
-    int presentEntries();
-
-    /** The age list, most recently used first. */
-    List<Integer> ageList();
-
-    /** The monitor chain holding the page, head first. */
-    List<Integer> monitorChain(int page);
-
-    /** The modified list, most recent first. */
-    List<Integer> modifiedList();
-
-    /** Whether a CR3 sync has been requested since the last {@link #acknowledgeSync()}. */
-    boolean cr3SyncRequested();
-
-    /** Whether a pool clearing has been requested along with the CR3 sync. */
-    boolean clearRequested();
-
     /** The CPU performed the requested sync. */
     void acknowledgeSync();
-
-    /** A copy of the counters. */
-    PoolStatistics statistics();
-
-    /** The pages table, in the spirit of VirtualBox's {@code info pgmpoolpages}. */
-    void dumpPages(Appendable out) throws IOException;
-
-    /** The special roots, in the spirit of {@code info pgmpoolroots}. */
-    void dumpRoots(Appendable out) throws IOException;
-
-    /** Every invariant of the pool against its own structures, the shadow tables and the page model. */
-    List<String> check();
 }

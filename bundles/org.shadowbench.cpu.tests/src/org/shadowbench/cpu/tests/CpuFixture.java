@@ -8,17 +8,21 @@ import java.util.HexFormat;
 import java.util.List;
 
 import org.shadowbench.cpu.Cpu;
+import org.shadowbench.cpu.CpuFactory;
 import org.shadowbench.cpu.InterruptController;
 import org.shadowbench.cpu.IoPortBus;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.cpu.StopReason;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
+import org.shadowbench.handlers.PhysicalHandlerRegistryFactory;
 import org.shadowbench.handlers.ShadowPageTables;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
+import org.shadowbench.memory.tests.Factories;
 import org.shadowbench.pool.PoolConfiguration;
 import org.shadowbench.pool.ShadowPagePool;
+import org.shadowbench.pool.ShadowPagePoolFactory;
 
 /**
  * A machine for CPU tests: 16 MiB of RAM, the registry, a pool and a CPU in flat 32-bit protected
@@ -64,9 +68,10 @@ public final class CpuFixture {
     public static final int USER_SMALL_DATA = 0x63;
     public static final int GDT_LIMIT = 0x7f;
 
-    public final PhysicalMemory memory = PhysicalMemory.create();
+    public final PhysicalMemory memory = Factories.MEMORY.create();
     public final RamRange ram = memory.registerRam(0, RAM_SIZE - 1, "RAM");
-    public final PhysicalHandlerRegistry registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
+    public final PhysicalHandlerRegistry registry = Factories.provider(PhysicalHandlerRegistryFactory.class)
+            .create(memory, ShadowPageTables.NONE, null);
     public final IoPortBus io = new IoPortBus();
     public final QueuedInterrupts interrupts = new QueuedInterrupts();
     public final Cpu cpu;
@@ -74,9 +79,9 @@ public final class CpuFixture {
     private int nextPageTable = PAGE_TABLES;
 
     public CpuFixture() {
-        cpu = Cpu.create(memory, registry,
-                hooks -> ShadowPagePool.create(memory, registry, PoolConfiguration.forGuestRam(RAM_SIZE), hooks), io,
-                interrupts);
+        ShadowPagePoolFactory pools = Factories.provider(ShadowPagePoolFactory.class);
+        cpu = Factories.provider(CpuFactory.class).create(memory, registry,
+                hooks -> pools.create(memory, registry, PoolConfiguration.forGuestRam(RAM_SIZE), hooks), io, interrupts);
         pool = cpu.pool();
         cpu.enterFlatProtectedMode();
         writeDescriptor(KERNEL_CODE, 0, 0xfffff, 0x9a, 0xc);

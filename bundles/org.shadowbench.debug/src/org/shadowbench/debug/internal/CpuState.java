@@ -3,7 +3,7 @@ package org.shadowbench.debug.internal;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.shadowbench.cpu.Cpu;
+import org.shadowbench.cpu.ReadOnlyCpu;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.machine.Machine;
@@ -53,7 +53,7 @@ public record CpuState(int eip, int[] general, int eflags, int[] selectors, int[
 
     /** Reads the CPU (emulation thread). */
     public static CpuState capture(Machine machine) {
-        Cpu cpu = machine.cpu();
+        ReadOnlyCpu cpu = machine.cpu();
         int[] general = new int[Register.values().length];
         for (Register register : Register.values()) {
             general[register.ordinal()] = cpu.register(register);

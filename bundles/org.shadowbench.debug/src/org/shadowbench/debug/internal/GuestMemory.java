@@ -3,8 +3,8 @@ package org.shadowbench.debug.internal;
 import org.eclipse.debug.core.model.MemoryByte;
 import org.shadowbench.cpu.PageWalk;
 import org.shadowbench.machine.Machine;
-import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
+import org.shadowbench.memory.ReadOnlyPhysicalMemory;
 
 /**
  * Side-effect-free reads of guest memory for the debugger, on the emulation thread. Linear addresses
@@ -70,7 +70,7 @@ public final class GuestMemory {
         return value;
     }
 
-    private static void copyPage(PhysicalMemory memory, long at, MemoryByte[] bytes, int offset, int length) {
+    private static void copyPage(ReadOnlyPhysicalMemory memory, long at, MemoryByte[] bytes, int offset, int length) {
         RamRange range = memory.rangeAt(at);
         if (range == null || !range.pageType(range.pageIndex(at)).isReadable()) {
             unreadable(bytes, offset, length);

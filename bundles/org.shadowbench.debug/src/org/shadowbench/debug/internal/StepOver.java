@@ -1,9 +1,9 @@
 package org.shadowbench.debug.internal;
 
-import org.shadowbench.cpu.Cpu;
+import org.eclipse.debug.core.model.MemoryByte;
+import org.shadowbench.cpu.ReadOnlyCpu;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.SegmentRegister;
-import org.eclipse.debug.core.model.MemoryByte;
 import org.shadowbench.machine.Machine;
 
 /**
@@ -22,7 +22,7 @@ record StepOver(boolean call, int esp, int csBase, int ssBase) {
 
     /** Looks at the instruction at CS:EIP (emulation thread). */
     static StepOver probe(Machine machine) {
-        Cpu cpu = machine.cpu();
+        ReadOnlyCpu cpu = machine.cpu();
         int csBase = cpu.segmentBase(SegmentRegister.CS);
         int pc = csBase + cpu.eip();
         MemoryByte[] bytes = GuestMemory.readLinear(machine, pc & 0xffff_ffffL, MAX_PREFIXES + 2);
@@ -43,7 +43,7 @@ record StepOver(boolean call, int esp, int csBase, int ssBase) {
      * push a return address where a near CALL would (it faulted instead, say).
      */
     Integer returnAddress(Machine machine) {
-        Cpu cpu = machine.cpu();
+        ReadOnlyCpu cpu = machine.cpu();
         int pushed = esp - cpu.register(Register.ESP);
         if (pushed == 4) {
             Integer value = GuestMemory.readLinearInt(machine, ssBase + cpu.register(Register.ESP));
@@ -58,7 +58,7 @@ record StepOver(boolean call, int esp, int csBase, int ssBase) {
 
     /** Whether the CPU, stopped at {@code returnTo}, is back from this call rather than in a deeper one. */
     boolean returned(Machine machine, int returnTo) {
-        Cpu cpu = machine.cpu();
+        ReadOnlyCpu cpu = machine.cpu();
         return cpu.segmentBase(SegmentRegister.CS) + cpu.eip() == returnTo
                 && Integer.compareUnsigned(cpu.register(Register.ESP), esp) >= 0;
     }

@@ -17,26 +17,20 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.shadowbench.cpu.CpuTracer;
-import org.shadowbench.devices.apic.LocalApic;
-import org.shadowbench.devices.debugexit.DebugExitPort;
-import org.shadowbench.devices.ioapic.IoApic;
+import org.shadowbench.devices.ide.IdeController;
 import org.shadowbench.devices.keyboard.Keyboard8042;
-import org.shadowbench.devices.pic.Pic8259Pair;
-import org.shadowbench.devices.pit.Pit8254;
-import org.shadowbench.devices.probe.MmioProbe;
-import org.shadowbench.devices.rtc.CmosRtc;
 import org.shadowbench.devices.vga.VgaText;
-import org.shadowbench.devices.serial.Uart16550;
 import org.shadowbench.guests.GuestSuite;
 import org.shadowbench.machine.EventStream;
 import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineConfiguration;
 import org.shadowbench.machine.RunResult;
 import org.shadowbench.machine.StopCause;
+import org.shadowbench.pc.StandardPc;
 
 /**
- * Runs every self-checking guest on a PC with COM1, the exit ports, the MMIO probe, the PICs, the PIT
- * and the VGA (whose text console mirrors the serial output): all checks pass, the guest
+ * Runs every self-checking guest on the {@link StandardPc} (the VGA text console mirrors the serial
+ * output): all checks pass, the guest
  * ends through the shutdown port, and the page model, registry and pool are consistent at the end
  * and, in the checked mode (32 MiB of RAM to keep the checkers quick), after every trap-handler call.
  */
@@ -75,18 +69,11 @@ class GuestSuiteTest {
     private static void runGuest(String name, long ram, boolean checkEveryTrap) {
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
         try (Machine machine = new Machine(MachineConfiguration.defaults().withRam(ram))) {
-            machine.attach(new Uart16550("com1", Uart16550.COM1, InputStream.nullInputStream(), serial));
-            machine.attach(new DebugExitPort());
-            machine.attach(new MmioProbe());
-            machine.attach(new Pic8259Pair());
-            machine.attach(new Pit8254());
-            VgaText vga = new VgaText();
-            machine.attach(vga);
-            machine.attach(new CmosRtc());
-            Keyboard8042 keyboard = new Keyboard8042();
-            machine.attach(keyboard);
-            machine.attach(new LocalApic());
-            machine.attach(new IoApic());
+            // The PC every other entry point builds (runner, views, debugger), so the suite checks that one.
+            StandardPc pc = StandardPc.attach(machine, InputStream.nullInputStream(), serial, new IdeController());
+            VgaText vga = pc.vga();
+            Keyboard8042 keyboard = pc.devices().stream().filter(Keyboard8042.class::isInstance)
+                    .map(Keyboard8042.class::cast).findFirst().orElseThrow();
             // The platform guest reads keys typed by the host from IRQ 1 (8259, then I/O APIC) when it says it waits for them.
             boolean typing = name.equals("platform");
             // Installed before loading: the firmware step already reads the GDT through the shadow tables.
@@ -124,7 +111,7 @@ class GuestSuiteTest {
                 EventStream events = machine.events();
                 assertEquals(tracer.syncs, events.total(EventStream.Kind.SHADOW_SYNC), "the event stream saw every sync");
                 assertTrue(events.total(EventStream.Kind.POOL_ALLOC) > 0, "the event stream saw the pool at work");
-                assertEquals(10, events.total(EventStream.Kind.DEVICE_ARRIVED));
+                assertEquals(pc.devices().size(), events.total(EventStream.Kind.DEVICE_ARRIVED));
             }
         } catch (org.shadowbench.machine.GuestLoadException e) {
             throw new AssertionError(name + " does not load: " + e.getMessage(), e);

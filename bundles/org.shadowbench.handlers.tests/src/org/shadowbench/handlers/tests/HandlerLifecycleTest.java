@@ -16,11 +16,13 @@ import org.shadowbench.handlers.HandlerKind;
 import org.shadowbench.handlers.HandlerType;
 import org.shadowbench.handlers.PhysicalHandler;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
+import org.shadowbench.handlers.PhysicalHandlerRegistryFactory;
 import org.shadowbench.handlers.ShadowPageTables;
 import org.shadowbench.memory.PageHandlerState;
 import org.shadowbench.memory.PgmException;
 import org.shadowbench.memory.PgmStatus;
 import org.shadowbench.memory.PhysicalMemory;
+import org.shadowbench.memory.tests.Factories;
 
 /** Types and the create / duplicate / register / deregister / destroy life cycle, status by status. */
 class HandlerLifecycleTest {
@@ -53,7 +55,8 @@ class HandlerLifecycleTest {
 
     @Test
     void foreignTypesAndHandlersAreInvalidHandles() {
-        PhysicalHandlerRegistry other = PhysicalHandlerRegistry.create(f.memory, ShadowPageTables.NONE, null);
+        PhysicalHandlerRegistry other = Factories.provider(PhysicalHandlerRegistryFactory.class)
+                .create(f.memory, ShadowPageTables.NONE, null);
         HandlerType foreignType = other.registerType(HandlerKind.WRITE, "other", (a, u) -> AccessOutcome.DEFAULT);
         f.assertRejected(PgmStatus.VERR_INVALID_HANDLE, () -> f.registry.create(foreignType, null, null), "not a type");
         PhysicalHandler foreign = other.create(foreignType, null, null);

@@ -14,14 +14,16 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.shadowbench.handlers.AccessOutcome;
 import org.shadowbench.handlers.HandlerKind;
 import org.shadowbench.handlers.HandlerType;
 import org.shadowbench.handlers.PhysicalHandler;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
+import org.shadowbench.handlers.PhysicalHandlerRegistryFactory;
 import org.shadowbench.handlers.ShadowPageTables;
-import org.shadowbench.handlers.AccessOutcome;
 import org.shadowbench.memory.PgmException;
 import org.shadowbench.memory.PhysicalMemory;
+import org.shadowbench.memory.tests.Factories;
 import org.shadowbench.memory.tests.TestScale;
 
 /**
@@ -37,8 +39,9 @@ class HandlerTreeTest {
     }
     private static final long SPACE = 1L << 24;
 
-    private final PhysicalMemory memory = PhysicalMemory.create();
-    private final PhysicalHandlerRegistry registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
+    private final PhysicalMemory memory = Factories.MEMORY.create();
+    private final PhysicalHandlerRegistry registry = Factories.provider(PhysicalHandlerRegistryFactory.class)
+            .create(memory, ShadowPageTables.NONE, null);
     private final HandlerType type;
     /** Reference: first address to last address. */
     private final TreeMap<Long, Long> reference = new TreeMap<>();

@@ -35,10 +35,12 @@ import org.shadowbench.handlers.HandlerTypeCatalog;
 import org.shadowbench.handlers.HandlerTypeService;
 import org.shadowbench.handlers.PhysicalHandler;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
+import org.shadowbench.handlers.PhysicalHandlerRegistryFactory;
 import org.shadowbench.handlers.ShadowPageTables;
 import org.shadowbench.memory.PageHandlerState;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
+import org.shadowbench.memory.tests.Factories;
 
 /**
  * The OSGi whiteboard end to end: a device bundle (built here from the classes in
@@ -54,9 +56,10 @@ class HandlerTypeWhiteboardTest {
     private final BundleContext context = FrameworkUtil.getBundle(getClass()).getBundleContext();
     private final ExecutorService engine = Executors.newSingleThreadExecutor(r -> new Thread(r, "test emulation thread"));
     private final List<String> probed = new CopyOnWriteArrayList<>();
-    private final PhysicalMemory memory = PhysicalMemory.create();
+    private final PhysicalMemory memory = Factories.MEMORY.create();
     private final RamRange ram = memory.registerRam(0, 0xfffff, "RAM");
-    private final PhysicalHandlerRegistry registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
+    private final PhysicalHandlerRegistry registry = Factories.provider(PhysicalHandlerRegistryFactory.class)
+            .create(memory, ShadowPageTables.NONE, null);
     private ServiceRegistration<?> probeRegistration;
     private Bundle device;
 
@@ -110,7 +113,7 @@ class HandlerTypeWhiteboardTest {
         attributes.putValue("Bundle-Version", "1.0.0");
         attributes.putValue("Bundle-Activator", "org.shadowbench.handlers.tests.device.ProbedDeviceActivator");
         attributes.putValue("Import-Package",
-                "org.osgi.framework;version=\"[1.10,2)\",org.shadowbench.handlers;version=\"[0.1,0.2)\"");
+                "org.osgi.framework;version=\"[1.10,2)\",org.shadowbench.handlers;version=\"[1.0,2)\"");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
             for (String name : DEVICE_CLASSES) {

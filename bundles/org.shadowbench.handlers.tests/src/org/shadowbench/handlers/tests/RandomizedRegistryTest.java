@@ -20,6 +20,7 @@ import org.shadowbench.handlers.HandlerKind;
 import org.shadowbench.handlers.HandlerType;
 import org.shadowbench.handlers.PhysicalHandler;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
+import org.shadowbench.handlers.PhysicalHandlerRegistryFactory;
 import org.shadowbench.memory.FrameUse;
 import org.shadowbench.memory.PageHandlerState;
 import org.shadowbench.memory.PageType;
@@ -27,6 +28,7 @@ import org.shadowbench.memory.PgmException;
 import org.shadowbench.memory.PgmStatus;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
+import org.shadowbench.memory.tests.Factories;
 import org.shadowbench.memory.tests.ModelRun;
 import org.shadowbench.memory.tests.TestScale;
 
@@ -76,8 +78,9 @@ class RandomizedRegistryTest {
         }
 
         private final Random random;
-        private final PhysicalMemory memory = PhysicalMemory.create();
-        private final PhysicalHandlerRegistry registry = PhysicalHandlerRegistry.create(memory, new RecordingShadow(), null);
+        private final PhysicalMemory memory = Factories.MEMORY.create();
+        private final PhysicalHandlerRegistry registry = Factories.provider(PhysicalHandlerRegistryFactory.class)
+                .create(memory, new RecordingShadow(), null);
         private final HandlerType[] types = new HandlerType[4];
         private final HandlerKind[] kinds = { HandlerKind.WRITE, HandlerKind.WRITE, HandlerKind.ALL, HandlerKind.MMIO };
         private final TreeMap<Long, Ref> handlers = new TreeMap<>();

@@ -14,11 +14,13 @@ import org.shadowbench.handlers.HandlerType;
 import org.shadowbench.handlers.PhysicalAccess;
 import org.shadowbench.handlers.PhysicalHandler;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
+import org.shadowbench.handlers.PhysicalHandlerRegistryFactory;
 import org.shadowbench.memory.PageHandlerState;
 import org.shadowbench.memory.PgmException;
 import org.shadowbench.memory.PgmStatus;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
+import org.shadowbench.memory.tests.Factories;
 import org.shadowbench.memory.tests.MemorySnapshot;
 
 /**
@@ -34,10 +36,11 @@ public final class RegistryFixture {
     /** MMIO [0xf0000000, 0xf000ffff]. */
     public static final long MMIO = 0xf0000000L;
 
-    public final PhysicalMemory memory = PhysicalMemory.create();
+    public final PhysicalMemory memory = Factories.MEMORY.create();
     public final RecordingShadow shadow = new RecordingShadow();
     public final RecordingEngine engine = new RecordingEngine();
-    public final PhysicalHandlerRegistry registry = PhysicalHandlerRegistry.create(memory, shadow, engine);
+    public final PhysicalHandlerRegistry registry = Factories.provider(PhysicalHandlerRegistryFactory.class)
+            .create(memory, shadow, engine);
     public final RamRange ram = memory.registerRam(RAM, RAM + 0xfffff, "RAM");
     public final RamRange ram2 = memory.registerRam(RAM2, RAM2 + 0xfffff, "RAM 2");
     public final RamRange mmio = memory.registerMmio(MMIO, MMIO + 0xffff, "Device");

@@ -10,8 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Dictionary;
-import java.util.HexFormat;
 import java.util.Hashtable;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -85,7 +85,7 @@ class DeviceWhiteboardTest {
         attributes.putValue("Bundle-Version", "1.0.0");
         attributes.putValue("Bundle-Activator", "org.shadowbench.machine.tests.device.PortDeviceActivator");
         attributes.putValue("Import-Package", "org.osgi.framework;version=\"[1.10,2)\","
-                + "org.shadowbench.cpu;version=\"[0.2,0.3)\",org.shadowbench.machine;version=\"[0.2,0.3)\"");
+                + "org.shadowbench.cpu;version=\"[1.0,2)\",org.shadowbench.machine;version=\"[0.2,0.3)\"");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
             for (String name : DEVICE_CLASSES) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.shadowbench.machine.EngineFactories;
 import org.shadowbench.machine.MachineConfiguration;
 import org.shadowbench.machine.PcMemoryLayout;
 import org.shadowbench.memory.PageType;
@@ -20,7 +21,7 @@ import org.shadowbench.memory.RangeKind;
 class PcMemoryLayoutTest {
 
     private static PhysicalMemory build(long ram) {
-        PhysicalMemory memory = PhysicalMemory.create();
+        PhysicalMemory memory = EngineFactories.standard().memory().create();
         PcMemoryLayout.build(memory, MachineConfiguration.defaults().withRam(ram));
         assertTrue(memory.check().isEmpty(), () -> memory.check().toString());
         return memory;
@@ -50,7 +51,7 @@ class PcMemoryLayoutTest {
 
     @Test
     void theMachinesPlatformLeavesDeviceRangesToTheDevices() {
-        PhysicalMemory memory = PhysicalMemory.create();
+        PhysicalMemory memory = EngineFactories.standard().memory().create();
         PcMemoryLayout.buildPlatform(memory, MachineConfiguration.defaults().withRam(64L << 20));
         assertNull(memory.rangeAt(0xb8000), "the VGA window comes with the VGA");
         assertNull(memory.rangeAt(PcMemoryLayout.LOCAL_APIC));

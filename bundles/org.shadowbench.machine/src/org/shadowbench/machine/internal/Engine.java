@@ -5,6 +5,7 @@ import org.shadowbench.cpu.IoPortBus;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
 import org.shadowbench.handlers.ShadowPageTables;
 import org.shadowbench.machine.DeviceContext;
+import org.shadowbench.machine.EngineFactories;
 import org.shadowbench.machine.InterruptBus;
 import org.shadowbench.machine.LoadedGuest;
 import org.shadowbench.machine.MachineClock;
@@ -17,7 +18,7 @@ import org.shadowbench.pool.ShadowPagePool;
 /**
  * The engine of one machine incarnation, layered bottom up: page model with the PC layout,
  * registry, pool (sized for the RAM as VirtualBox sizes it) and CPU, plus the port bus. A reset
- * builds a new one.
+ * builds a new one, from the same factories.
  */
 public final class Engine {
     /** Receives a device's request to end the run. */
@@ -26,7 +27,7 @@ public final class Engine {
         void exit(int exitCode, String reason);
     }
 
-    private final PhysicalMemory memory = PhysicalMemory.create();
+    private final PhysicalMemory memory;
     private final PhysicalHandlerRegistry registry;
     private final IoPortBus io = new IoPortBus();
     private final IsaInterruptBus interrupts = new IsaInterruptBus();
@@ -34,15 +35,16 @@ public final class Engine {
     private final VirtualClock clock;
     private final DeviceContext deviceContext;
 
-    public Engine(MachineConfiguration configuration, ExitSink exits) {
+    public Engine(MachineConfiguration configuration, EngineFactories factories, ExitSink exits) {
+        memory = factories.memory().create();
         PcMemoryLayout.buildPlatform(memory, configuration);
-        registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
+        registry = factories.registry().create(memory, ShadowPageTables.NONE, null);
         PoolConfiguration sized = PoolConfiguration.forGuestRam(configuration.ramSize());
         PoolConfiguration pages = configuration.poolPages() > 0 ? sized.withMaxPages(configuration.poolPages()) : sized;
         PoolConfiguration poolConfiguration = configuration.modificationLimit() > 0
                 ? pages.withModificationLimit(configuration.modificationLimit()) : pages;
-        cpu = Cpu.create(memory, registry, hooks -> ShadowPagePool.create(memory, registry, poolConfiguration, hooks), io,
-                interrupts);
+        cpu = factories.cpu().create(memory, registry,
+                hooks -> factories.pool().create(memory, registry, poolConfiguration, hooks), io, interrupts);
         interrupts.setCpu(cpu);
         clock = new VirtualClock(cpu);
         deviceContext = new DeviceContext() {

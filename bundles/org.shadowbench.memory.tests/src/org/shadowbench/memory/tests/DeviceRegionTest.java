@@ -26,7 +26,7 @@ import org.shadowbench.memory.RangeKind;
 /** MMIO2 and pre-registered MMIO regions: chunks, handles, mapping and page resolution. */
 class DeviceRegionTest {
     /** Chunks of 4 pages so that small regions already span several chunks. */
-    private final PhysicalMemory memory = PhysicalMemory
+    private final PhysicalMemory memory = Factories.MEMORY
             .create(MemoryConfiguration.defaults().withMaxChunkPages(4).withMaxRegionSlots(8));
     private final Object vga = "vga#0";
     private final Object nic = "nic#0";
@@ -146,7 +146,7 @@ class DeviceRegionTest {
         assertRejected(memory, PgmStatus.VERR_PGM_TOO_MANY_MMIO2_RANGES, () -> memory.registerMmio2(nic, 8 * 4096, "x"),
                 "2 consecutive");
         memory.preRegisterMmio(nic, 4096, "One slot left");
-        PhysicalMemory tiny = PhysicalMemory.create(MemoryConfiguration.defaults().withMaxHostFrames(3));
+        PhysicalMemory tiny = Factories.MEMORY.create(MemoryConfiguration.defaults().withMaxHostFrames(3));
         assertRejected(tiny, PgmStatus.VERR_NO_MEMORY, () -> tiny.registerMmio2(vga, 3 * 4096, "VRAM"), "3 host frames");
     }
 

@@ -19,7 +19,7 @@ import org.shadowbench.memory.internal.RamRangeImpl;
 class MemoryCheckerTest {
 
     private static void assertDetects(String expectedFragment, Consumer<PhysicalMemory> corruption) {
-        PhysicalMemory memory = PhysicalMemory.create();
+        PhysicalMemory memory = Factories.MEMORY.create();
         memory.registerRam(0, 0xfffff, "RAM");
         memory.registerMmio(0x100000, 0x103fff, "MMIO");
         memory.write(0x1000, 4, 1);
@@ -102,7 +102,7 @@ class MemoryCheckerTest {
 
     @Test
     void consistentModelsPass() {
-        PhysicalMemory memory = PhysicalMemory.create();
+        PhysicalMemory memory = Factories.MEMORY.create();
         RamRange ram = memory.registerRam(0, 0xfffff, "RAM");
         memory.write(0, 8, 1);
         memory.write(0x1000, 8, 1);

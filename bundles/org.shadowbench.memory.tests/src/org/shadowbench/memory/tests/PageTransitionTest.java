@@ -56,7 +56,7 @@ class PageTransitionTest {
 
     @BeforeEach
     void setUp() {
-        memory = PhysicalMemory.create();
+        memory = Factories.MEMORY.create();
         ram = memory.registerRam(0, 0xfffff, "RAM");
         mmio = memory.registerMmio(0xfee00000L, 0xfee03fffL, "APIC");
         memory.addListener(recorder);

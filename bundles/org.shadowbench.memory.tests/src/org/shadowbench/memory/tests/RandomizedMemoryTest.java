@@ -53,7 +53,7 @@ class RandomizedMemoryTest {
         }
 
         private final Random random;
-        private final PhysicalMemory memory = PhysicalMemory
+        private final PhysicalMemory memory = Factories.MEMORY
                 .create(MemoryConfiguration.defaults().withMaxChunkPages(3).withMaxRegionSlots(12).withMaxRanges(40));
         private final List<Span> spans = new ArrayList<>();
         /** Bytes written, keyed by storage address: guest address for RAM and ROM, region key for MMIO2. */

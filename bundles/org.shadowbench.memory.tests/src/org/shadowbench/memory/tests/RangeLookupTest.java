@@ -20,7 +20,7 @@ class RangeLookupTest {
     private static final long GB = 1L << 30;
 
     /** Base RAM, a gap, then RAM adjacent to MMIO adjacent to RAM, then RAM above 4 GiB. */
-    private final PhysicalMemory memory = PhysicalMemory.create();
+    private final PhysicalMemory memory = Factories.MEMORY.create();
     private final RamRange low = memory.registerRam(0, 0x9ffff, "Base RAM");
     private final RamRange mid = memory.registerRam(0x100000, 0xdfffffffL, "RAM below the hole");
     private final RamRange mmio = memory.registerMmio(0xe0000000L, 0xefffffffL, "PCI hole");
@@ -107,7 +107,7 @@ class RangeLookupTest {
 
     @Test
     void thousandsOfRangesAgainstALinearScan() {
-        PhysicalMemory many = PhysicalMemory.create();
+        PhysicalMemory many = Factories.MEMORY.create();
         Random random = new Random(3072);
         long address = 0;
         for (int i = 0; i < 3072; i++) {

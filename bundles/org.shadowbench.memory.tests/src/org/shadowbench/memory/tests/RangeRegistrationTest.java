@@ -31,7 +31,7 @@ class RangeRegistrationTest {
 
     @BeforeEach
     void setUp() {
-        memory = PhysicalMemory.create();
+        memory = Factories.MEMORY.create();
         memory.registerRam(0, 0x9ffff, "Base RAM");
         memory.registerRam(MB, 16 * MB - 1, "Extended RAM");
     }
@@ -117,7 +117,7 @@ class RangeRegistrationTest {
 
     @Test
     void rangeLimitIsEnforced() {
-        PhysicalMemory small = PhysicalMemory.create(MemoryConfiguration.defaults().withMaxRanges(3));
+        PhysicalMemory small = Factories.MEMORY.create(MemoryConfiguration.defaults().withMaxRanges(3));
         small.registerRam(0, 0xfff, "a");
         small.registerRam(0x2000, 0x2fff, "b");
         small.registerMmio(0x4000, 0x4fff, "c");
@@ -129,7 +129,7 @@ class RangeRegistrationTest {
 
     @Test
     void romNeedsFramesUpFront() {
-        PhysicalMemory tiny = PhysicalMemory.create(MemoryConfiguration.defaults().withMaxHostFrames(4));
+        PhysicalMemory tiny = Factories.MEMORY.create(MemoryConfiguration.defaults().withMaxHostFrames(4));
         assertRejected(tiny, PgmStatus.VERR_NO_MEMORY, () -> tiny.registerRom(0, 0x3fff, new byte[0], false, "ROM"),
                 "needs 4 host frames");
     }

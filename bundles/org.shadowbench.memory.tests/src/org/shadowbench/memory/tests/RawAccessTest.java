@@ -15,7 +15,7 @@ import org.shadowbench.memory.RamRange;
 
 /** The default memory access that handlers fall back to. */
 class RawAccessTest {
-    private final PhysicalMemory memory = PhysicalMemory.create();
+    private final PhysicalMemory memory = Factories.MEMORY.create();
     private final RamRange ram = memory.registerRam(0, 0x1ffff, "RAM");
     private final RamRange rom = memory.registerRom(0x20000, 0x21fff, new byte[] { 1, 2, 3, 4 }, false, "ROM");
     private final RamRange mmio = memory.registerMmio(0x22000, 0x22fff, "MMIO");

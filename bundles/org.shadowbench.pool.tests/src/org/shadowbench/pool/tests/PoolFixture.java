@@ -9,15 +9,18 @@ import java.util.List;
 
 import org.junit.jupiter.api.function.Executable;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
+import org.shadowbench.handlers.PhysicalHandlerRegistryFactory;
 import org.shadowbench.memory.HostFrameStore;
 import org.shadowbench.memory.PgmException;
 import org.shadowbench.memory.PgmStatus;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
+import org.shadowbench.memory.tests.Factories;
 import org.shadowbench.pool.Allocation;
 import org.shadowbench.pool.PoolConfiguration;
 import org.shadowbench.pool.PoolKind;
 import org.shadowbench.pool.ShadowPagePool;
+import org.shadowbench.pool.ShadowPagePoolFactory;
 
 /**
  * 4 MiB of guest RAM, a registry and a pool over it, with helpers that do what the CPU's sync code
@@ -27,10 +30,10 @@ public final class PoolFixture {
     public static final long P = ShadowPagePool.PRESENT;
     public static final long RW = ShadowPagePool.WRITABLE;
 
-    public final PhysicalMemory memory = PhysicalMemory.create();
+    public final PhysicalMemory memory = Factories.MEMORY.create();
     public final RamRange ram = memory.registerRam(0, (4L << 20) - 1, "RAM");
-    public final PhysicalHandlerRegistry registry = PhysicalHandlerRegistry.create(memory,
-            org.shadowbench.handlers.ShadowPageTables.NONE, null);
+    public final PhysicalHandlerRegistry registry = Factories.provider(PhysicalHandlerRegistryFactory.class)
+            .create(memory, org.shadowbench.handlers.ShadowPageTables.NONE, null);
     public final RecordingHooks hooks = new RecordingHooks();
     public final ShadowPagePool pool;
 
@@ -39,7 +42,7 @@ public final class PoolFixture {
     }
 
     public PoolFixture(PoolConfiguration configuration) {
-        pool = ShadowPagePool.create(memory, registry, configuration, hooks);
+        pool = Factories.provider(ShadowPagePoolFactory.class).create(memory, registry, configuration, hooks);
     }
 
     /** Writes a 32-bit guest PTE. */

@@ -135,7 +135,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
     int usedPagesHigh;
     int modifiedPagesHigh;
 
-    /** A pool over the page model; see {@link ShadowPagePool#create}. */
+    /** A pool over the page model; see {@link org.shadowbench.pool.ShadowPagePoolFactory#create}. */
     public ShadowPagePoolImpl(PhysicalMemory memory, PhysicalHandlerRegistry registry, PoolConfiguration configuration,
             PoolHooks hooks) {
         this.memory = Objects.requireNonNull(memory);

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.Locale;
 
+import org.shadowbench.machine.EngineFactories;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
 
@@ -26,7 +27,7 @@ public final class DescriptorFootprint {
     /** Prints the measurement. */
     public static void main(String[] args) throws InterruptedException {
         MemoryMXBean bean = ManagementFactory.getMemoryMXBean();
-        PhysicalMemory memory = PhysicalMemory.create();
+        PhysicalMemory memory = EngineFactories.standard().memory().create();
         long before = usedHeap(bean);
         RamRange ram = memory.registerRam(0, (4L << 30) - 1, "4 GiB of RAM");
         long after = usedHeap(bean);

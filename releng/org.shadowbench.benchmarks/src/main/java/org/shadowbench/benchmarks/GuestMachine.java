@@ -8,6 +8,7 @@ import org.shadowbench.cpu.IoPortBus;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
 import org.shadowbench.handlers.ShadowPageTables;
+import org.shadowbench.machine.EngineFactories;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.pool.PoolConfiguration;
 import org.shadowbench.pool.ShadowPagePool;
@@ -22,15 +23,16 @@ public final class GuestMachine {
     public static final int DATA = 0x200000;
     public static final int PAGE_DIRECTORY = 0x400000;
 
-    public final PhysicalMemory memory = PhysicalMemory.create();
+    public final PhysicalMemory memory = EngineFactories.standard().memory().create();
     public final PhysicalHandlerRegistry registry;
     public final Cpu cpu;
 
     public GuestMachine(boolean paging) {
         memory.registerRam(0, RAM - 1, "RAM");
-        registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
-        cpu = Cpu.create(memory, registry,
-                hooks -> ShadowPagePool.create(memory, registry, PoolConfiguration.forGuestRam(RAM), hooks), new IoPortBus(),
+        EngineFactories factories = EngineFactories.standard();
+        registry = factories.registry().create(memory, ShadowPageTables.NONE, null);
+        cpu = factories.cpu().create(memory, registry,
+                hooks -> factories.pool().create(memory, registry, PoolConfiguration.forGuestRam(RAM), hooks), new IoPortBus(),
                 InterruptController.NONE);
         cpu.enterFlatProtectedMode();
         if (paging) {

@@ -24,6 +24,7 @@ import org.shadowbench.handlers.PhysicalHandler;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
 import org.shadowbench.handlers.ShadowPageTables;
 import org.shadowbench.handlers.internal.PhysicalHandlerRegistryImpl;
+import org.shadowbench.machine.EngineFactories;
 import org.shadowbench.memory.PhysicalMemory;
 
 import com.google.common.collect.Range;
@@ -56,10 +57,10 @@ public class HandlerLookupBenchmark {
 
     @Setup
     public void setUp() {
-        PhysicalMemory memory = PhysicalMemory.create();
+        PhysicalMemory memory = EngineFactories.standard().memory().create();
         long pages = 2L * handlers + 16;
         memory.registerRam(0, pages * PhysicalMemory.PAGE_SIZE - 1, "RAM");
-        registry = (PhysicalHandlerRegistryImpl) PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
+        registry = (PhysicalHandlerRegistryImpl) EngineFactories.standard().registry().create(memory, ShadowPageTables.NONE, null);
         type = registry.registerType(HandlerKind.WRITE, "benchmark", (access, user) -> AccessOutcome.DEFAULT);
         Random random = new Random(42);
         // Insert in random order so that the tree is built the way a running machine builds it.

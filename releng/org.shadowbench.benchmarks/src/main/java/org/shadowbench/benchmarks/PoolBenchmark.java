@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.shadowbench.handlers.AccessOrigin;
 import org.shadowbench.handlers.PhysicalHandlerRegistry;
 import org.shadowbench.handlers.ShadowPageTables;
+import org.shadowbench.machine.EngineFactories;
 import org.shadowbench.memory.HostFrameStore;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
@@ -52,11 +53,11 @@ public class PoolBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            memory = PhysicalMemory.create();
+            memory = EngineFactories.standard().memory().create();
             ram = memory.registerRam(0, (4L << 30) - 1, "RAM");
-            registry = PhysicalHandlerRegistry.create(memory, ShadowPageTables.NONE, null);
+            registry = EngineFactories.standard().registry().create(memory, ShadowPageTables.NONE, null);
             PoolConfiguration configuration = PoolConfiguration.forGuestRam(4L << 30).withModificationLimit(Integer.MAX_VALUE);
-            pool = ShadowPagePool.create(memory, registry, configuration, new PoolHooks() {
+            pool = EngineFactories.standard().pool().create(memory, registry, configuration, new PoolHooks() {
                 @Override
                 public FaultingInstruction currentInstruction() {
                     return writeInstruction.reset();

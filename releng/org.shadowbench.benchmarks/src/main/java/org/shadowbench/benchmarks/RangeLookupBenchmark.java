@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.shadowbench.machine.EngineFactories;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
 import org.shadowbench.memory.internal.PhysicalMemoryImpl;
@@ -48,7 +49,7 @@ public class RangeLookupBenchmark {
 
     @Setup
     public void setUp() {
-        memory = (PhysicalMemoryImpl) PhysicalMemory.create();
+        memory = (PhysicalMemoryImpl) EngineFactories.standard().memory().create();
         long pagesPerRange = (GUEST >>> 12) / ranges;
         long address = 0;
         for (int i = 0; i < ranges; i++) {
