@@ -210,10 +210,15 @@ class DebugUiTest {
 
         // Run to heap_write until the current process's heap page table is a monitored pool page.
         long heapTable = -1;
+        // The instruction count of the last stop: a stop is new when the count moved on. (Waiting to see
+        // the thread running after a resume would race with the next hit, which can come at once.)
+        long[] lastStop = { -1 };
         for (int hits = 0; heapTable < 0; hits++) {
             assertTrue(hits < 8, "the heap page table never became a monitored pool page");
             int hit = hits;
-            Workbench.await("breakpoint hit " + hit, WAIT, () -> thread.isSuspended() && thread.getBreakpoints().length == 1);
+            Workbench.await("breakpoint hit " + hit, WAIT, () -> thread.isSuspended() && thread.getBreakpoints().length == 1
+                    && machine.submit(m -> m.cpu().instructions()).join() != lastStop[0]);
+            lastStop[0] = machine.submit(m -> m.cpu().instructions()).get(10, TimeUnit.SECONDS);
             MachineSnapshot snapshot = machine.snapshot().get(10, TimeUnit.SECONDS);
             long cr3 = snapshot.cpu().cr3() & 0xffff_f000L;
             long pde = machine.submit(m -> m.memory().read(cr3 + 4 * (0x40000000L >>> 22), 4)).get(10, TimeUnit.SECONDS);
@@ -226,7 +231,6 @@ class DebugUiTest {
                 heapTable = table;
             } else {
                 thread.resume();
-                Workbench.await("the guest to run on", WAIT, () -> !thread.isSuspended());
             }
         }
         atHeapWrite.delete();
