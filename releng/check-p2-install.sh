@@ -88,15 +88,18 @@ until grep -q 'shadowbench.machine.name=demo' "$work/ide.log"; do
 done
 command -v import >/dev/null 2>&1 && import -window root "$work/installed-ide.png" 2>/dev/null || true
 
-# States of the feature's bundles, from an `ss` answer written after byte offset $1 of the log.
+# States of the feature's bundles, from an `ss` answer written after byte offset $1 of the log. The
+# feature also carries a bundle that is not Shadowbench's own (SWTChart), so the whole list is asked
+# for and filtered by the feature's bundle names.
 states_after() {
-  tail -c +"$(( $1 + 1 ))" "$work/ide.log" | grep -E '^[0-9]+[[:space:]]+[A-Z<>]+[[:space:]]+org\.shadowbench\.' \
-    | awk '{ split($3, name, "_"); print $1, $2, name[1] }'
+  tail -c +"$(( $1 + 1 ))" "$work/ide.log" | grep -E '^[0-9]+[[:space:]]+[A-Z<>]+[[:space:]]+[^[:space:]]+_' \
+    | awk -v want="$(echo $expected)" 'BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) keep[w[i]] = 1 }
+        { split($3, name, "_"); if (name[1] in keep) print $1, $2, name[1] }'
 }
 ask_states() {
   local offset
   offset=$(wc -c <"$work/ide.log")
-  console "ss org.shadowbench"
+  console "ss"
   local tries=0
   while [ $tries -lt 20 ]; do
     sleep 1
