@@ -306,14 +306,15 @@ public final class GuestDebugTarget extends DebugElement implements GuestTarget,
                     }
                 }
                 suspended = null;
-                closed.complete(null);
-                fire(new DebugEvent(thread, DebugEvent.TERMINATE), new DebugEvent(this, DebugEvent.TERMINATE));
+                // COM1's process ends first, so that the launch is terminated once the target says it is.
                 GuestProcess com1 = process;
                 if (com1 != null) {
                     com1.targetTerminated();
                 } else {
                     serial.close();
                 }
+                closed.complete(null);
+                fire(new DebugEvent(thread, DebugEvent.TERMINATE), new DebugEvent(this, DebugEvent.TERMINATE));
             }
         });
     }

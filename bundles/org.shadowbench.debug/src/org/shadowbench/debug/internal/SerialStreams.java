@@ -104,11 +104,11 @@ final class SerialStreams implements IStreamsProxy2 {
         }
     }
 
-    /** Moves the rest of the output to the listeners and stops the pump (the guest is gone). */
+    /** Stops the pump and moves the rest of the output to the listeners, on the caller's thread (the guest is gone). */
     void close() {
         pump.cancel(false);
         inputClosed = true;
-        PUMP.execute(this::pump);
+        pump();
     }
 
     @Override
@@ -145,8 +145,8 @@ final class SerialStreams implements IStreamsProxy2 {
         inputClosed = true;
     }
 
-    /** One pump period (pump thread). */
-    private void pump() {
+    /** One pump period (pump thread; the caller's at close): one at a time, so output keeps its order. */
+    private synchronized void pump() {
         byte[] bytes;
         synchronized (lock) {
             if (pending.size() == 0) {
