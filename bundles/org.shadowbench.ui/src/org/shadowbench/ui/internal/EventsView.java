@@ -22,7 +22,6 @@ import org.eclipse.swt.widgets.Menu;
 import org.eclipse.swt.widgets.MenuItem;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
-import org.eclipse.ui.part.ViewPart;
 import org.shadowbench.machine.EventStream;
 import org.shadowbench.machine.EventStream.Event;
 import org.shadowbench.machine.EventStream.Kind;
@@ -37,14 +36,13 @@ import org.shadowbench.ui.MachineSession;
  * that many are there, the table's row count stays put and a refresh only repaints the visible
  * rows, which keeps a busy guest from flooding the UI thread with row insertions.
  */
-public final class EventsView extends ViewPart {
+public final class EventsView extends FollowingView {
     public static final String ID = "org.shadowbench.ui.events";
     /** Events kept; each newer one pushes out the oldest. */
     static final int KEPT = 20_000;
     /** Events taken from the stream per refresh, so a flood cannot stall the UI thread. */
     static final int PER_REFRESH = 1 << 16;
 
-    private SessionFollower follower;
     private TableViewer viewer;
     private Button kindsButton;
     private Menu kindsMenu;
@@ -124,7 +122,7 @@ public final class EventsView extends ViewPart {
         column("Details", 360, SWT.LEFT, EventsView::details);
         viewer.setInput(this);
         getSite().setSelectionProvider(viewer); // rows show in the Properties view
-        follower = new SessionFollower(this, parent.getDisplay(), this::show);
+        follow(parent);
     }
 
     private void column(String title, int width, int style, Function<Event, String> text) {
@@ -268,7 +266,8 @@ public final class EventsView extends ViewPart {
         rows[rowCount++] = index;
     }
 
-    private void show(MachineSession session) {
+    @Override
+    protected void show(MachineSession session) {
         if (viewer.getControl().isDisposed()) {
             return;
         }
@@ -380,13 +379,5 @@ public final class EventsView extends ViewPart {
     @Override
     public void setFocus() {
         viewer.getControl().setFocus();
-    }
-
-    @Override
-    public void dispose() {
-        if (follower != null) {
-            follower.dispose();
-        }
-        super.dispose();
     }
 }

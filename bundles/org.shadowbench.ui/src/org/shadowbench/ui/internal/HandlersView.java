@@ -27,7 +27,6 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.ISelectionListener;
-import org.eclipse.ui.part.ViewPart;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.MachineSnapshot.HandlerSnapshot;
 import org.shadowbench.ui.MachineSession;
@@ -38,7 +37,7 @@ import org.shadowbench.ui.MachineSession;
  * of handlers (a 4 GiB scale would shrink a one-page handler to nothing), each cluster scaled
  * linearly. The selection (a {@link HandlerSnapshot}) is highlighted in the memory map.
  */
-public final class HandlersView extends ViewPart {
+public final class HandlersView extends FollowingView {
     public static final String ID = "org.shadowbench.ui.handlers";
     /** Handlers closer than this share a cluster of the axis. */
     private static final long CLUSTER_GAP = 1L << 20;
@@ -59,7 +58,6 @@ public final class HandlersView extends ViewPart {
         }
     }
 
-    private SessionFollower follower;
     private Text filter;
     private Canvas axis;
     private TableViewer viewer;
@@ -122,7 +120,7 @@ public final class HandlersView extends ViewPart {
         viewer.setInput(this);
         viewer.addSelectionChangedListener(event -> axis.redraw());
         getSite().setSelectionProvider(viewer);
-        follower = new SessionFollower(this, parent.getDisplay(), this::show);
+        follow(parent);
         getSite().getPage().addPostSelectionListener(MemoryMapView.ID, pagePicked);
     }
 
@@ -203,7 +201,8 @@ public final class HandlersView extends ViewPart {
         return text.toString();
     }
 
-    private void show(MachineSession session) {
+    @Override
+    protected void show(MachineSession session) {
         if (viewer.getControl().isDisposed()) {
             return;
         }
@@ -442,9 +441,6 @@ public final class HandlersView extends ViewPart {
     @Override
     public void dispose() {
         getSite().getPage().removePostSelectionListener(MemoryMapView.ID, pagePicked);
-        if (follower != null) {
-            follower.dispose();
-        }
         super.dispose();
     }
 }

@@ -34,7 +34,6 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ScrollBar;
 import org.eclipse.ui.ISelectionListener;
 import org.eclipse.ui.IWorkbenchPart;
-import org.eclipse.ui.part.ViewPart;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.MachineSnapshot.HandlerSnapshot;
 import org.shadowbench.machine.RangeSnapshot;
@@ -53,7 +52,7 @@ import org.shadowbench.ui.MachineSession;
  * <p>Zoom: the mouse wheel (Shift+wheel scrolls), the + and - keys or the buttons; it goes from
  * 256 pages per 2-pixel cell to one page per 24-pixel cell.
  */
-public final class MemoryMapView extends ViewPart implements ISelectionListener {
+public final class MemoryMapView extends FollowingView implements ISelectionListener {
     public static final String ID = "org.shadowbench.ui.memoryMap";
     /** Zoom levels: pages per cell, cell size in pixels. */
     public static final int[][] ZOOM = { { 256, 2 }, { 64, 2 }, { 16, 2 }, { 4, 2 }, { 1, 2 }, { 1, 4 }, { 1, 6 }, { 1, 8 },
@@ -75,7 +74,6 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
     private record Gap(long first, long last, int y) {
     }
 
-    private SessionFollower follower;
     private Canvas canvas;
     private Composite legend;
     private Combo scheme;
@@ -161,7 +159,7 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
         getSite().setSelectionProvider(selection);
         getSite().getPage().addPostSelectionListener(HandlersView.ID, this);
         getSite().getPage().addPostSelectionListener(PoolView.ID, this);
-        follower = new SessionFollower(this, parent.getDisplay(), this::show);
+        follow(parent);
     }
 
     // ------------------------------------------------------------------ for tests
@@ -220,7 +218,8 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
         return ZOOM[zoom][1];
     }
 
-    private void show(MachineSession session) {
+    @Override
+    protected void show(MachineSession session) {
         if (canvas.isDisposed()) {
             return;
         }
@@ -682,9 +681,6 @@ public final class MemoryMapView extends ViewPart implements ISelectionListener 
     public void dispose() {
         getSite().getPage().removePostSelectionListener(HandlersView.ID, this);
         getSite().getPage().removePostSelectionListener(PoolView.ID, this);
-        if (follower != null) {
-            follower.dispose();
-        }
         super.dispose();
     }
 }

@@ -22,7 +22,6 @@ import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.ui.ISelectionListener;
 import org.eclipse.ui.IWorkbenchPart;
-import org.eclipse.ui.part.ViewPart;
 import org.shadowbench.cpu.PageWalk;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.RunState;
@@ -37,7 +36,7 @@ import org.shadowbench.ui.MachineSession;
  * request; the UI thread only shows its result. It is taken again whenever a new snapshot arrives
  * (10 times a second while the guest runs, once after a pause, step or reset).
  */
-public final class PageWalkView extends ViewPart implements ISelectionListener {
+public final class PageWalkView extends FollowingView implements ISelectionListener {
     public static final String ID = "org.shadowbench.ui.pageWalk";
     /** How many linear addresses of a page picked in the memory map the status line lists. */
     private static final int MAPPINGS = 4;
@@ -50,7 +49,6 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
     private static final String[] SHADOW_COLUMNS = { "Level", "Entry address", "Index", "Raw value", "Flags", "Points to",
             "Pool page" };
 
-    private SessionFollower follower;
     private Text address;
     private Label status;
     private Group guestGroup;
@@ -112,7 +110,7 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
 
         getSite().getPage().addPostSelectionListener(PoolView.ID, this);
         getSite().getPage().addPostSelectionListener(MemoryMapView.ID, this);
-        follower = new SessionFollower(this, parent.getDisplay(), this::show);
+        follow(parent);
     }
 
     /**
@@ -174,7 +172,7 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
         mappings = null;
         address.setText(String.format(Locale.ROOT, "%#010x", linearAddress & 0xffff_ffffL));
         walkedSequence = -1;
-        request(follower.current());
+        request(followed());
     }
 
     /** The walk shown, or null. */
@@ -214,7 +212,7 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
     }
 
     private void fromRegisters(boolean eip) {
-        MachineSession session = follower.current();
+        MachineSession session = followed();
         MachineSnapshot snapshot = session == null ? null : session.snapshot();
         if (snapshot == null) {
             status.setText("No snapshot to take the register from.");
@@ -246,7 +244,7 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
 
     /** Asks the emulation thread where the current page tables map the page, then walks the first place. */
     private void walkMappingOf(GuestPage page) {
-        MachineSession session = follower.current();
+        MachineSession session = followed();
         if (session == null || session.state() == RunState.CLOSED) {
             return;
         }
@@ -302,7 +300,8 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
 
     // ------------------------------------------------------------------ walking
 
-    private void show(MachineSession session) {
+    @Override
+    protected void show(MachineSession session) {
         if (address.isDisposed()) {
             return;
         }
@@ -367,7 +366,7 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
         }
         if (again) {
             again = false;
-            request(follower.current());
+            request(followed());
         }
     }
 
@@ -458,9 +457,6 @@ public final class PageWalkView extends ViewPart implements ISelectionListener {
     public void dispose() {
         getSite().getPage().removePostSelectionListener(PoolView.ID, this);
         getSite().getPage().removePostSelectionListener(MemoryMapView.ID, this);
-        if (follower != null) {
-            follower.dispose();
-        }
         super.dispose();
     }
 }

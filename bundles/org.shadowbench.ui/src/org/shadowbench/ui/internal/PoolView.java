@@ -20,7 +20,6 @@ import org.eclipse.swt.layout.RowLayout;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.ui.part.ViewPart;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.PoolSnapshot;
 import org.shadowbench.pool.PoolKind;
@@ -33,7 +32,7 @@ import org.shadowbench.ui.MachineSession;
  * shadowing the same guest page) as linked boxes, and a virtual table of every page in use.
  * Selecting a page highlights the guest page it shadows in the memory map.
  */
-public final class PoolView extends ViewPart {
+public final class PoolView extends FollowingView {
     public static final String ID = "org.shadowbench.ui.pool";
     private static final int STRIP_HEIGHT = 22;
     private static final int BOX_HEIGHT = 20;
@@ -76,7 +75,6 @@ public final class PoolView extends ViewPart {
         }
     }
 
-    private SessionFollower follower;
     private Label summary;
     private Canvas ageStrip;
     private Canvas chains;
@@ -135,7 +133,7 @@ public final class PoolView extends ViewPart {
         column("Writes seen", 90, SWT.RIGHT, page -> String.valueOf(page.modifications()));
         viewer.setInput(this);
         getSite().setSelectionProvider(viewer);
-        follower = new SessionFollower(this, parent.getDisplay(), this::show);
+        follow(parent);
     }
 
     // ------------------------------------------------------------------ for tests
@@ -189,7 +187,8 @@ public final class PoolView extends ViewPart {
                 page.users().size(), flags(page).isEmpty() ? "" : ", " + flags(page));
     }
 
-    private void show(MachineSession session) {
+    @Override
+    protected void show(MachineSession session) {
         if (viewer.getControl().isDisposed()) {
             return;
         }
@@ -333,13 +332,5 @@ public final class PoolView extends ViewPart {
     @Override
     public void setFocus() {
         viewer.getControl().setFocus();
-    }
-
-    @Override
-    public void dispose() {
-        if (follower != null) {
-            follower.dispose();
-        }
-        super.dispose();
     }
 }

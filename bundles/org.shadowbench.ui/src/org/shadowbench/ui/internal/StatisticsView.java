@@ -22,7 +22,6 @@ import org.eclipse.swtchart.IAxis;
 import org.eclipse.swtchart.ILineSeries;
 import org.eclipse.swtchart.ISeries;
 import org.eclipse.swtchart.Range;
-import org.eclipse.ui.part.ViewPart;
 import org.shadowbench.cpu.CpuStatistics;
 import org.shadowbench.handlers.RegistryStatistics;
 import org.shadowbench.machine.MachineSnapshot;
@@ -37,7 +36,7 @@ import org.shadowbench.ui.MachineSession;
  * slow paths per second. Everything comes from snapshots, so the view is exact while the guest
  * is paused and never touches the engine.
  */
-public final class StatisticsView extends ViewPart {
+public final class StatisticsView extends FollowingView {
     public static final String ID = "org.shadowbench.ui.statistics";
     /** How much history the charts keep. */
     static final double HISTORY_SECONDS = 60;
@@ -76,7 +75,6 @@ public final class StatisticsView extends ViewPart {
             rate("Monitored writes", 0x7f8c8d, snapshot -> snapshot.poolStatistics().monitorHandled()
                     + snapshot.poolStatistics().monitorFlushed()));
 
-    private SessionFollower follower;
     private TableViewer viewer;
     private Chart speedChart;
     private Chart slowChart;
@@ -123,7 +121,7 @@ public final class StatisticsView extends ViewPart {
                 split.setWeights(orientation == SWT.HORIZONTAL ? new int[] { 35, 65 } : new int[] { 55, 45 });
             }
         });
-        follower = new SessionFollower(this, parent.getDisplay(), this::show);
+        follow(parent);
     }
 
     private void column(String title, int width, int style, Function<Counter, String> text) {
@@ -270,7 +268,8 @@ public final class StatisticsView extends ViewPart {
         }
     }
 
-    private void show(MachineSession session) {
+    @Override
+    protected void show(MachineSession session) {
         if (viewer.getControl().isDisposed()) {
             return;
         }
@@ -383,13 +382,5 @@ public final class StatisticsView extends ViewPart {
     @Override
     public void setFocus() {
         viewer.getControl().setFocus();
-    }
-
-    @Override
-    public void dispose() {
-        if (follower != null) {
-            follower.dispose();
-        }
-        super.dispose();
     }
 }

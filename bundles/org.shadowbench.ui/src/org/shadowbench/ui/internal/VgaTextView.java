@@ -12,7 +12,6 @@ import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
-import org.eclipse.ui.part.ViewPart;
 import org.shadowbench.devices.vga.VgaText;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.RunState;
@@ -24,14 +23,13 @@ import org.shadowbench.ui.MachineSession;
  * emulation thread with every new snapshot, one request at a time, so it is the paused guest's exact
  * screen and never holds the guest up.
  */
-public final class VgaTextView extends ViewPart {
+public final class VgaTextView extends FollowingView {
     public static final String ID = "org.shadowbench.ui.vgaText";
 
     /** What one request read: the rows and the cursor's character position, with the snapshot it followed. */
     public record Screen(List<String> rows, int cursor, long sequence) {
     }
 
-    private SessionFollower follower;
     private Canvas canvas;
     private Font font;
     private MachineSession shownSession;
@@ -46,7 +44,7 @@ public final class VgaTextView extends ViewPart {
         canvas = new Canvas(parent, SWT.DOUBLE_BUFFERED);
         font = JFaceResources.getTextFont();
         canvas.addListener(SWT.Paint, event -> paint(event.gc));
-        follower = new SessionFollower(this, parent.getDisplay(), this::show);
+        follow(parent);
     }
 
     // ------------------------------------------------------------------ for tests
@@ -62,7 +60,8 @@ public final class VgaTextView extends ViewPart {
 
     // ------------------------------------------------------------------ reading
 
-    private void show(MachineSession session) {
+    @Override
+    protected void show(MachineSession session) {
         if (canvas.isDisposed()) {
             return;
         }
@@ -111,7 +110,7 @@ public final class VgaTextView extends ViewPart {
         }
         if (again) {
             again = false;
-            show(follower.current());
+            show(followed());
         }
     }
 
@@ -152,13 +151,5 @@ public final class VgaTextView extends ViewPart {
     @Override
     public void setFocus() {
         canvas.setFocus();
-    }
-
-    @Override
-    public void dispose() {
-        if (follower != null) {
-            follower.dispose();
-        }
-        super.dispose();
     }
 }
