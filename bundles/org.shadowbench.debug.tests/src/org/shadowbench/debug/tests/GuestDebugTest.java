@@ -112,6 +112,35 @@ class GuestDebugTest {
     }
 
     @Test
+    void memoryBlocksMarkTheBytesChangedSinceTheLastSuspension() throws Exception {
+        GuestDebugTarget target = launch(true);
+        awaitSuspend(target);
+        // Paging is off at the entry: linear is physical. Nothing runs at 2 MiB yet.
+        IMemoryBlockExtension block = (IMemoryBlockExtension) target.getMemoryBlock(0x200000L, 8);
+        MemoryByte[] first = block.getBytesFromOffset(BigInteger.ZERO, 8);
+        assertFalse(first[4].isHistoryKnown(), "no earlier suspension to compare with");
+        byte old = first[4].getValue();
+        target.machine().submit(m -> {
+            m.memory().write(0x200004L, 1, ~old & 0xff);
+            return null;
+        }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        MemoryByte[] sameStop = block.getBytesFromOffset(BigInteger.ZERO, 8);
+        assertFalse(sameStop[4].isHistoryKnown(), "within one suspension, reads compare with the one before");
+
+        target.getThreads()[0].stepInto();
+        assertEquals(DebugEvent.STEP_END, awaitSuspend(target).getDetail());
+        MemoryByte[] next = block.getBytesFromOffset(BigInteger.ZERO, 8);
+        assertTrue(next[4].isHistoryKnown() && next[4].isChanged(), "the byte written is marked changed");
+        assertEquals((byte) ~old, next[4].getValue());
+        assertTrue(next[0].isHistoryKnown() && !next[0].isChanged(), "the others are not");
+
+        target.getThreads()[0].stepInto();
+        assertEquals(DebugEvent.STEP_END, awaitSuspend(target).getDetail());
+        MemoryByte[] after = block.getBytesFromOffset(BigInteger.ZERO, 8);
+        assertFalse(after[4].isChanged(), "changed since the last suspension, not since the first");
+    }
+
+    @Test
     void breakpointStepsRegistersMemoryAndTerminate() throws Exception {
         int heapWrite = ElfSymbols.address(demo, "heap_write");
         int guestMain = ElfSymbols.address(demo, "guest_main");

@@ -68,6 +68,8 @@ public final class GuestDebugTarget extends DebugElement implements GuestTarget,
 
     private final ILaunch launch;
     private final Machine machine;
+    /** Suspensions so far (under the lock). */
+    private long suspensions;
     private final StandardPc pc;
     private final SerialStreams serial;
     private final List<AutoCloseable> resources;
@@ -178,7 +180,15 @@ public final class GuestDebugTarget extends DebugElement implements GuestTarget,
         return exitCode;
     }
 
+    /** How many times the guest has been suspended: memory blocks mark what changed between two. */
+    long suspensions() {
+        synchronized (lock) {
+            return suspensions;
+        }
+    }
+
     /** The guest's devices. */
+    @Override
     public StandardPc pc() {
         return pc;
     }
@@ -512,6 +522,7 @@ public final class GuestDebugTarget extends DebugElement implements GuestTarget,
                 }
                 this.state = next;
                 suspendRequested = false;
+                suspensions++;
                 suspended = state;
                 detail = error != null ? why + " (registers unreadable: " + rootCause(error) + ")" : why;
                 hit = List.copyOf(atPc);

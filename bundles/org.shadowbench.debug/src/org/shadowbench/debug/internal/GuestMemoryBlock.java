@@ -2,7 +2,9 @@ package org.shadowbench.debug.internal;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.eclipse.debug.core.DebugException;
 import org.eclipse.debug.core.model.DebugElement;
@@ -42,6 +44,10 @@ public final class GuestMemoryBlock extends DebugElement implements IMemoryBlock
     private final long length;
     private final String expression;
     private final List<Object> connections = new ArrayList<>();
+    // The bytes read during the previous suspension and during the current one, by address.
+    private Map<Long, Byte> previous = new HashMap<>();
+    private Map<Long, Byte> current = new HashMap<>();
+    private long readInSuspension = -1;
 
     GuestMemoryBlock(GuestDebugTarget target, Space space, long start, long length, String expression) {
         super(target);
@@ -167,7 +173,36 @@ public final class GuestMemoryBlock extends DebugElement implements IMemoryBlock
         for (int i = inside; i < count; i++) {
             bytes[i] = new MemoryByte((byte) 0, (byte) 0);
         }
+        markChanges(first, bytes, inside);
         return bytes;
+    }
+
+    /**
+     * Marks the bytes that differ from what this block read during the previous suspension (the Memory
+     * view shows them as changed); a byte not read then has no history. A suspension's values are those
+     * its first read saw, so later reads in it (after a write from the debugger, say) compare the same way.
+     */
+    private synchronized void markChanges(long first, MemoryByte[] bytes, int inside) {
+        long suspension = target.suspensions();
+        if (suspension != readInSuspension) {
+            if (readInSuspension >= 0) {
+                previous = current;
+            }
+            current = new HashMap<>();
+            readInSuspension = suspension;
+        }
+        for (int i = 0; i < inside; i++) {
+            MemoryByte b = bytes[i];
+            if (!b.isReadable()) {
+                continue;
+            }
+            current.putIfAbsent(first + i, b.getValue());
+            Byte before = previous.get(first + i);
+            if (before != null) {
+                b.setHistoryKnown(true);
+                b.setChanged(before != b.getValue());
+            }
+        }
     }
 
     @Override
