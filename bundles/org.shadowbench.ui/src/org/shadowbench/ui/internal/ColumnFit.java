@@ -39,10 +39,10 @@ final class ColumnFit {
      * Grows each column not sized by the user to the widest of its title and the texts of the rows in
      * sight (a table of handlers or pool pages can be long, and is refreshed ten times a second).
      *
-     * @param rows the rows in display order
-     * @param text the text of a row's cell in a column
+     * @param rows        the rows in display order
+     * @param columnTexts each column's text of a row, in column order
      */
-    <T> void fit(List<T> rows, CellText<T> text) {
+    <T> void fit(List<T> rows, List<? extends Function<? super T, String>> columnTexts) {
         if (table.isDisposed()) {
             return;
         }
@@ -53,13 +53,13 @@ final class ColumnFit {
             int first = Math.min(table.getTopIndex(), rows.size());
             int visible = table.getClientArea().height / Math.max(1, table.getItemHeight()) + 1;
             int end = Math.min(rows.size(), first + visible);
-            for (int c = 0; c < columns.length && c < userSized.length; c++) {
+            for (int c = 0; c < columns.length && c < userSized.length && c < columnTexts.size(); c++) {
                 if (userSized[c]) {
                     continue;
                 }
                 int widest = gc.textExtent(columns[c].getText()).x;
                 for (int r = first; r < end; r++) {
-                    String cell = text.of(rows.get(r), c);
+                    String cell = columnTexts.get(c).apply(rows.get(r));
                     if (cell != null && !cell.isEmpty()) {
                         widest = Math.max(widest, gc.textExtent(cell).x);
                     }
@@ -72,16 +72,5 @@ final class ColumnFit {
             fitting = false;
             gc.dispose();
         }
-    }
-
-    /** Fits columns whose cell texts come from one function per column. */
-    <T> void fit(List<T> rows, List<? extends Function<? super T, String>> columnTexts) {
-        fit(rows, (row, column) -> column < columnTexts.size() ? columnTexts.get(column).apply(row) : null);
-    }
-
-    /** The text a row shows in a column. */
-    @FunctionalInterface
-    interface CellText<T> {
-        String of(T row, int column);
     }
 }

@@ -69,6 +69,8 @@ public final class HandlersView extends FollowingView {
     private long lastNanos;
     private Column sortColumn;
     private ColumnFit columnFit;
+    /** Each column's text, in column order, for fitting the widths. */
+    private List<Function<HandlerSnapshot, String>> columnTexts;
     private boolean descending;
     private List<Cluster> clusters = List.of();
 
@@ -114,6 +116,7 @@ public final class HandlersView extends FollowingView {
         column(new Column("Hits/s", 90, SWT.RIGHT, h -> String.format(Locale.ROOT, "%,.0f", rate(h)),
                 Comparator.comparingDouble(this::rate)));
         columnFit = new ColumnFit(table);
+        columnTexts = columns.stream().map(Column::text).toList();
         sortColumn = columns.get(0);
         table.setSortColumn(table.getColumn(0));
         table.setSortDirection(SWT.UP);
@@ -248,7 +251,7 @@ public final class HandlersView extends FollowingView {
         Table table = viewer.getTable();
         viewer.setItemCount(rows.size());
         viewer.refresh();
-        columnFit.fit(rows, columns.stream().map(Column::text).toList());
+        columnFit.fit(rows, columnTexts);
         if (selected != null) {
             // Re-select by identity of the handler, without a selection event: it is the same handler.
             int index = -1;
