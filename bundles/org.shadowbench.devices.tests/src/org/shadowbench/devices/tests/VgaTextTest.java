@@ -71,6 +71,20 @@ class VgaTextTest {
     }
 
     @Test
+    void attributesFollowTheCrtcStartAddress() throws GuestLoadException {
+        // mov edi, 0xb8000 ; mov ecx, 2000 ; mov ax, 0x1e41 ('A' yellow on blue) ; rep stosw ;
+        // mov dx, 0x3d4 ; mov ax, 0x500d (start address low byte: 80, one row down) ; out dx, ax ; hlt
+        run("bf 00 80 0b 00 b9 d0 07 00 00 66 b8 41 1e f3 66 ab 66 ba d4 03 66 b8 0d 50 66 ef f4", 100);
+        byte[] attributes = machine.submit(m -> vga.attributes()).join();
+        assertEquals(VgaText.ROWS * VgaText.COLUMNS, attributes.length);
+        assertEquals(0x1e, attributes[0]);
+        assertEquals(0x1e, attributes[24 * VgaText.COLUMNS - 1], "the last written row is the screen's 24th");
+        assertEquals(0, attributes[24 * VgaText.COLUMNS], "the bottom row lies past what was written");
+        assertEquals("A".repeat(80), machine.submit(m -> vga.screen().get(23)).join());
+        assertEquals("", machine.submit(m -> vga.screen().get(24)).join());
+    }
+
+    @Test
     void crtcCursorAndStartAddress() throws GuestLoadException {
         // mov dx, 0x3d4 ; mov ax, 0x020e ; out dx, ax ; mov ax, 0x030f ; out dx, ax ; mov dx,0x3d5 ; mov al,0x0e; dec dx; out dx, al; inc dx; in al, dx ; hlt
         run("66 ba d4 03 66 b8 0e 02 66 ef 66 b8 0f 03 66 ef b0 0e ee 42 ec f4", 100);

@@ -172,16 +172,33 @@ public final class VgaText implements MachineDevice, IoPortHandler {
     /** The text screen: 25 rows of 80 characters from the start address on. */
     public List<String> screen() {
         List<String> rows = new ArrayList<>();
-        long start = 2L * ((crtc[0x0c] << 8) | crtc[0x0d]);
         for (int row = 0; row < ROWS; row++) {
             StringBuilder line = new StringBuilder(COLUMNS);
             for (int column = 0; column < COLUMNS; column++) {
-                int c = (int) context.memory().read(vramAddress(start + 2L * (row * COLUMNS + column)), 1);
+                int c = (int) context.memory().read(cellAddress(row * COLUMNS + column), 1);
                 line.append(c >= 0x20 && c < 0x7f ? (char) c : ' ');
             }
             rows.add(line.toString().stripTrailing());
         }
         return rows;
+    }
+
+    /**
+     * The attribute byte of each of the screen's 80 x 25 cells, row by row: foreground colour in
+     * bits 0-3, background in bits 4-6, blink (or bright background) in bit 7.
+     */
+    public byte[] attributes() {
+        byte[] attributes = new byte[ROWS * COLUMNS];
+        for (int cell = 0; cell < attributes.length; cell++) {
+            attributes[cell] = (byte) context.memory().read(cellAddress(cell) + 1, 1);
+        }
+        return attributes;
+    }
+
+    /** Where a screen cell's character lies in video memory, from the CRTC's start address on. */
+    private long cellAddress(int cell) {
+        long start = 2L * ((crtc[0x0c] << 8) | crtc[0x0d]);
+        return vramAddress(start + 2L * cell);
     }
 
     /** The cursor's character position (row * 80 + column). */

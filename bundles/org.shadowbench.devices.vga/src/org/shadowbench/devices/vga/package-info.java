@@ -1,3 +1,3 @@
 /** A VGA in text mode, with its video memory as an MMIO2 region aliased into the legacy window. */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.shadowbench.devices.vga;

@@ -22,9 +22,6 @@ import org.eclipse.swt.widgets.Listener;
 import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IViewReference;
 import org.eclipse.ui.IWorkbenchPage;
-import org.eclipse.ui.console.ConsolePlugin;
-import org.eclipse.ui.console.IConsole;
-import org.eclipse.ui.console.IOConsole;
 import org.eclipse.ui.part.ViewPart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -35,7 +32,6 @@ import org.shadowbench.ui.MachineSpec;
 import org.shadowbench.ui.internal.EventsView;
 import org.shadowbench.ui.internal.HandlersView;
 import org.shadowbench.ui.internal.MemoryMapView;
-import org.shadowbench.ui.internal.NewMachineDialog;
 import org.shadowbench.ui.internal.PageWalkView;
 import org.shadowbench.ui.internal.PngExport;
 import org.shadowbench.ui.internal.PoolView;
@@ -67,20 +63,19 @@ class ViewsBenchmark {
     @Test
     void everyViewOpenOnABusyFourGigabyteGuest() throws Exception {
         StringBuilder report = new StringBuilder();
-        Path kernel = "xv6".equals(System.getProperty("shadowbench.benchmark.guest")) ? NewMachineDialog.xv6Kernel() : null;
-        MachineSpec spec = (kernel != null ? MachineSpec.file(kernel, RAM, "")
-                : MachineSpec.bundledGuest("demo", RAM, "processes=64 rounds=1000000")).withPoolPages(POOL_PAGES);
+        boolean xv6 = "xv6".equals(System.getProperty("shadowbench.benchmark.guest")) && TestGuest.XV6_USERTESTS.available();
+        MachineSpec spec = xv6 ? TestGuest.XV6_USERTESTS.spec(RAM).withPoolPages(POOL_PAGES)
+                : MachineSpec.bundledGuest("demo", RAM, "processes=64 rounds=1000000").withPoolPages(POOL_PAGES);
         MachineSession session = UiActivator.sessions().launch(spec);
         try {
-            session.resume();
-            if (kernel != null) {
-                IOConsole console = com1(session);
-                Workbench.await("xv6's shell prompt", 60_000, () -> console.getDocument().get().contains("$ "));
-                console.getInputStream().appendData("usertests\n");
+            if (xv6) {
+                TestGuest.XV6_USERTESTS.startWorkload(session);
+            } else {
+                session.resume();
             }
             Workbench.spin(3_000); // past boot, into the steady part of the workload
             report.append(String.format(Locale.ROOT, "guest: %s, RAM 4 GiB, pool %d pages%n",
-                    kernel != null ? "xv6 usertests (" + kernel + ")" : "bundled fork benchmark", POOL_PAGES));
+                    xv6 ? "xv6 usertests (" + spec.guestFile() + ")" : "bundled fork benchmark", POOL_PAGES));
 
             // A first opening loads and compiles the views' code: not what a user pays on every refresh.
             openViews(session);
@@ -220,15 +215,6 @@ class ViewsBenchmark {
             timings.put(view.getTitle().replaceAll(" - .*", ""), ms);
         }
         return timings;
-    }
-
-    private static IOConsole com1(MachineSession session) {
-        for (IConsole console : ConsolePlugin.getDefault().getConsoleManager().getConsoles()) {
-            if (console.getName().equals("COM1 - " + session.name())) {
-                return (IOConsole) console;
-            }
-        }
-        throw new AssertionError("no COM1 console for " + session.name());
     }
 
     private static double mean(List<Double> values) {

@@ -20,6 +20,10 @@ import org.eclipse.ui.IViewReference;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.IWorkbenchWindow;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.console.ConsolePlugin;
+import org.eclipse.ui.console.IConsole;
+import org.eclipse.ui.console.IOConsole;
+import org.shadowbench.ui.MachineSession;
 
 /** Helpers for tests on the UI thread: run the event loop, wait for a condition, save screenshots. */
 final class Workbench {
@@ -35,6 +39,14 @@ final class Workbench {
 
     static IWorkbenchPage page() {
         return window().getActivePage();
+    }
+
+    /** Closes the view if it is open. */
+    static void hide(String id) {
+        IViewPart view = page().findView(id);
+        if (view != null) {
+            page().hideView(view);
+        }
     }
 
     /** Runs the event loop for a while (the views refresh through it). */
@@ -58,6 +70,16 @@ final class Workbench {
             }
             spin(20);
         }
+    }
+
+    /** The console the machine's COM1 is connected to, or null. */
+    static IOConsole com1(MachineSession session) {
+        for (IConsole console : ConsolePlugin.getDefault().getConsoleManager().getConsoles()) {
+            if (console.getName().equals("COM1 - " + session.name())) {
+                return (IOConsole) console;
+            }
+        }
+        return null;
     }
 
     /** The workbench window as the screen shows it. */

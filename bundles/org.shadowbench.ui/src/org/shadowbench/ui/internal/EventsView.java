@@ -34,7 +34,9 @@ import org.shadowbench.ui.MachineSession;
  * thread wait: when the guest records events faster than the view reads them, the ring overtakes
  * the reader and the view counts what it lost. It keeps the newest {@value #KEPT} events: once
  * that many are there, the table's row count stays put and a refresh only repaints the visible
- * rows, which keeps a busy guest from flooding the UI thread with row insertions.
+ * rows, which keeps a busy guest from flooding the UI thread with row insertions. With "Keep only
+ * matching" on, events the filters reject are not kept at all, so that a rare kind (shadow syncs
+ * among a guest's flood of local APIC reads) fills the kept events instead of scrolling out.
  */
 public final class EventsView extends FollowingView {
     public static final String ID = "org.shadowbench.ui.events";
@@ -49,6 +51,7 @@ public final class EventsView extends FollowingView {
     private Text fromField;
     private Text toField;
     private Button followTail;
+    private Button keepMatching;
     private Label counts;
     private MachineSession followed;
     private EventStream.Reader reader;
@@ -57,6 +60,10 @@ public final class EventsView extends FollowingView {
     private int[] rows = new int[1024];
     private int rowCount;
     private long dropped;
+    /** Events read but not kept because they did not match (with "Keep only matching" on). */
+    private long skipped;
+    /** The sequence number of the last event read from the stream, kept or not; -1 before the first. */
+    private long lastRead = -1;
     private boolean drainScheduled;
     private final Set<Kind> kinds = EnumSet.allOf(Kind.class);
     private long from = 0;
@@ -67,7 +74,7 @@ public final class EventsView extends FollowingView {
         PngExport.contribute(this, parent);
         GridLayoutFactory.fillDefaults().margins(2, 2).applyTo(parent);
         Composite bar = new Composite(parent, SWT.NONE);
-        GridLayoutFactory.fillDefaults().numColumns(7).applyTo(bar);
+        GridLayoutFactory.fillDefaults().numColumns(8).applyTo(bar);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(bar);
         kindsButton = new Button(bar, SWT.PUSH);
         kindsMenu = new Menu(kindsButton);
@@ -83,7 +90,7 @@ public final class EventsView extends FollowingView {
                     kinds.remove(kind);
                 }
                 updateKindsButton();
-                refilter();
+                filtersChanged();
             });
         }
         kindsButton.addListener(SWT.Selection, event -> {
@@ -107,8 +114,13 @@ public final class EventsView extends FollowingView {
         followTail = new Button(bar, SWT.CHECK);
         followTail.setText("Scroll to newest");
         followTail.setSelection(true);
+        keepMatching = new Button(bar, SWT.CHECK);
+        keepMatching.setText("Keep only matching");
+        keepMatching.setToolTipText("Keep only the events that pass the filters, so rare kinds are not pushed out");
+        keepMatching.addListener(SWT.Selection, event -> filtersChanged());
+        // A line of its own: with every count present it is longer than the filters beside it leave.
         counts = new Label(bar, SWT.NONE);
-        GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).applyTo(counts);
+        GridDataFactory.fillDefaults().grab(true, false).span(8, 1).applyTo(counts);
 
         viewer = Tables.virtual(parent, SWT.MULTI, index -> events.get(rows[index]), () -> rowCount);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(viewer.getControl());
@@ -164,7 +176,17 @@ public final class EventsView extends FollowingView {
             item.setSelection(shown.stream().anyMatch(kind -> label(kind).equals(item.getText())));
         }
         updateKindsButton();
-        refilter();
+        filtersChanged();
+    }
+
+    public void setKeepOnlyMatching(boolean keep) {
+        keepMatching.setSelection(keep);
+        filtersChanged();
+    }
+
+    /** The sequence number of the last event read from the stream, kept or not; -1 before the first. */
+    public long lastRead() {
+        return lastRead;
     }
 
     public void setAddressRange(String first, String last) {
@@ -224,7 +246,31 @@ public final class EventsView extends FollowingView {
         if (valid) {
             from = first;
             to = last;
-            refilter();
+            filtersChanged();
+        }
+    }
+
+    /** With "Keep only matching" on, the kept events shrink to those the filters now pass. */
+    private void filtersChanged() {
+        if (keepMatching.getSelection()) {
+            List<Event> matching = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                if (matches(events.get(i))) {
+                    matching.add(events.get(i));
+                }
+            }
+            skipped += events.size() - matching.size();
+            events.retainOnly(matching);
+        }
+        refilter();
+    }
+
+    private void take(Event event) {
+        lastRead = event.sequence();
+        if (keepMatching.getSelection() && !matches(event)) {
+            skipped++;
+        } else {
+            events.add(event);
         }
     }
 
@@ -276,6 +322,8 @@ public final class EventsView extends FollowingView {
             followed = session;
             events.clear();
             dropped = 0;
+            skipped = 0;
+            lastRead = -1;
             // The reader starts at the present: the view shows what happens while it follows.
             reader = session == null ? null : session.machine().events().reader();
             refilter();
@@ -286,7 +334,7 @@ public final class EventsView extends FollowingView {
         }
         long droppedBefore = events.dropped();
         int before = events.size();
-        int taken = reader.poll(events::add, PER_REFRESH);
+        int taken = reader.poll(this::take, PER_REFRESH);
         dropped = events.dropped();
         if (dropped != droppedBefore) {
             refilter(); // the rows' indices moved: at most KEPT events to match again
@@ -325,8 +373,9 @@ public final class EventsView extends FollowingView {
 
     private void updateCounts() {
         long lost = reader == null ? 0 : reader.lost();
-        counts.setText(String.format(Locale.ROOT, "%,d shown of %,d kept; %,d lost (the ring overtook the view)%s", rowCount,
-                events.size(), lost, dropped == 0 ? "" : String.format(Locale.ROOT, "; %,d older dropped", dropped)));
+        counts.setText(String.format(Locale.ROOT, "%,d shown of %,d kept; %,d lost (the ring overtook the view)%s%s", rowCount,
+                events.size(), lost, dropped == 0 ? "" : String.format(Locale.ROOT, "; %,d older dropped", dropped),
+                skipped == 0 ? "" : String.format(Locale.ROOT, "; %,d not kept (did not match)", skipped)));
     }
 
     /** Events the ring overwrote before the view read them. */
@@ -366,6 +415,16 @@ public final class EventsView extends FollowingView {
 
         long dropped() {
             return dropped;
+        }
+
+        /** Keeps just these events (a subset of the kept ones, in order); the dropped count stays. */
+        void retainOnly(List<Event> kept) {
+            Arrays.fill(slots, null);
+            head = 0;
+            size = 0;
+            for (Event event : kept) {
+                slots[size++] = event;
+            }
         }
 
         void clear() {

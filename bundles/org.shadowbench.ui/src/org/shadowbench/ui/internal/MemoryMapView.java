@@ -82,6 +82,8 @@ public final class MemoryMapView extends FollowingView implements ISelectionList
     private PageColours colours = PageColours.TYPE_AND_STATE;
     private int zoom = DEFAULT_ZOOM;
     private MachineSnapshot snapshot;
+    /** The machine {@link #snapshot} belongs to: changes are marked only between its own snapshots. */
+    private MachineSession shownSession;
     private List<Band> bands = List.of();
     private List<Gap> gaps = List.of();
     private int columns = 1;
@@ -172,6 +174,18 @@ public final class MemoryMapView extends FollowingView implements ISelectionList
         return snapshot;
     }
 
+    /** How many pages flash now, as changed since the previous refresh. */
+    public int flashingPages() {
+        long now = System.currentTimeMillis();
+        int count = 0;
+        for (long[] until : flashes.values()) {
+            for (long time : until) {
+                count += time > now ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
     public PageColours colours() {
         return colours;
     }
@@ -224,6 +238,11 @@ public final class MemoryMapView extends FollowingView implements ISelectionList
             return;
         }
         MachineSnapshot next = session == null ? null : session.snapshot();
+        if (session != shownSession) {
+            // Another machine: its ranges have other sizes, and nothing of it "changed" since the last one.
+            shownSession = session;
+            snapshot = null;
+        }
         if (next != snapshot) {
             if (snapshot != null && next != null) {
                 markChanges(snapshot, next);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Comparator;
 import java.util.Locale;
@@ -17,8 +18,6 @@ import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.ui.PlatformUI;
-import org.eclipse.ui.console.ConsolePlugin;
-import org.eclipse.ui.console.IConsole;
 import org.eclipse.ui.console.IOConsole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,34 +44,32 @@ import org.shadowbench.ui.internal.ShadowbenchPerspective;
 import org.shadowbench.ui.internal.UiActivator;
 
 /**
- * Opens the Shadowbench perspective on a running demo guest, pauses it, and checks what each view
- * shows against the machine's snapshot; saves screenshots to {@code target/screenshots}.
+ * Opens the Shadowbench perspective on a running guest, pauses it, and checks what each view shows
+ * against the machine's snapshot; saves screenshots to {@code target/screenshots}. A subclass per
+ * {@link TestGuest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ViewsTest {
-    /** Enough rounds that the demo is still forking when it is paused. */
-    static final String DEMO_COMMAND_LINE = "rounds=100000";
-
-    /** Where the demo kernel is loaded: allocated RAM. */
-    static final long KERNEL = 0x100000;
-    /** RAM the demo never writes. */
-    static final long UNTOUCHED_RAM = 0x3000000;
+abstract class AbstractViewsTest {
     static final long IO_APIC = 0xfec00000L;
     /** Aliased to the virtual-APIC host page. */
     static final long LOCAL_APIC = 0xfee00000L;
 
+    final TestGuest guest;
     MachineSession session;
 
+    AbstractViewsTest(TestGuest guest) {
+        this.guest = guest;
+    }
+
     @BeforeAll
-    void launchDemo() throws Exception {
+    void launchGuest() throws Exception {
+        assumeTrue(guest.available(), "no " + guest + " guest on this machine (../shared/guests is absent)");
         var window = Workbench.window();
         window.getShell().setBounds(0, 0, 1400, 900);
         PlatformUI.getWorkbench().showPerspective(ShadowbenchPerspective.ID, window);
-        session = UiActivator.sessions().launch(MachineSpec.bundledGuest("demo", 64L << 20, DEMO_COMMAND_LINE));
-        session.resume();
-        Workbench.await("the demo to run", 20_000, () -> session.snapshot() != null
-                && session.state() == RunState.RUNNING && session.snapshot().instructions() > 5_000_000);
+        session = UiActivator.sessions().launch(guest.spec());
+        guest.startWorkload(session);
     }
 
     @AfterAll
@@ -105,7 +102,7 @@ class ViewsTest {
             return row != null && row.getText(1).equals("Running") && !row.getText(2).isEmpty()
                     && Double.parseDouble(row.getText(2)) > 0;
         });
-        Workbench.screenshotWindow("machines-running.png");
+        Workbench.screenshotWindow(guest.screenshot("machines-running.png"));
     }
 
     @Test
@@ -120,26 +117,17 @@ class ViewsTest {
         assertEquals("", row.getText(2), "no MIPS while paused");
         assertEquals(String.format(Locale.ROOT, "%,d", snapshot.instructions()), row.getText(3));
         assertTrue(row.getText(6).startsWith("PAUSED"), row.getText(6));
-        Workbench.screenshotControl(table, "machines-view.png");
-    }
-
-    private IOConsole console() {
-        for (IConsole candidate : ConsolePlugin.getDefault().getConsoleManager().getConsoles()) {
-            if (candidate.getName().equals("COM1 - " + session.name())) {
-                return (IOConsole) candidate;
-            }
-        }
-        return null;
+        Workbench.screenshotControl(table, guest.screenshot("machines-view.png"));
     }
 
     @Test
     @Order(3)
     void com1GoesToAConsole() {
-        IOConsole com1 = console();
+        IOConsole com1 = Workbench.com1(session);
         assertNotNull(com1, "a console for COM1");
-        Workbench.await("the demo's banner on the console", 10_000,
-                () -> com1.getDocument().get().contains("Shadowbench demo guest"));
-        assertTrue(com1.getDocument().get().contains("forked 8 processes"), com1.getDocument().get());
+        for (String marker : guest.consoleMarkers()) {
+            Workbench.await("'" + marker + "' on the console", 10_000, () -> com1.getDocument().get().contains(marker));
+        }
     }
 
     @Test
@@ -151,28 +139,28 @@ class ViewsTest {
         Workbench.spin(MemoryMapView.FLASH_MILLIS + 200); // let the pause's changes stop flashing
         view.setColours(PageColours.TYPE_AND_STATE);
         view.setZoomLevel(MemoryMapView.DEFAULT_ZOOM);
-        assertCell(view, snapshot, KERNEL, "RAM, allocated");
-        assertCell(view, snapshot, UNTOUCHED_RAM, "Zero page (RAM not yet written)");
+        assertCell(view, snapshot, guest.kernelPage(), "RAM, allocated");
+        assertCell(view, snapshot, guest.untouchedRam(), "Zero page (RAM not yet written)");
         assertCell(view, snapshot, IO_APIC, "MMIO");
         assertCell(view, snapshot, LOCAL_APIC, "MMIO aliased to a host page");
-        Workbench.screenshotControl(view.canvas().getParent(), "memory-map-view.png");
+        Workbench.screenshotControl(view.canvas().getParent(), guest.screenshot("memory-map-view.png"));
 
         view.setColours(PageColours.HANDLER_STATE);
         assertCell(view, snapshot, IO_APIC, "Every access intercepted (ALL)");
-        assertCell(view, snapshot, KERNEL, "No handler");
-        Workbench.screenshotControl(view.canvas().getParent(), "memory-map-handler-state.png");
+        assertCell(view, snapshot, guest.kernelPage(), "No handler");
+        Workbench.screenshotControl(view.canvas().getParent(), guest.screenshot("memory-map-handler-state.png"));
         view.setColours(PageColours.SHADOWED);
-        assertCell(view, snapshot, UNTOUCHED_RAM, "Not mapped by a shadow page table");
+        assertCell(view, snapshot, guest.untouchedRam(), "Not mapped by a shadow page table");
         view.cellCentre(0); // the picture: low memory, where the shadow tables map pages
         Workbench.spin(100);
-        Workbench.screenshotControl(view.canvas().getParent(), "memory-map-shadowed.png");
+        Workbench.screenshotControl(view.canvas().getParent(), guest.screenshot("memory-map-shadowed.png"));
 
         // Zoomed out, a cell of many pages takes its most notable page's colour.
         view.setColours(PageColours.TYPE_AND_STATE);
         view.setZoomLevel(0);
         assertCell(view, snapshot, IO_APIC, "MMIO");
         view.setZoomLevel(MemoryMapView.ZOOM.length - 1);
-        assertCell(view, snapshot, KERNEL, "RAM, allocated");
+        assertCell(view, snapshot, guest.kernelPage(), "RAM, allocated");
         view.setZoomLevel(MemoryMapView.DEFAULT_ZOOM);
     }
 
@@ -196,7 +184,7 @@ class ViewsTest {
         Workbench.page().showView(MachinesView.ID);
         Workbench.page().showView(MemoryMapView.ID);
         Workbench.spin(300);
-        Workbench.screenshotWindow("perspective.png");
+        Workbench.screenshotWindow(guest.screenshot("perspective.png"));
     }
 
     @Test
@@ -215,7 +203,7 @@ class ViewsTest {
         view.sortBy(5, true);
         long most = snapshot.handlers().stream().mapToLong(h -> h.readHits() + h.writeHits()).max().orElseThrow();
         assertEquals(most, view.rows().get(0).readHits() + view.rows().get(0).writeHits());
-        assertTrue(most > 0, "the demo's console writes reach the VGA handlers");
+        assertTrue(most > 0, "the guest's device accesses reach their handlers");
         view.sortBy(0, false);
 
         view.filter().setText("apic");
@@ -225,7 +213,7 @@ class ViewsTest {
         assertTrue(apics >= 2, "local and I/O APIC");
         view.filter().setText("");
         assertEquals(snapshot.handlers().size(), table.getItemCount());
-        Workbench.screenshotControl(view.viewer().getControl().getParent(), "handlers-view.png");
+        Workbench.screenshotControl(view.viewer().getControl().getParent(), guest.screenshot("handlers-view.png"));
     }
 
     @Test
@@ -248,7 +236,7 @@ class ViewsTest {
         view.viewer().setSelection(new StructuredSelection(view.rows().stream()
                 .filter(h -> h.first() == 0xa0000).findFirst().orElseThrow()), true);
         Workbench.spin(400);
-        Workbench.screenshotWindow("perspective-handler-selected.png");
+        Workbench.screenshotWindow(guest.screenshot("perspective-handler-selected.png"));
     }
 
     @Test
@@ -260,7 +248,7 @@ class ViewsTest {
         Table table = view.viewer().getTable();
         Workbench.await("a row per pool page", 5_000, () -> table.getItemCount() == pool.pages().size());
         Workbench.spin(300); // laid out and painted
-        assertTrue(pool.pages().size() > 8, "the demo's processes have shadow tables: " + pool.pages().size());
+        assertTrue(pool.pages().size() > 8, "the guest's processes have shadow tables: " + pool.pages().size());
         assertEquals(String.valueOf(pool.pages().get(0).index()), table.getItem(0).getText(0));
         assertEquals(pool.pages().get(0).kind().name(), table.getItem(0).getText(1));
         assertTrue(view.summary().startsWith(pool.pages().size() + " pages in use of " + pool.maxPages()), view.summary());
@@ -274,13 +262,13 @@ class ViewsTest {
         assertEquals(new RGB(rgb >> 16, rgb >> 8 & 0xff, rgb & 0xff), pixels.palette.getRGB(pixels.getPixel(at.x, at.y)),
                 "the age list's head has its kind's colour");
         Workbench.spin(200);
-        Workbench.screenshotControl(table.getParent(), "pool-view.png");
+        Workbench.screenshotControl(table.getParent(), guest.screenshot("pool-view.png"));
     }
 
     @Test
     @Order(9)
     void whatIsTypedOnTheConsoleReachesTheGuestsUart() {
-        IOConsole com1 = console();
+        IOConsole com1 = Workbench.com1(session);
         com1.getInputStream().appendData("x");
         Workbench.await("COM1's data-ready bit", 5_000,
                 () -> (session.machine().submit(m -> m.io().read(0x3fd, 1)).join() & 1) != 0);
@@ -301,7 +289,7 @@ class ViewsTest {
             assertEquals(64, dialog.ramField().getSelection());
             dialog.commandLineField().setText("rounds=2");
             Workbench.spin(200);
-            Workbench.screenshotControl(dialog.getShell(), "new-machine-dialog.png");
+            Workbench.screenshotControl(dialog.getShell(), guest.screenshot("new-machine-dialog.png"));
             dialog.accept();
             assertEquals(MachineSpec.bundledGuest("demo", 64L << 20, "rounds=2"), dialog.spec());
         } finally {

@@ -1,0 +1,68 @@
+package org.shadowbench.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.eclipse.jface.viewers.StructuredSelection;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.Test;
+import org.shadowbench.machine.RunState;
+import org.shadowbench.ui.MachineSession;
+import org.shadowbench.ui.MachineSpec;
+import org.shadowbench.ui.internal.MachinesView;
+import org.shadowbench.ui.internal.MemoryMapView;
+import org.shadowbench.ui.internal.ShadowbenchPerspective;
+import org.shadowbench.ui.internal.UiActivator;
+
+/**
+ * Switching the Machines view between running machines of different RAM sizes: the memory map
+ * follows each one, and what flashed on one machine is not carried to the other (their RAM ranges
+ * start at the same address with other page counts).
+ */
+class MachineSwitchTest {
+    @Test
+    void theMemoryMapFollowsMachinesOfOtherSizesBackAndForth() throws Exception {
+        PlatformUI.getWorkbench().showPerspective(ShadowbenchPerspective.ID, Workbench.window());
+        MachineSession small = UiActivator.sessions().launch(MachineSpec.bundledGuest("demo", 32L << 20, "rounds=100000"));
+        MachineSession large = UiActivator.sessions().launch(MachineSpec.bundledGuest("demo", 96L << 20, "rounds=100000"));
+        try {
+            small.resume();
+            large.resume();
+            MachinesView machines = (MachinesView) Workbench.page().showView(MachinesView.ID);
+            MemoryMapView map = (MemoryMapView) Workbench.page().showView(MemoryMapView.ID);
+            for (MachineSession session : new MachineSession[] { small, large, small, large }) {
+                select(machines, map, session);
+                // Running: its RAM changes between snapshots, so pages flash.
+                Workbench.await("pages flashing on " + session.name(), 5_000, () -> map.flashingPages() > 0);
+            }
+            large.pause().join();
+            Workbench.await("the paused machine's last snapshot", 10_000, () -> large.state() == RunState.PAUSED
+                    && map.shownSnapshot() == large.snapshot() && large.snapshot().instructions() == instructions(large));
+            Workbench.spin(MemoryMapView.FLASH_MILLIS + 100);
+            assertEquals(0, map.flashingPages(), "a paused machine has nothing left to flash");
+            // Away from the running machine to the paused one: the running one's changes stay behind.
+            select(machines, map, small);
+            Workbench.await("pages flashing on " + small.name(), 5_000, () -> map.flashingPages() > 0);
+            select(machines, map, large);
+            assertEquals(large.snapshot(), map.shownSnapshot());
+            assertEquals(0, map.flashingPages(), "nothing changed on the paused machine");
+        } finally {
+            small.terminate().get();
+            large.terminate().get();
+        }
+    }
+
+    private static void select(MachinesView machines, MemoryMapView map, MachineSession session) {
+        Workbench.page().activate(machines); // as a user's click would
+        // The view lists a new machine at its next refresh: until then it cannot be selected.
+        Workbench.await(session.name() + " selected in the Machines view", 5_000, () -> {
+            machines.viewer().setSelection(new StructuredSelection(session), true);
+            return machines.viewer().getStructuredSelection().getFirstElement() == session;
+        });
+        Workbench.await("the map to follow " + session.name(), 5_000,
+                () -> map.getPartName().endsWith(session.name()) && map.shownSnapshot() != null);
+    }
+
+    private static long instructions(MachineSession session) {
+        return session.machine().submit(m -> m.cpu().instructions()).join();
+    }
+}
