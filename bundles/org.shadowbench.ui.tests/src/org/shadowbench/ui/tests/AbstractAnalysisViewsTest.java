@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.lang.reflect.RecordComponent;
@@ -14,7 +13,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Predicate;
 
 import org.eclipse.core.runtime.Adapters;
 import org.eclipse.jface.viewers.StructuredSelection;
@@ -27,17 +25,13 @@ import org.eclipse.swt.widgets.Tree;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
 import org.eclipse.ui.IPageLayout;
-import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.part.ViewPart;
 import org.eclipse.ui.views.properties.IPropertySource;
 import org.eclipse.ui.views.properties.PropertySheet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.shadowbench.cpu.PageWalk;
 import org.shadowbench.devices.vga.VgaText;
 import org.shadowbench.machine.EventStream.Event;
@@ -45,9 +39,7 @@ import org.shadowbench.machine.EventStream.Kind;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.PcMemoryLayout;
 import org.shadowbench.machine.MachineSnapshot.HandlerSnapshot;
-import org.shadowbench.machine.RunState;
 import org.shadowbench.pool.PoolPageInfo;
-import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.internal.EventsView;
 import org.shadowbench.ui.internal.HandlersView;
 import org.shadowbench.ui.internal.MachinesView;
@@ -55,9 +47,7 @@ import org.shadowbench.ui.internal.MemoryMapView;
 import org.shadowbench.ui.internal.PageWalkView;
 import org.shadowbench.ui.internal.PngExport;
 import org.shadowbench.ui.internal.PoolView;
-import org.shadowbench.ui.internal.ShadowbenchPerspective;
 import org.shadowbench.ui.internal.StatisticsView;
-import org.shadowbench.ui.internal.UiActivator;
 import org.shadowbench.ui.internal.VgaTextView;
 
 /**
@@ -65,24 +55,13 @@ import org.shadowbench.ui.internal.VgaTextView;
  * is checked against the snapshot or the engine's own answer after a pause; screenshots go to
  * {@code target/screenshots}. A subclass per {@link TestGuest}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-abstract class AbstractAnalysisViewsTest {
-    final TestGuest guest;
-    MachineSession session;
-
+abstract class AbstractAnalysisViewsTest extends GuestViewsTest {
     AbstractAnalysisViewsTest(TestGuest guest) {
-        this.guest = guest;
+        super(guest);
     }
 
     @BeforeAll
-    void launchGuest() throws Exception {
-        assumeTrue(guest.available(), "no " + guest + " guest on this machine (../shared/guests is absent)");
-        var window = Workbench.window();
-        window.getShell().setBounds(0, 0, 1400, 900);
-        PlatformUI.getWorkbench().showPerspective(ShadowbenchPerspective.ID, window);
-        session = UiActivator.sessions().launch(guest.spec());
-        guest.startWorkload(session);
+    void openChartsAndEvents() throws Exception {
         // Opened while the guest runs: the charts sample it, and the events view reads from now on.
         Workbench.page().showView(EventsView.ID);
         StatisticsView statistics = (StatisticsView) Workbench.page().showView(StatisticsView.ID);
@@ -90,43 +69,10 @@ abstract class AbstractAnalysisViewsTest {
     }
 
     @AfterAll
-    void terminate() throws Exception {
-        if (session != null) {
-            session.terminate().get();
-        }
+    void closeChartsAndEvents() {
         // The next guest's charts and events start from an empty view, as a user's would after reopening.
         Workbench.hide(StatisticsView.ID);
         Workbench.hide(EventsView.ID);
-    }
-
-    private long instructions() {
-        return session.machine().submit(m -> m.cpu().instructions()).join();
-    }
-
-    /** Pauses the guest (if it runs) and waits for the snapshot taken after the pause. */
-    private MachineSnapshot pauseAndSettle() {
-        session.pause().join();
-        Workbench.await("a snapshot of the paused guest", 10_000, () -> session.state() == RunState.PAUSED
-                && session.snapshot() != null && session.snapshot().instructions() == instructions());
-        Workbench.spin(400);
-        return session.snapshot();
-    }
-
-    /**
-     * Pauses the guest at a moment where {@code wanted} holds for the paused machine, resuming it for a
-     * moment between tries: a pause can land right after an address-space switch, when the shadow maps
-     * nothing yet and the pool's tables were just flushed.
-     */
-    private MachineSnapshot pauseWhere(String what, Predicate<MachineSnapshot> wanted) {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            MachineSnapshot snapshot = pauseAndSettle();
-            if (wanted.test(snapshot)) {
-                return snapshot;
-            }
-            session.resume();
-            Workbench.spin(150);
-        }
-        throw new AssertionError("the guest never paused where " + what);
     }
 
     private boolean shadowMapsEip(MachineSnapshot snapshot) {

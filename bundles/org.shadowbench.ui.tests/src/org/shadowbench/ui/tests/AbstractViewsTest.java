@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Comparator;
 import java.util.Locale;
@@ -17,22 +16,14 @@ import org.eclipse.swt.widgets.Event;
 import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableItem;
-import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.console.IOConsole;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.machine.MachineSnapshot.HandlerSnapshot;
 import org.shadowbench.machine.PoolSnapshot;
 import org.shadowbench.machine.RangeSnapshot;
 import org.shadowbench.pool.PoolPageInfo;
-import org.shadowbench.machine.RunState;
-import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
 import org.shadowbench.ui.internal.HandlersView;
 import org.shadowbench.ui.internal.MachinesView;
@@ -40,56 +31,19 @@ import org.shadowbench.ui.internal.MemoryMapView;
 import org.shadowbench.ui.internal.NewMachineDialog;
 import org.shadowbench.ui.internal.PageColours;
 import org.shadowbench.ui.internal.PoolView;
-import org.shadowbench.ui.internal.ShadowbenchPerspective;
-import org.shadowbench.ui.internal.UiActivator;
 
 /**
  * Opens the Shadowbench perspective on a running guest, pauses it, and checks what each view shows
  * against the machine's snapshot; saves screenshots to {@code target/screenshots}. A subclass per
  * {@link TestGuest}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-abstract class AbstractViewsTest {
+abstract class AbstractViewsTest extends GuestViewsTest {
     static final long IO_APIC = 0xfec00000L;
     /** Aliased to the virtual-APIC host page. */
     static final long LOCAL_APIC = 0xfee00000L;
 
-    final TestGuest guest;
-    MachineSession session;
-
     AbstractViewsTest(TestGuest guest) {
-        this.guest = guest;
-    }
-
-    @BeforeAll
-    void launchGuest() throws Exception {
-        assumeTrue(guest.available(), "no " + guest + " guest on this machine (../shared/guests is absent)");
-        var window = Workbench.window();
-        window.getShell().setBounds(0, 0, 1400, 900);
-        PlatformUI.getWorkbench().showPerspective(ShadowbenchPerspective.ID, window);
-        session = UiActivator.sessions().launch(guest.spec());
-        guest.startWorkload(session);
-    }
-
-    @AfterAll
-    void terminate() throws Exception {
-        if (session != null) {
-            session.terminate().get();
-        }
-    }
-
-    /** Pauses the guest and waits for the snapshot taken after the pause. */
-    private MachineSnapshot pauseAndSettle() {
-        session.pause().join();
-        Workbench.await("a snapshot of the paused guest", 10_000, () -> session.state() == RunState.PAUSED
-                && session.snapshot() != null && session.snapshot().instructions() == pausedInstructions());
-        Workbench.spin(400); // two refresh periods for the views
-        return session.snapshot();
-    }
-
-    private long pausedInstructions() {
-        return session.machine().submit(m -> m.cpu().instructions()).join();
+        super(guest);
     }
 
     @Test

@@ -64,8 +64,7 @@ public final class PageWalkView extends FollowingView implements ISelectionListe
     private Taken shown;
     private MachineSession walkedSession;
     private long walkedSequence = -1;
-    private boolean inFlight;
-    private boolean again;
+    private EmulationQuery query;
 
     @Override
     public void createPartControl(Composite parent) {
@@ -110,6 +109,7 @@ public final class PageWalkView extends FollowingView implements ISelectionListe
 
         getSite().getPage().addPostSelectionListener(PoolView.ID, this);
         getSite().getPage().addPostSelectionListener(MemoryMapView.ID, this);
+        query = new EmulationQuery(parent.getDisplay(), () -> request(followed()));
         follow(parent);
     }
 
@@ -335,38 +335,21 @@ public final class PageWalkView extends FollowingView implements ISelectionListe
         if (session == null || session.state() == RunState.CLOSED) {
             return;
         }
-        if (inFlight) {
-            again = true;
-            return;
-        }
-        inFlight = true;
         int address = linear;
         MachineSnapshot snapshot = session.snapshot();
         long sequence = snapshot == null ? 0 : snapshot.sequence();
-        var display = this.address.getDisplay();
-        session.machine().submit(machine -> new Taken(machine.cpu().walk(address), machine.cpu().instructions(),
-                (machine.cpu().controlRegister(0) & 0x1_0000) != 0, sequence))
-                // The emulation thread only posts the result; it never waits for the UI.
-                .whenComplete((taken, error) -> {
-                    if (!display.isDisposed()) {
-                        display.asyncExec(() -> arrived(session, address, taken));
-                    }
-                });
+        query.ask(session.machine(), machine -> new Taken(machine.cpu().walk(address), machine.cpu().instructions(),
+                (machine.cpu().controlRegister(0) & 0x1_0000) != 0, sequence), taken -> arrived(session, address, taken));
     }
 
     private void arrived(MachineSession session, int address, Taken taken) {
         if (this.address.isDisposed()) {
             return;
         }
-        inFlight = false;
         if (taken != null && session == walkedSession && linear != null && address == linear) {
             shown = taken;
             walkedSequence = taken.sequence();
             render();
-        }
-        if (again) {
-            again = false;
-            request(followed());
         }
     }
 

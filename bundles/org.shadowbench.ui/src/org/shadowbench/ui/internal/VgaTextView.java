@@ -60,8 +60,7 @@ public final class VgaTextView extends FollowingView {
     private Screen screen;
     /** Where the last paint put the screen: x and y of its top left corner, a cell's width and height. */
     private Rectangle cellGrid;
-    private boolean inFlight;
-    private boolean again;
+    private EmulationQuery query;
 
     @Override
     public void createPartControl(Composite parent) {
@@ -70,6 +69,7 @@ public final class VgaTextView extends FollowingView {
         canvas = new Canvas(parent, SWT.DOUBLE_BUFFERED);
         font = JFaceResources.getTextFont();
         canvas.addListener(SWT.Paint, event -> paint(event.gc));
+        query = new EmulationQuery(parent.getDisplay(), () -> show(followed()));
         follow(parent);
     }
 
@@ -115,36 +115,19 @@ public final class VgaTextView extends FollowingView {
     }
 
     private void request(MachineSession session, long sequence) {
-        if (inFlight) {
-            again = true;
-            return;
-        }
-        inFlight = true;
         VgaText vga = session.pc().vga();
-        var display = canvas.getDisplay();
-        session.machine().submit(machine -> new Screen(vga.screen(), vga.attributes(), vga.cursor(), sequence))
-                .whenComplete((read, error) -> {
-                    if (!display.isDisposed()) {
-                        display.asyncExec(() -> arrived(session, read));
-                    }
-                });
+        query.ask(session.machine(), machine -> new Screen(vga.screen(), vga.attributes(), vga.cursor(), sequence),
+                read -> arrived(session, read));
     }
 
     private void arrived(MachineSession session, Screen read) {
-        if (canvas.isDisposed()) {
+        if (canvas.isDisposed() || read == null || session != shownSession) {
             return;
         }
-        inFlight = false;
-        if (read != null && session == shownSession) {
-            screen = read;
-            canvas.setToolTipText(String.format(Locale.ROOT, "cursor at row %d, column %d", read.cursor() / VgaText.COLUMNS,
-                    read.cursor() % VgaText.COLUMNS));
-            canvas.redraw();
-        }
-        if (again) {
-            again = false;
-            show(followed());
-        }
+        screen = read;
+        canvas.setToolTipText(String.format(Locale.ROOT, "cursor at row %d, column %d", read.cursor() / VgaText.COLUMNS,
+                read.cursor() % VgaText.COLUMNS));
+        canvas.redraw();
     }
 
     // ------------------------------------------------------------------ painting
