@@ -237,10 +237,12 @@ abstract class AbstractViewsTest extends GuestViewsTest {
         dialog.open();
         try {
             dialog.guestField().setText("");
+            dialog.commandLineField().setText("");
             dialog.ramField().setSelection(8);
             dialog.demoPreset().notifyListeners(SWT.Selection, new Event());
             assertEquals("bundled:demo", dialog.guestField().getText());
             assertEquals(64, dialog.ramField().getSelection());
+            assertEquals(NewMachineDialog.DEMO_WORKLOAD, dialog.commandLineField().getText(), "a workload to watch");
             dialog.commandLineField().setText("rounds=2");
             Workbench.spin(200);
             Workbench.screenshotControl(dialog.getShell(), guest.screenshot("new-machine-dialog.png"));

@@ -107,7 +107,8 @@ public final class MachinesView extends ViewPart implements MachineSessions.List
 
     static MachineSpec startSpec(String guest) {
         return guest.startsWith(NewMachineDialog.BUNDLED_PREFIX)
-                ? MachineSpec.bundledGuest(guest.substring(NewMachineDialog.BUNDLED_PREFIX.length()), 64L << 20, "")
+                ? MachineSpec.bundledGuest(guest.substring(NewMachineDialog.BUNDLED_PREFIX.length()), 64L << 20,
+                        guest.equals(NewMachineDialog.BUNDLED_PREFIX + "demo") ? NewMachineDialog.DEMO_WORKLOAD : "")
                 : MachineSpec.file(Path.of(guest), 64L << 20, "");
     }
 
