@@ -75,7 +75,7 @@ public final class GuestLaunchDelegate implements ILaunchConfigurationDelegate {
             }
             machine = new Machine(machineConfiguration);
             serial = new SerialStreams(configuration.getAttribute(ShadowbenchDebug.ATTR_GUEST_ECHOES, true));
-            StandardPc pc = StandardPc.attach(machine, serial.guestInput, serial.guestOutput, ide);
+            StandardPc pc = StandardPc.attach(machine, serial.com1().guestInput(), serial.com1().guestOutput(), ide);
             String commandLine = configuration.getAttribute(ShadowbenchDebug.ATTR_COMMAND_LINE, "");
             if (commandLine.isEmpty()) {
                 commandLine = guest.getFileName().toString();

@@ -1,63 +1,30 @@
 package org.shadowbench.ui.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.nio.charset.StandardCharsets;
 
 import org.eclipse.ui.console.ConsolePlugin;
 import org.eclipse.ui.console.IConsole;
 import org.eclipse.ui.console.IOConsole;
 import org.eclipse.ui.console.IOConsoleOutputStream;
+import org.shadowbench.pc.Com1Streams;
 
 /**
- * COM1 of a machine on a workbench console. The UART writes into a buffer and reads from a queue,
- * both without waiting for anyone: the refresh thread moves the buffer to the console
- * ({@link #drain()}), and a reader thread moves what the user types into the queue.
+ * COM1 of a machine on a workbench console. {@link Com1Streams} is the guest's side, which never
+ * waits; the refresh thread moves its output to the console ({@link #drain()}), and a reader thread
+ * types what the user enters on the console. The console shows typed lines itself, so the guest's
+ * echo of them is hidden, as on a debug launch's process console.
  */
 final class SerialConsole {
-    /** Output held between drains; beyond it the guest's output is dropped (and counted). */
-    private static final int MAX_PENDING = 1 << 20;
-
+    private final Com1Streams com1 = new Com1Streams(true, false);
     private final IOConsole console;
     private final IOConsoleOutputStream consoleOut;
-    private final Object lock = new Object();
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-    private long dropped;
-    private final ConcurrentLinkedQueue<Integer> typed = new ConcurrentLinkedQueue<>();
     private final Thread reader;
 
-    /** The UART's output: appends to the pending buffer (emulation thread). */
-    final OutputStream guestOutput = new OutputStream() {
-        @Override
-        public void write(int b) {
-            synchronized (lock) {
-                if (pending.size() < MAX_PENDING) {
-                    pending.write(b);
-                } else {
-                    dropped++;
-                }
-            }
-        }
-    };
-
-    /** The UART's input: what was typed on the console, never blocking (emulation thread). */
-    final InputStream guestInput = new InputStream() {
-        @Override
-        public int available() {
-            return typed.size();
-        }
-
-        @Override
-        public int read() {
-            Integer b = typed.poll();
-            return b == null ? -1 : b;
-        }
-    };
-
     SerialConsole(String machineName) {
-        console = new IOConsole("COM1 - " + machineName, null);
+        // ISO-8859-1 both ways: the UART carries bytes, one char each.
+        console = new IOConsole("COM1 - " + machineName, null, null, StandardCharsets.ISO_8859_1.name(), false);
         // Guests write CR LF and erase with backspace, as to a terminal.
         console.setHandleControlCharacters(true);
         console.setCarriageReturnAsControlCharacter(true);
@@ -68,29 +35,23 @@ final class SerialConsole {
         reader.start();
     }
 
+    /** The guest's side of COM1, for the UART. */
+    Com1Streams com1() {
+        return com1;
+    }
+
     IOConsole console() {
         return console;
     }
 
-    /** Bytes of guest output lost because the console fell a megabyte behind. */
-    long dropped() {
-        synchronized (lock) {
-            return dropped;
-        }
-    }
-
     /** Moves the guest's output to the console (refresh thread). */
     void drain() {
-        byte[] bytes;
-        synchronized (lock) {
-            if (pending.size() == 0) {
-                return;
-            }
-            bytes = pending.toByteArray();
-            pending.reset();
+        String text = com1.takeOutput();
+        if (text.isEmpty()) {
+            return;
         }
         try {
-            consoleOut.write(bytes);
+            consoleOut.write(text);
         } catch (IOException e) {
             // The console was closed by the user; the guest's output has nowhere to go.
         }
@@ -103,6 +64,7 @@ final class SerialConsole {
 
     void close() {
         drain();
+        com1.closeInput();
         try {
             console.getInputStream().close();
         } catch (IOException e) {
@@ -118,9 +80,7 @@ final class SerialConsole {
         try {
             int n;
             while ((n = in.read(buffer)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    typed.add(buffer[i] & 0xff);
-                }
+                com1.type(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
             }
         } catch (IOException e) {
             // closed: the machine is gone

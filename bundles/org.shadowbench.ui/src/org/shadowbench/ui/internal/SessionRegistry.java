@@ -86,7 +86,7 @@ public final class SessionRegistry implements MachineSessions {
         // A pool size in the spec (the views benchmark's, say) wins over the preference.
         Machine machine = new Machine(spec.poolPages() == 0 ? configuration : configuration.withPoolPages(spec.poolPages()));
         // COM1 talks to this session's console, not to the process's standard streams.
-        StandardPc pc = StandardPc.attach(machine, console.guestInput, console.guestOutput, new IdeController());
+        StandardPc pc = StandardPc.attach(machine, console.com1().guestInput(), console.com1().guestOutput(), new IdeController());
         try {
             machine.loadMultiboot(image, spec.commandLine(), List.of());
         } catch (GuestLoadException | RuntimeException e) {

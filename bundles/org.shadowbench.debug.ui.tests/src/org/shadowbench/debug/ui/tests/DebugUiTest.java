@@ -180,7 +180,7 @@ class DebugUiTest {
         DebugPlugin.getDefault().getMemoryBlockManager().addMemoryBlocks(new IMemoryBlock[] { linear, physical });
         render(linear);
         render(physical);
-        Workbench.showOnly(IDebugUIConstants.ID_REGISTER_VIEW, MACHINES_VIEW, IDebugUIConstants.ID_DEBUG_VIEW);
+        showDebugAndMachines(session.name());
         Workbench.screenshotWindow("debug-machines.png");
         Workbench.showOnly(IDebugUIConstants.ID_REGISTER_VIEW, IDebugUIConstants.ID_MEMORY_VIEW,
                 IDebugUIConstants.ID_DEBUG_VIEW);
@@ -397,6 +397,38 @@ class DebugUiTest {
 
     static void click(Button button) {
         button.notifyListeners(SWT.Selection, new org.eclipse.swt.widgets.Event());
+    }
+
+    /**
+     * The Debug view beside the Machines view, in front, with the launch's row, for the picture. The
+     * Debug perspective brings the Variables view back whenever the Debug view's context changes, and
+     * the Console when the guest writes; they share stacks with the Machines view, so they are hidden
+     * after the Debug view has settled, and the Registers, Breakpoints, Problems and Project Explorer
+     * views with them so the Machines view gets the width (the Memory view, with its renderings, stays
+     * behind it).
+     */
+    private static void showDebugAndMachines(String machine) throws Exception {
+        Workbench.page().showView(IDebugUIConstants.ID_DEBUG_VIEW);
+        Workbench.spin(1000);
+        for (String other : new String[] { "org.eclipse.debug.ui.VariableView", "org.eclipse.debug.ui.ExpressionView",
+                "org.eclipse.ui.console.ConsoleView", "org.eclipse.ui.views.ProblemView",
+                "org.eclipse.ui.navigator.ProjectExplorer", IDebugUIConstants.ID_REGISTER_VIEW,
+                IDebugUIConstants.ID_BREAKPOINT_VIEW }) {
+            var reference = Workbench.page().findViewReference(other);
+            if (reference != null) {
+                Workbench.page().hideView(reference);
+            }
+        }
+        var machines = Workbench.page().showView(MACHINES_VIEW);
+        Workbench.page().bringToTop(machines);
+        Workbench.spin(1000);
+        assertTrue(Workbench.page().isPartVisible(machines), "the Machines view is in front");
+        assertTrue(Workbench.page().isPartVisible(Workbench.page().findView(IDebugUIConstants.ID_DEBUG_VIEW)),
+                "the Debug view beside it");
+        TableItem row = machinesRow(machine);
+        assertNotNull(row, "the launch's machine is listed");
+        var table = row.getParent();
+        assertTrue(table.isVisible() && table.getClientArea().intersects(row.getBounds()), "its row is on screen");
     }
 
     private static TableItem machinesRow(String name) {

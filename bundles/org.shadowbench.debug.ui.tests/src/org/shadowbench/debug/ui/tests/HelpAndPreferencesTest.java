@@ -69,8 +69,8 @@ class HelpAndPreferencesTest {
     }
 
     /**
-     * The cheat sheet is registered and its steps' commands exist. (Opening it needs the help system's
-     * UI, which every Eclipse IDE has but this test runtime does not carry.)
+     * The cheat sheet is registered and its steps' commands exist. (Its display in the Cheat Sheets view:
+     * {@link HelpDisplayTest}.)
      */
     @Test
     void theCheatSheetIsRegisteredAndItsCommandsExist() throws Exception {

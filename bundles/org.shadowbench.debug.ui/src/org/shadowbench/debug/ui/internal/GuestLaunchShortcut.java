@@ -24,8 +24,8 @@ import org.eclipse.ui.IPathEditorInput;
 import org.shadowbench.debug.ShadowbenchDebug;
 
 /**
- * Run As / Debug As > Shadowbench Guest on a kernel file (an ELF file, or a file named like xv6's
- * {@code kernel}): launches the configuration that names the file, or a new one with the preferences'
+ * Run As / Debug As > Shadowbench Guest on a kernel file (a file of the "Shadowbench Guest" content
+ * type, see {@link GuestFileTester}): launches the configuration that names the file, or a new one with the preferences'
  * defaults.
  */
 public final class GuestLaunchShortcut implements ILaunchShortcut2 {

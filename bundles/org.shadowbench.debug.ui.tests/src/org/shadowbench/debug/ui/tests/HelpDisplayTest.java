@@ -1,0 +1,145 @@
+package org.shadowbench.debug.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.help.ui.internal.IHelpUIConstants;
+import org.eclipse.help.ui.internal.views.HelpView;
+import org.eclipse.help.ui.internal.views.ReusableHelpPart;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Tree;
+import org.eclipse.swt.widgets.TreeItem;
+import org.eclipse.ui.IViewPart;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.cheatsheets.OpenCheatSheetAction;
+import org.eclipse.ui.forms.widgets.ExpandableComposite;
+import org.eclipse.ui.internal.cheatsheets.views.CheatSheetView;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The help system's own views show Shadowbench's help: the Cheat Sheets view opens the cheat sheet
+ * with its steps, and the Help view's contents list the Shadowbench book with its topics. Screenshots:
+ * {@code cheatsheet.png}, {@code help-contents.png}.
+ */
+class HelpDisplayTest {
+    private static final String CHEAT_SHEET = "org.shadowbench.debug.ui.cheatsheet.debugDemo";
+    private static final String CHEAT_SHEET_VIEW = "org.eclipse.ui.cheatsheets.views.CheatSheetView";
+    private static final String HELP_VIEW = "org.eclipse.help.ui.HelpView";
+    private static final long WAIT = 30_000;
+
+    @BeforeEach
+    void screen() {
+        Workbench.useWholeScreen();
+    }
+
+    @AfterEach
+    void closeViews() {
+        for (String id : new String[] { CHEAT_SHEET_VIEW, HELP_VIEW }) {
+            var reference = Workbench.page().findViewReference(id);
+            if (reference != null) {
+                Workbench.page().hideView(reference);
+            }
+        }
+    }
+
+    @Test
+    void theCheatSheetOpensInTheCheatSheetsViewWithItsSteps() throws Exception {
+        new OpenCheatSheetAction(CHEAT_SHEET).run();
+        Workbench.await("the Cheat Sheets view", WAIT, () -> Workbench.page().findView(CHEAT_SHEET_VIEW) != null);
+        CheatSheetView view = (CheatSheetView) Workbench.page().findView(CHEAT_SHEET_VIEW);
+        Workbench.page().setPartState(Workbench.page().getReference(view), IWorkbenchPage.STATE_MAXIMIZED);
+        Workbench.await("the cheat sheet in the view", WAIT, () -> CHEAT_SHEET.equals(view.getCheatSheetViewer().getCheatSheetID()));
+        Control control = view.getCheatSheetViewer().getControl();
+        List<String> texts = new ArrayList<>();
+        Workbench.await("the cheat sheet's steps drawn", WAIT, () -> {
+            texts.clear();
+            collectTexts(control, texts);
+            return texts.contains("Watch a page table");
+        });
+        for (String title : new String[] { "Debug the demo guest", "Open the Shadowbench perspective",
+                "Create a Shadowbench Guest configuration", "Add a linear breakpoint", "Step and read memory" }) {
+            assertTrue(texts.contains(title), "the cheat sheet shows '" + title + "': " + texts);
+        }
+        Workbench.spin(500);
+        Workbench.screenshotWindow("cheatsheet.png");
+        Workbench.page().setPartState(Workbench.page().getReference(view), IWorkbenchPage.STATE_RESTORED);
+    }
+
+    @Test
+    void theHelpViewsContentsListTheShadowbenchBook() throws Exception {
+        IViewPart view = Workbench.page().showView(HELP_VIEW);
+        assertTrue(view instanceof HelpView, "the help system's Help view: " + view);
+        Workbench.page().setPartState(Workbench.page().getReference(view), IWorkbenchPage.STATE_MAXIMIZED);
+        Workbench.await("the Help view's part", WAIT, () -> ReusableHelpPart.getLastActiveInstance() != null);
+        ReusableHelpPart help = ReusableHelpPart.getLastActiveInstance();
+        help.showPage(IHelpUIConstants.HV_ALL_TOPICS_PAGE);
+        TreeItem[] book = new TreeItem[1];
+        Workbench.await("the Shadowbench book in the contents", WAIT, () -> {
+            book[0] = findBook(help.getControl(), "Shadowbench");
+            return book[0] != null;
+        });
+        book[0].getParent().setSelection(book[0]);
+        book[0].setExpanded(true);
+        Workbench.spin(300);
+        // The tree fills a book's topics lazily: the expansion above asks for them.
+        var tree = book[0].getParent();
+        var expand = new org.eclipse.swt.widgets.Event();
+        expand.item = book[0];
+        tree.notifyListeners(org.eclipse.swt.SWT.Expand, expand);
+        book[0].setExpanded(true);
+        Workbench.await("the book's topics", WAIT, () -> book[0].getItemCount() == 2 && !book[0].getItem(0).getText().isEmpty());
+        assertEquals("Getting started", book[0].getItem(0).getText());
+        assertEquals("Debugging a guest", book[0].getItem(1).getText());
+        Workbench.spin(500);
+        Workbench.screenshotWindow("help-contents.png");
+        Workbench.page().setPartState(Workbench.page().getReference(view), IWorkbenchPage.STATE_RESTORED);
+    }
+
+    private static TreeItem findBook(Control control, String label) {
+        if (control instanceof Tree tree && tree.isVisible()) {
+            for (TreeItem item : tree.getItems()) {
+                if (label.equals(item.getText())) {
+                    return item;
+                }
+            }
+        }
+        if (control instanceof Composite composite) {
+            for (Control child : composite.getChildren()) {
+                TreeItem found = findBook(child, label);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The titles and labels a person sees in the view (sections' titles, labels). */
+    private static void collectTexts(Control control, List<String> texts) {
+        if (control instanceof ExpandableComposite section && section.getText() != null) {
+            texts.add(section.getText().trim());
+        }
+        if (control instanceof Label label && label.getText() != null) {
+            texts.add(label.getText().trim());
+        }
+        if (control instanceof org.eclipse.ui.forms.widgets.Form form && form.getText() != null) {
+            texts.add(form.getText().trim());
+        }
+        if (control instanceof org.eclipse.ui.forms.widgets.ScrolledForm form && form.getText() != null) {
+            texts.add(form.getText().trim());
+        }
+        if (control instanceof Composite composite) {
+            for (Control child : composite.getChildren()) {
+                collectTexts(child, texts);
+            }
+        }
+    }
+}
