@@ -1,3 +1,3 @@
 /** The guest suite: self-checking multiboot kernels that exercise the CPU, the pool and the handlers. */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.shadowbench.guests;

@@ -99,7 +99,7 @@ class GuestDebugTest {
         IThread thread = target.getThreads()[0];
         assertTrue(thread.isSuspended());
         Map<String, Long> registers = registers(thread.getTopStackFrame());
-        assertEquals(ElfSymbols.address(demo, "_start") & 0xffff_ffffL, registers.get("EIP"));
+        assertEquals(GuestSuite.symbol("demo", "_start") & 0xffff_ffffL, registers.get("EIP"));
         assertEquals(Machine.MULTIBOOT_MAGIC & 0xffff_ffffL, registers.get("EAX"));
         assertEquals(0L, registers.get("CR0") & 0x8000_0000L, "paging is off at a multiboot entry");
         assertEquals(0L, registers.get("IF"));
@@ -142,8 +142,8 @@ class GuestDebugTest {
 
     @Test
     void breakpointStepsRegistersMemoryAndTerminate() throws Exception {
-        int heapWrite = ElfSymbols.address(demo, "heap_write");
-        int guestMain = ElfSymbols.address(demo, "guest_main");
+        int heapWrite = GuestSuite.symbol("demo", "heap_write");
+        int guestMain = GuestSuite.symbol("demo", "guest_main");
         LinearBreakpoint atGuestMain = LinearBreakpoint.create(guestMain);
         GuestDebugTarget target = launch(false);
 
@@ -258,8 +258,8 @@ class GuestDebugTest {
      */
     @Test
     void watchpointOnAMonitoredPageTableStopsAfterTheWriteAndThePoolStillHandlesIt() throws Exception {
-        int heapWrite = ElfSymbols.address(demo, "heap_write");
-        int guestMain = ElfSymbols.address(demo, "guest_main");
+        int heapWrite = GuestSuite.symbol("demo", "heap_write");
+        int guestMain = GuestSuite.symbol("demo", "guest_main");
         LinearBreakpoint atHeapWrite = LinearBreakpoint.create(heapWrite);
         GuestDebugTarget target = launch(false);
         IThread thread = target.getThreads()[0];
@@ -329,7 +329,7 @@ class GuestDebugTest {
 
         // Without the watch the guest runs on to its end, its engine state consistent.
         watch.delete();
-        LinearBreakpoint atFinish = LinearBreakpoint.create(ElfSymbols.address(demo, "finish"));
+        LinearBreakpoint atFinish = LinearBreakpoint.create(GuestSuite.symbol("demo", "finish"));
         thread.resume();
         assertEquals(DebugEvent.BREAKPOINT, awaitSuspend(target).getDetail());
         assertArrayEquals(new IBreakpoint[] { atFinish }, thread.getBreakpoints());
@@ -351,7 +351,7 @@ class GuestDebugTest {
      */
     @Test
     void readWatchpointsStopOnReadsAndRefusedOnesAreReported() throws Exception {
-        long lastTrap = ElfSymbols.address(demo, "last_trap") & 0xffff_ffffL;
+        long lastTrap = GuestSuite.symbol("demo", "last_trap") & 0xffff_ffffL;
         GuestDebugTarget target = launch(true);
         IThread thread = target.getThreads()[0];
         Machine machine = target.machine();
@@ -418,9 +418,9 @@ class GuestDebugTest {
 
     @Test
     void disabledAndSkippedBreakpointsDoNotStopTheGuest() throws Exception {
-        LinearBreakpoint disabled = LinearBreakpoint.create(ElfSymbols.address(demo, "heap_write"));
+        LinearBreakpoint disabled = LinearBreakpoint.create(GuestSuite.symbol("demo", "heap_write"));
         disabled.setEnabled(false);
-        LinearBreakpoint skipped = LinearBreakpoint.create(ElfSymbols.address(demo, "finish"));
+        LinearBreakpoint skipped = LinearBreakpoint.create(GuestSuite.symbol("demo", "finish"));
         var manager = DebugPlugin.getDefault().getBreakpointManager();
         GuestDebugTarget target = launch(true);
         awaitSuspend(target);

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +58,7 @@ import org.shadowbench.debug.ui.internal.BundledGuests;
 import org.shadowbench.debug.ui.internal.DebugUiActivator;
 import org.shadowbench.debug.ui.internal.GuestLaunchShortcut;
 import org.shadowbench.debug.ui.internal.WatchpointDialog;
+import org.shadowbench.guests.GuestSuite;
 import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.pool.PoolPageInfo;
@@ -111,8 +111,7 @@ class DebugUiTest {
     @Test
     void launchedFromAConfigurationItStopsStepsAndShowsMemory() throws Exception {
         Path demo = BundledGuests.demoFile();
-        byte[] image = Files.readAllBytes(demo);
-        int heapWrite = ElfSymbols.address(image, "heap_write");
+        int heapWrite = GuestSuite.symbol("demo", "heap_write");
 
         // Breakpoints view > Linear Breakpoint...: a bad address keeps OK disabled, a good one adds it.
         runCommandWithDialog("org.shadowbench.debug.ui.addLinearBreakpoint", shell -> {
@@ -202,8 +201,7 @@ class DebugUiTest {
     @Test
     void aPhysicalWatchpointOnAMonitoredPageTableStopsTheGuestAndShowsTheAccess() throws Exception {
         Path demo = BundledGuests.demoFile();
-        byte[] image = Files.readAllBytes(demo);
-        LinearBreakpoint atHeapWrite = LinearBreakpoint.create(ElfSymbols.address(image, "heap_write"));
+        LinearBreakpoint atHeapWrite = LinearBreakpoint.create(GuestSuite.symbol("demo", "heap_write"));
         GuestTarget target = launch(GuestLaunchShortcut.configurationFor(demo), ILaunchManager.DEBUG_MODE);
         IThread thread = target.getThreads()[0];
         Machine machine = target.machine();
