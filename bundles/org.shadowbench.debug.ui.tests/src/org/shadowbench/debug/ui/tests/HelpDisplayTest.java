@@ -12,13 +12,18 @@ import org.eclipse.help.ui.internal.views.HelpView;
 import org.eclipse.help.ui.internal.views.ReusableHelpPart;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Menu;
+import org.eclipse.swt.widgets.MenuItem;
 import org.eclipse.swt.widgets.Tree;
 import org.eclipse.swt.widgets.TreeItem;
 import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.cheatsheets.OpenCheatSheetAction;
 import org.eclipse.ui.forms.widgets.ExpandableComposite;
+import org.eclipse.ui.handlers.IHandlerService;
+import org.eclipse.ui.internal.help.WorkbenchHelpSystem;
 import org.eclipse.ui.internal.cheatsheets.views.CheatSheetView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,13 +31,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The help system's own views show Shadowbench's help: the Cheat Sheets view opens the cheat sheet
- * with its steps, and the Help view's contents list the Shadowbench book with its topics. Screenshots:
- * {@code cheatsheet.png}, {@code help-contents.png}.
+ * with its steps, and the Help view's contents list the Shadowbench book with its topics. With the
+ * workbench product's branding bundle in the runtime, as in the product, Help &gt; Help Contents (its
+ * command, and its menu item clicked) opens that Contents page rather than failing to start the help
+ * web application, which the product lacks. Screenshots: {@code cheatsheet.png},
+ * {@code help-contents.png}, {@code help-contents-command.png}, {@code help-contents-menu.png}.
  */
 class HelpDisplayTest {
     private static final String CHEAT_SHEET = "org.shadowbench.debug.ui.cheatsheet.debugDemo";
     private static final String CHEAT_SHEET_VIEW = "org.eclipse.ui.cheatsheets.views.CheatSheetView";
     private static final String HELP_VIEW = "org.eclipse.help.ui.HelpView";
+    private static final String HELP_CONTENTS_COMMAND = "org.eclipse.ui.help.helpContents";
+    /** The branding bundle's help UI, which its start-up asks the workbench to use. */
+    private static final String PRODUCT_HELP_UI = "org.shadowbench.branding.helpSupport";
     private static final long WAIT = 30_000;
 
     @BeforeEach
@@ -101,6 +112,74 @@ class HelpDisplayTest {
         Workbench.spin(500);
         Workbench.screenshotWindow("help-contents.png");
         Workbench.page().setPartState(Workbench.page().getReference(view), IWorkbenchPage.STATE_RESTORED);
+    }
+
+    @Test
+    void helpContentsCommandOpensTheHelpViewsContentsPage() throws Exception {
+        awaitProductHelpUi();
+        IHandlerService handlers = Workbench.window().getService(IHandlerService.class);
+        // Without the product's help UI this throws NoClassDefFoundError (JettyConfigurator) out of here.
+        handlers.executeCommand(HELP_CONTENTS_COMMAND, null);
+        assertContentsPageWithTheBook("help-contents-command.png");
+    }
+
+    @Test
+    void helpContentsMenuItemOpensTheHelpViewsContentsPage() throws Exception {
+        awaitProductHelpUi();
+        // The IDE's Help Contents menu item runs its action directly, not the command: click it.
+        Menu helpMenu = menuItem(Workbench.window().getShell().getMenuBar(), "Help").getMenu();
+        MenuItem helpContents = menuItem(helpMenu, "Help Contents");
+        assertTrue(helpContents.isEnabled(), "Help > Help Contents is enabled");
+        helpContents.notifyListeners(org.eclipse.swt.SWT.Selection, new Event());
+        helpMenu.notifyListeners(org.eclipse.swt.SWT.Hide, new Event());
+        assertContentsPageWithTheBook("help-contents-menu.png");
+    }
+
+    /** The branding bundle's start-up has asked the workbench for its help UI (it runs after the window opens). */
+    private static void awaitProductHelpUi() {
+        Workbench.await("the product's help UI chosen at start-up", WAIT,
+                () -> PRODUCT_HELP_UI.equals(WorkbenchHelpSystem.getInstance().getDesiredHelpSystemId()));
+        var reference = Workbench.page().findViewReference(HELP_VIEW);
+        if (reference != null) {
+            Workbench.page().hideView(reference);
+        }
+        Workbench.spin(200);
+        assertTrue(Workbench.page().findView(HELP_VIEW) == null, "the Help view is closed before Help Contents");
+    }
+
+    /** The Help view is open on its Contents page, which lists the Shadowbench book; saves a screenshot. */
+    private static void assertContentsPageWithTheBook(String screenshot) {
+        Workbench.await("the Help view opened by Help Contents", WAIT, () -> Workbench.page().findView(HELP_VIEW) instanceof HelpView);
+        Workbench.await("the Help view's Contents page", WAIT, () -> ReusableHelpPart.getLastActiveInstance() != null
+                && IHelpUIConstants.HV_ALL_TOPICS_PAGE.equals(ReusableHelpPart.getLastActiveInstance().getCurrentPageId()));
+        ReusableHelpPart help = ReusableHelpPart.getLastActiveInstance();
+        TreeItem[] book = new TreeItem[1];
+        Workbench.await("the Shadowbench book in the contents", WAIT, () -> {
+            book[0] = findBook(help.getControl(), "Shadowbench");
+            return book[0] != null;
+        });
+        assertEquals(HELP_VIEW, Workbench.page().getActivePart().getSite().getId(), "the Help view is the active part");
+        Workbench.spin(500);
+        Workbench.screenshotWindow(screenshot);
+    }
+
+    /** The item of a menu with this label (mnemonics and accelerators aside), after the menu was shown. */
+    private static MenuItem menuItem(Menu menu, String label) {
+        assertNotNull(menu, "a menu to look for '" + label + "' in");
+        // Menus are filled when they are about to show, as when a person opens them.
+        menu.notifyListeners(org.eclipse.swt.SWT.Show, new Event());
+        Workbench.spin(200);
+        List<String> labels = new ArrayList<>();
+        for (MenuItem item : menu.getItems()) {
+            String text = item.getText().replace("&", "");
+            int tab = text.indexOf('\t');
+            text = tab >= 0 ? text.substring(0, tab) : text;
+            labels.add(text);
+            if (label.equals(text)) {
+                return item;
+            }
+        }
+        throw new AssertionError("no '" + label + "' in the menu: " + labels);
     }
 
     private static TreeItem findBook(Control control, String label) {
