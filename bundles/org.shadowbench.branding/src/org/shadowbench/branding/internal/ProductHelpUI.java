@@ -1,5 +1,6 @@
 package org.shadowbench.branding.internal;
 
+import java.io.IOException;
 import java.net.URL;
 
 import org.eclipse.core.runtime.CoreException;
@@ -9,16 +10,17 @@ import org.eclipse.core.runtime.IExtensionPoint;
 import org.eclipse.core.runtime.ILog;
 import org.eclipse.core.runtime.Platform;
 import org.eclipse.help.IContext;
+import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.help.AbstractHelpUI;
 
 /**
  * The workbench product's help UI. It hands every request to the platform's help UI (the one
  * {@code org.eclipse.help.ui} contributes), except the two that need the help web application when the
- * product does not carry it: Help Contents and opening a help resource in the help window. Those show
- * the Help view's Contents page instead, where the books and their topics are listed, because the
- * platform's help UI would start the web server and fail with a {@link NoClassDefFoundError} out of the
- * menu item.
+ * product does not carry it: Help Contents and opening a help resource in the help window. Help Contents
+ * shows the Help view's Contents page, where the books and their topics are listed, and a topic opens
+ * in the system's web browser from its bundle's files, because the platform's help UI would start the
+ * web server and fail with a {@link NoClassDefFoundError} out of the menu item.
  */
 public final class ProductHelpUI extends AbstractHelpUI {
     /** The unique id of this help UI's extension, which {@link HelpUiSelection} asks the workbench for. */
@@ -40,13 +42,26 @@ public final class ProductHelpUI extends AbstractHelpUI {
         }
     }
 
+    /**
+     * Without the web application, a topic opens in the system's web browser from its bundle's files;
+     * where there is no browser (or no such topic), the Help view's Contents page shows instead.
+     */
     @Override
     public void displayHelpResource(String href) {
         if (hasWebApplication() && platform() != null) {
             platform().displayHelpResource(href);
-        } else {
-            HelpViewContents.show(PlatformUI.getWorkbench().getActiveWorkbenchWindow());
+            return;
         }
+        try {
+            URL page = HelpTopics.fileOf(href);
+            if (page != null) {
+                PlatformUI.getWorkbench().getBrowserSupport().getExternalBrowser().openURL(page);
+                return;
+            }
+        } catch (IOException | PartInitException e) {
+            ILog.of(ProductHelpUI.class).warn("Cannot open the help topic " + href + " in a web browser", e);
+        }
+        HelpViewContents.show(PlatformUI.getWorkbench().getActiveWorkbenchWindow());
     }
 
     @Override

@@ -2,8 +2,12 @@ package org.shadowbench.debug.ui.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +32,7 @@ import org.eclipse.ui.internal.cheatsheets.views.CheatSheetView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.shadowbench.branding.internal.HelpTopics;
 
 /**
  * The help system's own views show Shadowbench's help: the Cheat Sheets view opens the cheat sheet
@@ -133,6 +138,23 @@ class HelpDisplayTest {
         helpContents.notifyListeners(org.eclipse.swt.SWT.Selection, new Event());
         helpMenu.notifyListeners(org.eclipse.swt.SWT.Hide, new Event());
         assertContentsPageWithTheBook("help-contents-menu.png");
+    }
+
+    @Test
+    void aTopicBecomesAFileAWebBrowserOpensWithItsNeighbours() throws Exception {
+        // Without the help web application the product opens topics from these files.
+        URL page = HelpTopics.fileOf("/org.shadowbench.debug.ui/help/getting-started.html#launch");
+        assertNotNull(page, "the getting-started topic");
+        assertEquals("file", page.getProtocol());
+        assertEquals("launch", page.getRef());
+        Path file = Path.of(page.toURI().getPath());
+        assertTrue(Files.readString(file).contains("Getting started"), file.toString());
+        assertTrue(Files.isRegularFile(file.resolveSibling("debugging.html")), "the page it links to is there too");
+        assertEquals(page.toString(), HelpTopics.fileOf("/help/topic/org.shadowbench.debug.ui/help/getting-started.html#launch")
+                .toString(), "the help system's web form of the same href");
+        assertNull(HelpTopics.fileOf("/org.shadowbench.debug.ui/help/no-such-page.html"));
+        assertNull(HelpTopics.fileOf("/no.such.bundle/help/getting-started.html"));
+        assertNull(HelpTopics.fileOf("getting-started.html"));
     }
 
     /** The branding bundle's start-up has asked the workbench for its help UI (it runs after the window opens). */
