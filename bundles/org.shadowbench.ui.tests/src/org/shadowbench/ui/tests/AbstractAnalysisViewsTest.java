@@ -49,6 +49,7 @@ import org.shadowbench.ui.internal.PngExport;
 import org.shadowbench.ui.internal.PoolView;
 import org.shadowbench.ui.internal.StatisticsView;
 import org.shadowbench.ui.internal.VgaTextView;
+import org.shadowbench.ui.testing.Workbench;
 
 /**
  * The analysis views (Page Walk, Statistics, Events, VGA Text, Properties) on a running guest: each

@@ -31,6 +31,7 @@ import org.shadowbench.ui.internal.MemoryMapView;
 import org.shadowbench.ui.internal.NewMachineDialog;
 import org.shadowbench.ui.internal.PageColours;
 import org.shadowbench.ui.internal.PoolView;
+import org.shadowbench.ui.testing.Workbench;
 
 /**
  * Opens the Shadowbench perspective on a running guest, pauses it, and checks what each view shows
@@ -77,7 +78,7 @@ abstract class AbstractViewsTest extends GuestViewsTest {
     @Test
     @Order(3)
     void com1GoesToAConsole() {
-        IOConsole com1 = Workbench.com1(session);
+        IOConsole com1 = TestGuest.com1(session);
         assertNotNull(com1, "a console for COM1");
         for (String marker : guest.consoleMarkers()) {
             Workbench.await("'" + marker + "' on the console", 10_000, () -> com1.getDocument().get().contains(marker));
@@ -222,7 +223,7 @@ abstract class AbstractViewsTest extends GuestViewsTest {
     @Test
     @Order(9)
     void whatIsTypedOnTheConsoleReachesTheGuestsUart() {
-        IOConsole com1 = Workbench.com1(session);
+        IOConsole com1 = TestGuest.com1(session);
         com1.getInputStream().appendData("x");
         Workbench.await("COM1's data-ready bit", 5_000,
                 () -> (session.machine().submit(m -> m.io().read(0x3fd, 1)).join() & 1) != 0);

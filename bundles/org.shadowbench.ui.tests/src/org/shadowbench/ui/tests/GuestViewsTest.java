@@ -15,6 +15,7 @@ import org.shadowbench.machine.RunState;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.internal.ShadowbenchPerspective;
 import org.shadowbench.ui.internal.UiActivator;
+import org.shadowbench.ui.testing.Workbench;
 
 /**
  * Ordered view tests on one running {@link TestGuest} in the Shadowbench perspective: launches it

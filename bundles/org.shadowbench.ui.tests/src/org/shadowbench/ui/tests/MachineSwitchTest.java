@@ -12,6 +12,7 @@ import org.shadowbench.ui.internal.MachinesView;
 import org.shadowbench.ui.internal.MemoryMapView;
 import org.shadowbench.ui.internal.ShadowbenchPerspective;
 import org.shadowbench.ui.internal.UiActivator;
+import org.shadowbench.ui.testing.Workbench;
 
 /**
  * Switching the Machines view between running machines of different RAM sizes: the memory map

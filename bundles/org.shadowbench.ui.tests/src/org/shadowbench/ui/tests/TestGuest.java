@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
+import org.eclipse.ui.console.ConsolePlugin;
+import org.eclipse.ui.console.IConsole;
 import org.eclipse.ui.console.IOConsole;
 import org.shadowbench.machine.RunState;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
 import org.shadowbench.ui.internal.NewMachineDialog;
+import org.shadowbench.ui.testing.Workbench;
 
 /**
  * A guest the views are tested against, and what the tests may rely on about it: the bundled demo
@@ -104,7 +107,7 @@ enum TestGuest {
         @Override
         void startWorkload(MachineSession session) {
             session.resume();
-            IOConsole console = Workbench.com1(session);
+            IOConsole console = com1(session);
             Workbench.await("xv6's shell prompt", 60_000, () -> console.getDocument().get().contains("$ "));
             console.getInputStream().appendData("usertests\n");
             Workbench.await("usertests to start", 30_000,
@@ -150,6 +153,16 @@ enum TestGuest {
             return KERNBASE + physical;
         }
     };
+
+    /** The console the machine's COM1 is connected to, or null. */
+    static IOConsole com1(MachineSession session) {
+        for (IConsole console : ConsolePlugin.getDefault().getConsoleManager().getConsoles()) {
+            if (console.getName().equals("COM1 - " + session.name())) {
+                return (IOConsole) console;
+            }
+        }
+        return null;
+    }
 
     /** Whether this guest can run here (xv6 needs the third-party guests beside the checkout). */
     abstract boolean available();

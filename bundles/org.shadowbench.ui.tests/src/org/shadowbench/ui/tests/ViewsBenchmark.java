@@ -38,6 +38,7 @@ import org.shadowbench.ui.internal.PoolView;
 import org.shadowbench.ui.internal.SessionFollower;
 import org.shadowbench.ui.internal.StatisticsView;
 import org.shadowbench.ui.internal.UiActivator;
+import org.shadowbench.ui.testing.Workbench;
 
 /**
  * Issue 13's speed target, measured rather than asserted: a 4 GiB guest with a 16k-page pool runs

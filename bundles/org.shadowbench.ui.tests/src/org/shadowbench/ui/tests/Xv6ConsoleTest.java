@@ -16,6 +16,7 @@ import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
 import org.shadowbench.ui.internal.NewMachineDialog;
 import org.shadowbench.ui.internal.UiActivator;
+import org.shadowbench.ui.testing.Workbench;
 
 /**
  * The xv6 preset's kernel boots to its shell on the console, and a command typed there runs and shows

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.shadowbench.debug.GuestTarget;
 import org.shadowbench.debug.ShadowbenchDebug;
 import org.shadowbench.debug.ui.internal.BundledGuests;
+import org.shadowbench.ui.testing.Workbench;
 
 /**
  * COM1 as the launch's process console: what is typed there reaches the guest, and a guest that
@@ -57,7 +58,7 @@ class ConsoleTest {
 
     @BeforeEach
     void screen() {
-        Workbench.useWholeScreen();
+        DebugViews.useWholeScreen();
     }
 
     @Test

@@ -63,6 +63,7 @@ import org.shadowbench.machine.Machine;
 import org.shadowbench.machine.MachineSnapshot;
 import org.shadowbench.pool.PoolPageInfo;
 import org.shadowbench.ui.MachineSession;
+import org.shadowbench.ui.testing.Workbench;
 
 /**
  * The debugger in a workbench: the demo guest launched from a launch configuration shows in the
@@ -85,7 +86,7 @@ class DebugUiTest {
         Workbench.page().showView(IDebugUIConstants.ID_MEMORY_VIEW);
         Workbench.page().showView(MACHINES_VIEW);
         Workbench.page().showView(IDebugUIConstants.ID_DEBUG_VIEW);
-        Workbench.useWholeScreen();
+        DebugViews.useWholeScreen();
         presentation = DebugUITools.newDebugModelPresentation(ShadowbenchDebug.MODEL_ID);
         Workbench.spin(200);
     }
@@ -181,7 +182,7 @@ class DebugUiTest {
         render(physical);
         showDebugAndMachines(session.name());
         Workbench.screenshotWindow("debug-machines.png");
-        Workbench.showOnly(IDebugUIConstants.ID_REGISTER_VIEW, IDebugUIConstants.ID_MEMORY_VIEW,
+        DebugViews.showOnly(IDebugUIConstants.ID_REGISTER_VIEW, IDebugUIConstants.ID_MEMORY_VIEW,
                 IDebugUIConstants.ID_DEBUG_VIEW);
         expandRegisters();
         Workbench.screenshotWindow("debug-breakpoint-registers.png");
@@ -279,7 +280,7 @@ class DebugUiTest {
                 label);
         assertTrue(label.matches("CPU 0 \\(Suspended: watchpoint: write 4 bytes at phys 0x[0-9a-f]+[048c], value 0x[0-9a-f]+, .*"),
                 label);
-        Workbench.showOnly(IDebugUIConstants.ID_BREAKPOINT_VIEW, IDebugUIConstants.ID_REGISTER_VIEW,
+        DebugViews.showOnly(IDebugUIConstants.ID_BREAKPOINT_VIEW, IDebugUIConstants.ID_REGISTER_VIEW,
                 IDebugUIConstants.ID_DEBUG_VIEW);
         Workbench.screenshotWindow("debug-watchpoint-breakpoints.png");
         // The Debug view alone, wide enough for the whole access in the CPU's label.

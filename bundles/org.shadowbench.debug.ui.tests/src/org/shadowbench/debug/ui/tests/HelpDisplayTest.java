@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.shadowbench.branding.internal.HelpTopics;
+import org.shadowbench.ui.testing.Workbench;
 
 /**
  * The help system's own views show Shadowbench's help: the Cheat Sheets view opens the cheat sheet
@@ -53,7 +54,7 @@ class HelpDisplayTest {
 
     @BeforeEach
     void screen() {
-        Workbench.useWholeScreen();
+        DebugViews.useWholeScreen();
     }
 
     @AfterEach

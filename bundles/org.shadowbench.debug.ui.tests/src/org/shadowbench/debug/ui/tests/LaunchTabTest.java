@@ -42,6 +42,7 @@ import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Spinner;
+import org.shadowbench.ui.testing.Workbench;
 
 /**
  * The "Guest" tab checks what it is given as the user types, and writes and reads the configuration's

@@ -1,6 +1,4 @@
-package org.shadowbench.ui.tests;
-
-import static org.junit.jupiter.api.Assertions.fail;
+package org.shadowbench.ui.testing;
 
 import java.io.File;
 import java.util.function.BooleanSupplier;
@@ -20,37 +18,38 @@ import org.eclipse.ui.IViewReference;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.IWorkbenchWindow;
 import org.eclipse.ui.PlatformUI;
-import org.eclipse.ui.console.ConsolePlugin;
-import org.eclipse.ui.console.IConsole;
-import org.eclipse.ui.console.IOConsole;
-import org.shadowbench.ui.MachineSession;
 
-/** Helpers for tests on the UI thread: run the event loop, wait for a condition, save screenshots. */
-final class Workbench {
-    static final File SCREENSHOTS = new File(System.getProperty("shadowbench.screenshots", "target/screenshots"));
+/**
+ * What a workbench test on the UI thread needs beside its assertions: the window and page, running
+ * the event loop (views refresh through it) for a while or until a condition holds, and screenshots
+ * saved as PNG files under {@code target/screenshots} (or the {@code shadowbench.screenshots} folder).
+ */
+public final class Workbench {
+    /** Where screenshots are saved. */
+    public static final File SCREENSHOTS = new File(System.getProperty("shadowbench.screenshots", "target/screenshots"));
 
     private Workbench() {
     }
 
-    static IWorkbenchWindow window() {
+    public static IWorkbenchWindow window() {
         IWorkbenchWindow window = PlatformUI.getWorkbench().getActiveWorkbenchWindow();
         return window != null ? window : PlatformUI.getWorkbench().getWorkbenchWindows()[0];
     }
 
-    static IWorkbenchPage page() {
+    public static IWorkbenchPage page() {
         return window().getActivePage();
     }
 
     /** Closes the view if it is open. */
-    static void hide(String id) {
+    public static void hide(String id) {
         IViewPart view = page().findView(id);
         if (view != null) {
             page().hideView(view);
         }
     }
 
-    /** Runs the event loop for a while (the views refresh through it). */
-    static void spin(long millis) {
+    /** Runs the event loop for a while. */
+    public static void spin(long millis) {
         Display display = Display.getCurrent();
         long end = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < end) {
@@ -61,35 +60,30 @@ final class Workbench {
         }
     }
 
-    /** Runs the event loop until the condition holds; fails after the timeout. */
-    static void await(String what, long timeoutMillis, BooleanSupplier condition) {
+    /** Runs the event loop until the condition holds; fails the test after the timeout. */
+    public static void await(String what, long timeoutMillis, BooleanSupplier condition) {
         long end = System.currentTimeMillis() + timeoutMillis;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > end) {
-                fail("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what);
             }
             spin(20);
         }
     }
 
-    /** The console the machine's COM1 is connected to, or null. */
-    static IOConsole com1(MachineSession session) {
-        for (IConsole console : ConsolePlugin.getDefault().getConsoleManager().getConsoles()) {
-            if (console.getName().equals("COM1 - " + session.name())) {
-                return (IOConsole) console;
-            }
-        }
-        return null;
+    /** The workbench window as the screen shows it. */
+    public static File screenshotWindow(String name) {
+        return screenshot(window().getShell(), name);
     }
 
-    /** The workbench window as the screen shows it. */
-    static File screenshotWindow(String name) {
-        Shell shell = window().getShell();
+    /** A shell (the workbench window or a dialog) as the screen shows it. */
+    public static File screenshot(Shell shell, String name) {
         // Copying from the X server shows only what was painted: let pending paints happen first.
-        spin(300);
+        spin(400);
         shell.update();
+        // The shell's bounds: the menu bar and the client area (under Xvfb no window manager adds a frame).
         Rectangle bounds = shell.getBounds();
-        Image image = new Image(shell.getDisplay(), bounds.width, bounds.height);
+        Image image = new Image(shell.getDisplay(), Math.max(1, bounds.width), Math.max(1, bounds.height));
         GC gc = new GC(shell.getDisplay());
         try {
             gc.copyArea(image, bounds.x, bounds.y);
@@ -100,7 +94,7 @@ final class Workbench {
     }
 
     /** A control painted into an image (its own pixels, whatever overlaps it on screen). */
-    static ImageData print(Control control) {
+    public static ImageData print(Control control) {
         Point size = control.getSize();
         Image image = new Image(control.getDisplay(), Math.max(1, size.x), Math.max(1, size.y));
         GC gc = new GC(image);
@@ -117,13 +111,12 @@ final class Workbench {
         return data;
     }
 
-    static File screenshotControl(Control control, String name) {
-        Image image = new Image(control.getDisplay(), print(control));
-        return save(image, name);
+    public static File screenshotControl(Control control, String name) {
+        return save(new Image(control.getDisplay(), print(control)), name);
     }
 
     /** The view maximized (for a legible picture), its control painted, and the layout restored. */
-    static File screenshotMaximized(IViewPart view, Control control, String name) {
+    public static File screenshotMaximized(IViewPart view, Control control, String name) {
         IWorkbenchPage page = page();
         IViewReference reference = (IViewReference) page.getReference(view);
         page.setPartState(reference, IWorkbenchPage.STATE_MAXIMIZED);
