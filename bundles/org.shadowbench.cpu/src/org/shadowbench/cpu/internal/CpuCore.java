@@ -614,7 +614,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     void setCpl(int level) {
         cpl = level;
         mmu.privilegeChanged(level);
-        fetch.invalidate();
+        fetch.privilegeChanged(level == 3);
     }
 
     // ================================================================== run loop

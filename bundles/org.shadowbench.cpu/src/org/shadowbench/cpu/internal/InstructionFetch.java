@@ -20,6 +20,14 @@ final class InstructionFetch {
     private byte[] fetchBacking;
     private int fetchBase;
 
+    /**
+     * The translation epoch is {@code epochBase | privilegeBit}: the base advances by two with every
+     * invalidation, and the low bit says whether the CPU runs at user privilege, since the translation
+     * caches and the fetch hold what the TLB grants at one privilege only.
+     */
+    private int epochBase;
+    private int privilegeBit;
+
     /** Instructions decoded (cache misses and uncached ones). */
     long decoded;
 
@@ -166,16 +174,31 @@ final class InstructionFetch {
     /**
      * Forgets the fetch page and starts a new translation epoch, which cuts the links between cached
      * instructions and empties the fast path's translation caches: the TLB changed (entries dropped or
-     * permissions withdrawn), the privilege level changed, or code entries were evicted.
+     * permissions withdrawn), a segment's base or checks changed, or code entries were evicted.
      */
     void invalidate() {
         fetchPage = -1;
-        if (++cpu.translationEpoch == Integer.MAX_VALUE) {
+        epochBase += 2;
+        if (epochBase >= Integer.MAX_VALUE - 1) {
             // Links and translation caches compare epochs for equality: before the counter could come
             // round to an old entry's value, every entry goes.
-            cpu.translationEpoch = 0;
+            epochBase = 0;
             codeCache.clear();
         }
+        cpu.translationEpoch = epochBase | privilegeBit;
+    }
+
+    /**
+     * The privilege level moved between supervisor (CPL 0-2) and user (CPL 3). The TLB did not change,
+     * but what it grants did: the fetch page is forgotten, and the epoch becomes the one of the new
+     * privilege for the same TLB contents. Links and translation caches made at the other privilege
+     * stay for when it comes back (a system call and its return, an interrupt from user mode), as long
+     * as no invalidation came in between.
+     */
+    void privilegeChanged(boolean user) {
+        fetchPage = -1;
+        privilegeBit = user ? 1 : 0;
+        cpu.translationEpoch = epochBase | privilegeBit;
     }
 
     /** Drops every cached instruction (the decoder's output changed, e.g. the fast path was switched). */
