@@ -283,6 +283,23 @@ class ShadowMmuTest {
     }
 
     @Test
+    void theCheckerSeesAShadowRootEntryACr3LoadWouldNotRelease() {
+        windowOnMarkedPages(0x3);
+        f.exec("a1 00 00 00 02");
+        assertEquals(List.of(), f.cpu.check());
+        int root = ShadowPagePool.ROOT_32BIT_PD;
+        long pde = f.pool.entry(root, WINDOW >>> 22);
+        // Behind the CPU's back: a second directory entry pointing at the same table. A CR3 load releases
+        // only the entries the CPU made, so this one would survive into the next address space.
+        int spare = (WINDOW >>> 22) + 1;
+        f.pool.setDirectoryEntry(root, spare, pde);
+        assertTrue(f.cpu.check().toString().contains("entry " + spare + " is present but not listed for release"),
+                f.cpu.check().toString());
+        f.pool.setDirectoryEntry(root, spare, 0);
+        assertEquals(List.of(), f.cpu.check());
+    }
+
+    @Test
     void aCr3ReloadStartsTheModificationCountsAfresh() {
         long pte = windowOnMarkedPages(0x3);
         f.set(Register.EBX, (int) pte);
@@ -523,6 +540,22 @@ class ShadowMmuTest {
         f.enablePaging32(directory);
         f.exec("c6 05 08 00 00 02 77 b8 11 00 00 00");
         assertEquals(0x77, f.reg(Register.EAX));
+    }
+
+    @Test
+    void patchingTheBytesOfAFusedJccInTheNextChunkOfItsFrameIsSeen() {
+        // A write to a frame with decoded instructions starts a new code generation only where it meets bytes
+        // of one (64-byte chunks). The loop's counter and its JNZ run as one entry at offsets 63 to 65, across
+        // the chunk boundary at 64: the second pass patches the JNZ's displacement at 65, which must send the
+        // third and fourth passes to LB instead of LA.
+        f.exec("b9 04 00 00 00 31 c0 eb 13" // mov ecx, 4 ; xor eax, eax ; jmp LA
+                + " 05 00 01 00 00 eb 2f" // LB (9): add eax, 0x100 ; jmp DEC
+                + " 90 90 90 90 90 90 90 90 90 90 90 90"
+                + " 40 83 f8 02 75 07" // LA (28): inc eax ; cmp eax, 2 ; jne +7
+                + " c6 05 41 00 01 00 c7" // mov byte [CODE + 65], LB - 66
+                + " 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90"
+                + " 49 75 da"); // DEC (63): dec ecx ; jnz LA
+        assertEquals(0x202, f.reg(Register.EAX));
     }
 
     @Test

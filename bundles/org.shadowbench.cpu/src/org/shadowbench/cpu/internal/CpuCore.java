@@ -1137,6 +1137,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     public List<String> check() {
         List<String> problems = new ArrayList<>();
         mmu.checkTlb(problems);
+        mmu.shadow.check(problems);
         return problems;
     }
 

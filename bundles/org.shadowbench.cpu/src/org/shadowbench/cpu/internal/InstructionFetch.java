@@ -19,6 +19,7 @@ final class InstructionFetch {
     private Insn[] fetchEntries;
     private byte[] fetchBacking;
     private int fetchBase;
+    private int fetchFrame;
 
     /**
      * The translation epoch is {@code epochBase | privilegeBit}: the base advances by two with every
@@ -77,6 +78,7 @@ final class InstructionFetch {
         if (fetchPage != -1 && fetchEntries == entries) {
             fuseBranch(target, backing, base + offset, offset);
             CodeCache.remember(target, backing, base + offset, c.codeSize);
+            codeCache.markBytes(fetchFrame, offset, target.length + target.fusedLength);
             target.verifiedGeneration = c.codeGeneration;
         }
         return target;
@@ -157,6 +159,7 @@ final class InstructionFetch {
         fetchEntries = codeCache.page(m.tlbFrame[slot]);
         fetchBacking = m.tlbBacking[slot];
         fetchBase = m.tlbOffset[slot];
+        fetchFrame = m.tlbFrame[slot];
         fetchPage = linear >>> 12;
         return true;
     }
@@ -169,6 +172,14 @@ final class InstructionFetch {
 
     boolean isCodeFrame(int frame) {
         return codeCache.holds(frame);
+    }
+
+    /**
+     * Whether a write to a frame holding decoded instructions may have changed some of their bytes, so
+     * that cached instructions must check theirs again (a new code generation).
+     */
+    boolean writeMayChangeCode(int frame, int offset, int length) {
+        return codeCache.writeMayChangeEntries(frame, offset, length);
     }
 
     /**
