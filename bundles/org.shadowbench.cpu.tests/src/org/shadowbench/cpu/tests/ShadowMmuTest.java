@@ -19,6 +19,7 @@ import org.shadowbench.handlers.AccessOutcome;
 import org.shadowbench.handlers.AccessType;
 import org.shadowbench.handlers.HandlerKind;
 import org.shadowbench.handlers.HandlerType;
+import org.shadowbench.memory.FrameUse;
 import org.shadowbench.pool.PoolKind;
 import org.shadowbench.pool.PoolStatistics;
 import org.shadowbench.pool.ShadowPagePool;
@@ -282,6 +283,23 @@ class ShadowMmuTest {
     }
 
     @Test
+    void theCheckerSeesAShadowRootEntryACr3LoadWouldNotRelease() {
+        windowOnMarkedPages(0x3);
+        f.exec("a1 00 00 00 02");
+        assertEquals(List.of(), f.cpu.check());
+        int root = ShadowPagePool.ROOT_32BIT_PD;
+        long pde = f.pool.entry(root, WINDOW >>> 22);
+        // Behind the CPU's back: a second directory entry pointing at the same table. A CR3 load releases
+        // only the entries the CPU made, so this one would survive into the next address space.
+        int spare = (WINDOW >>> 22) + 1;
+        f.pool.setDirectoryEntry(root, spare, pde);
+        assertTrue(f.cpu.check().toString().contains("entry " + spare + " is present but not listed for release"),
+                f.cpu.check().toString());
+        f.pool.setDirectoryEntry(root, spare, 0);
+        assertEquals(List.of(), f.cpu.check());
+    }
+
+    @Test
     void aCr3ReloadStartsTheModificationCountsAfresh() {
         long pte = windowOnMarkedPages(0x3);
         f.set(Register.EBX, (int) pte);
@@ -413,6 +431,52 @@ class ShadowMmuTest {
     }
 
     @Test
+    void aSpeciallyAliasedMmioPageIsWalkedOnceAndStillReachesItsHandler() {
+        // The local APIC's arrangement: an MMIO page aliased to a device frame, intercepted on every access.
+        Recorder recorder = mmioDevice(0xe000_0000L, 0x1000);
+        int frame = f.memory.frames().allocate(FrameUse.DEVICE);
+        f.registry.pageAliasHc(0xe000_0000L, 0xe000_0000L, frame);
+        pagingWithWindow(0xe000_0000, 0x7);
+        int[] traps = new int[1];
+        f.cpu.setTracer(new CpuTracer() {
+            @Override
+            public void trapHandled(int linear) {
+                if (linear >>> 12 == WINDOW >>> 12) {
+                    traps[0]++;
+                }
+            }
+        });
+        f.exec("a1 00 00 00 02 a1 04 00 00 02 a1 08 00 00 02");
+        assertEquals(List.of("R e0000000/4=0", "R e0000004/4=0", "R e0000008/4=0"), recorder.log, "every read reaches the device");
+        assertEquals(1, traps[0], "one walk for the page");
+        assertTrue(f.cpu.check().isEmpty(), f.cpu.check().toString());
+        // The alias is reset (the page's backing changes): the translation goes, the next access is walked.
+        f.registry.reset(0xe000_0000L);
+        assertTrue(f.cpu.check().isEmpty(), f.cpu.check().toString());
+        f.exec("a1 0c 00 00 02");
+        assertEquals(2, traps[0], "walked again after the reset");
+        assertEquals("R e000000c/4=0", recorder.log.get(3));
+    }
+
+    @Test
+    void anInstructionsTranslationCacheFilledInRingZeroGrantsRingThreeNothing() {
+        // Ring changes keep each privilege's translation epoch (system calls keep their links and caches),
+        // so the cache the supervisor's read filled must not serve the same instruction in ring 3. One run:
+        // ring 0 calls S twice, IRETs to ring 3, which calls S again; S reads a supervisor-only page.
+        windowOnMarkedPages(0x3);
+        f.run("66 b8 23 00 8e d8 8e c0 8e e0 8e e8" // DS, ES, FS, GS := USER_DATA (the IRET keeps them)
+                + " c7 05 fc ff 06 00 00 00 00 00" // mov dword [USER_STACK - 4], 0 (the user stack's page allocated)
+                + " e8 25 00 00 00 e8 20 00 00 00" // call S ; call S (the second runs S from the code cache)
+                + " 6a 23 68 00 00 07 00 9c 6a 1b 68 30 00 01 00 cf" // iret to ring 3 at CODE + 0x30
+                + " e8 0b 00 00 00 f4" // CODE + 0x30: call S ; hlt
+                + " 90 90 90 90 90 90 90 90 90 90"
+                + " 8b 05 00 00 00 02 c3"); // S, at CODE + 0x40: mov eax, [WINDOW] ; ret
+        f.assertInHandler(Cpu.PF);
+        assertEquals(5, f.stack(0), "present, read, user");
+        assertEquals(WINDOW, f.cpu.controlRegister(2));
+    }
+
+    @Test
     void mmioTranslationsKeepTheGuestsRights() {
         mmioDevice(0xe000_0000L, 0x1000);
         pagingWithWindow(0xe000_0000, 0x3);
@@ -476,6 +540,22 @@ class ShadowMmuTest {
         f.enablePaging32(directory);
         f.exec("c6 05 08 00 00 02 77 b8 11 00 00 00");
         assertEquals(0x77, f.reg(Register.EAX));
+    }
+
+    @Test
+    void patchingTheBytesOfAFusedJccInTheNextChunkOfItsFrameIsSeen() {
+        // A write to a frame with decoded instructions starts a new code generation only where it meets bytes
+        // of one (64-byte chunks). The loop's counter and its JNZ run as one entry at offsets 63 to 65, across
+        // the chunk boundary at 64: the second pass patches the JNZ's displacement at 65, which must send the
+        // third and fourth passes to LB instead of LA.
+        f.exec("b9 04 00 00 00 31 c0 eb 13" // mov ecx, 4 ; xor eax, eax ; jmp LA
+                + " 05 00 01 00 00 eb 2f" // LB (9): add eax, 0x100 ; jmp DEC
+                + " 90 90 90 90 90 90 90 90 90 90 90 90"
+                + " 40 83 f8 02 75 07" // LA (28): inc eax ; cmp eax, 2 ; jne +7
+                + " c6 05 41 00 01 00 c7" // mov byte [CODE + 65], LB - 66
+                + " 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90 90"
+                + " 49 75 da"); // DEC (63): dec ecx ; jnz LA
+        assertEquals(0x202, f.reg(Register.EAX));
     }
 
     @Test

@@ -20,6 +20,13 @@ final class CodeCache {
 
     /** Entries by frame: {@code pages[frame][offset]}. */
     private Insn[][] pages = new Insn[1024][];
+    /**
+     * By frame, which 64-byte chunks hold bytes of an entry decoded there since the frame was admitted
+     * (bit n for bytes 64n to 64n+63). A write elsewhere in the frame changes no entry's bytes, so it need
+     * not start a new code generation: user programs linked without page alignment (xv6's) keep their
+     * globals in the frames of their code and write them all the time.
+     */
+    private long[] chunks = new long[1024];
     /** Told the frame whose entries were dropped to make room. */
     private final java.util.function.IntConsumer evicted;
     /** Told a frame that now has entries, so that writes to it stop bypassing the CPU's notice. */
@@ -50,6 +57,7 @@ final class CodeCache {
             Insn[][] grown = new Insn[size][];
             System.arraycopy(pages, 0, grown, 0, pages.length);
             pages = grown;
+            chunks = java.util.Arrays.copyOf(chunks, size);
         }
         Insn[] page = pages[frame];
         if (page == null) {
@@ -91,6 +99,24 @@ final class CodeCache {
         insn.bytesHigh = (long) Mmu.LONG.get(backing, at + 8) & insn.bytesMaskHigh;
     }
 
+    /** Records that bytes {@code offset} to {@code offset + length - 1} of a frame with entries hold an entry's. */
+    void markBytes(int frame, int offset, int length) {
+        chunks[frame] |= chunkBits(offset, length);
+    }
+
+    /** Whether a write of {@code length} bytes at {@code offset} of a frame may change an entry's bytes. */
+    boolean writeMayChangeEntries(int frame, int offset, int length) {
+        return frame >= chunks.length || (chunks[frame] & chunkBits(offset, length)) != 0;
+    }
+
+    /** The chunks bytes {@code offset} to {@code offset + length - 1} of a frame touch (within the frame). */
+    private static long chunkBits(int offset, int length) {
+        int first = offset >>> 6;
+        int last = Math.min(offset + length - 1, 4095) >>> 6;
+        // Bits first..last; last - first is at most 63, and a shift by 64 would be a shift by 0.
+        return (-1L >>> (63 - (last - first))) << first;
+    }
+
     /** Marks an entry as not matching anything (its decode failed half-way). */
     static void forget(Insn insn) {
         insn.codeSize = 0;
@@ -101,6 +127,7 @@ final class CodeCache {
         for (int n = 0; n < residentCount; n++) {
             int frame = residents[n];
             pages[frame] = null;
+            chunks[frame] = 0;
             evicted.accept(frame);
         }
         residentCount = 0;
@@ -111,6 +138,7 @@ final class CodeCache {
         if (residentCount == MAX_PAGES) {
             int victim = residents[nextVictim];
             pages[victim] = null;
+            chunks[victim] = 0;
             evicted.accept(victim);
             residents[nextVictim] = frame;
             nextVictim = (nextVictim + 1) % MAX_PAGES;

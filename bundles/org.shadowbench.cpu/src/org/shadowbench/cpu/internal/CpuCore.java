@@ -614,7 +614,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     void setCpl(int level) {
         cpl = level;
         mmu.privilegeChanged(level);
-        fetch.invalidate();
+        fetch.privilegeChanged(level == 3);
     }
 
     // ================================================================== run loop
@@ -1137,6 +1137,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     public List<String> check() {
         List<String> problems = new ArrayList<>();
         mmu.checkTlb(problems);
+        mmu.shadow.check(problems);
         return problems;
     }
 

@@ -9,10 +9,11 @@ import org.shadowbench.memory.RamRange;
 
 /**
  * Translations of linear pages onto MMIO pages, kept beside the TLB (QEMU flags such TLB entries for
- * I/O). An MMIO page never gets a shadow entry, so without this every access to it walked the shadow
- * and the guest tables again before reaching the registry: xv6 reads its local APIC's ID on every
- * spinlock, some 90 million times in `usertests`. The access itself still goes through the registry,
- * so handler callbacks, hit counts and events are exactly as before; only the walks are skipped.
+ * I/O). An MMIO page, and an MMIO page aliased to a device's own frame as a special alias (the local
+ * APIC's), never gets a shadow entry, so without this every access to it walked the shadow and the
+ * guest tables again before reaching the registry: xv6 reads its local APIC's ID on every spinlock,
+ * some 90 million times in `usertests`. The access itself still goes through the registry, so
+ * handler callbacks, hit counts and events are exactly as before; only the walks are skipped.
  *
  * <p>An entry holds the rights the guest's tables granted at its walk, in the TLB's bits; a write is
  * granted only once the guest's dirty bit is set, as the walk would have set it. Entries go with every
@@ -69,14 +70,15 @@ final class MmioTranslations {
         }
     }
 
-    /** Appends every entry that does not lead to an MMIO page. */
+    /** Appends every entry that does not lead to an MMIO page or a special alias of one. */
     void check(PhysicalMemory memory, List<String> problems) {
         for (int slot = 0; slot < SIZE; slot++) {
             if (page[slot] == -1) {
                 continue;
             }
             RamRange range = memory.rangeAt(physical[slot]);
-            if (range == null || range.pageType(range.pageIndex(physical[slot])) != PageType.MMIO) {
+            PageType type = range == null ? null : range.pageType(range.pageIndex(physical[slot]));
+            if (type != PageType.MMIO && type != PageType.SPECIAL_ALIAS_MMIO) {
                 problems.add(String.format("MMIO translation of linear page %#x leads to %#x, which is not an MMIO page",
                         (long) page[slot] << 12, physical[slot]));
             }

@@ -408,10 +408,10 @@ final class Mmu {
             physicalWrite(physical, size, value);
             return;
         }
-        if (physical == CODE_WRITE) {
+        int slot = (linear >>> 12) & TLB_MASK;
+        if (physical == CODE_WRITE && cpu.fetch.writeMayChangeCode(tlbFrame[slot], linear & 0xfff, size)) {
             cpu.codeWritten();
         }
-        int slot = (linear >>> 12) & TLB_MASK;
         byte[] backing = tlbBacking[slot];
         int at = tlbOffset[slot] + (linear & 0xfff);
         for (int i = 0; i < size; i++) {

@@ -162,9 +162,15 @@ final class Segments {
             cpu.fetch.invalidate();
         }
         if (segment == CpuCore.CS) {
-            cpu.codeSize = (attributes & BIG) != 0 ? 4 : 2;
-            cpu.codeLimit = cpu.segLimit[segment];
-            cpu.codeWritten();
+            int size = (attributes & BIG) != 0 ? 4 : 2;
+            if (size != cpu.codeSize || cpu.segLimit[segment] != cpu.codeLimit) {
+                // Cached instructions were verified against the code size and limit (see CodeCache): only
+                // another size or limit makes them check again. Ring changes between flat code segments,
+                // every system call and interrupt, keep their links.
+                cpu.codeSize = size;
+                cpu.codeLimit = cpu.segLimit[segment];
+                cpu.codeWritten();
+            }
         } else if (segment == CpuCore.SS) {
             cpu.stackSize = (attributes & BIG) != 0 ? 4 : 2;
         }

@@ -30,6 +30,15 @@ final class ShadowSync {
     CpuTracer tracer;
     long syncs;
 
+    /**
+     * Per root, a bit for every directory entry this class made present since the root was last released,
+     * so that a CR3 load visits those instead of all 1024 (32-bit) and 2048 (PAE) entries of both roots:
+     * a guest switching address spaces uses a handful. The pool may have cleared some since (evicting a
+     * table clears the entry pointing at it); those are skipped, as before, by their present bit.
+     */
+    private final long[] used32 = new long[1024 / 64];
+    private final long[] usedPae = new long[2048 / 64];
+
     ShadowSync(CpuCore cpu, ShadowPagePool pool, GuestWalk walk) {
         this.cpu = cpu;
         this.pool = pool;
@@ -126,6 +135,8 @@ final class ShadowSync {
         int table = allocation.page();
         long hostAddress = HostFrameStore.hostAddress(pool.hostFrame(table));
         pool.setDirectoryEntry(root, directoryIndex, hostAddress | directoryFlags());
+        long[] used = root == ShadowPagePool.ROOT_PAE_PD ? usedPae : used32;
+        used[directoryIndex >>> 6] |= 1L << directoryIndex;
         return table;
     }
 
@@ -142,12 +153,36 @@ final class ShadowSync {
     }
 
     private void releaseRoot(int root) {
+        long[] used = root == ShadowPagePool.ROOT_PAE_PD ? usedPae : used32;
+        for (int word = 0; word < used.length; word++) {
+            long bits = used[word];
+            used[word] = 0;
+            while (bits != 0) {
+                int i = word * 64 + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                long entry = pool.entry(root, i);
+                if ((entry & P) != 0) {
+                    pool.setDirectoryEntry(root, i, 0);
+                    pool.free(entry & Mmu.PAE_FRAME, root, i);
+                }
+            }
+        }
+    }
+
+    /**
+     * Appends a present directory entry of a root that the CR3 load's release would miss (its bit in the
+     * used set is clear): such a table would outlive the address space it was made for.
+     */
+    void check(java.util.List<String> problems) {
+        checkRoot(ShadowPagePool.ROOT_32BIT_PD, used32, problems);
+        checkRoot(ShadowPagePool.ROOT_PAE_PD, usedPae, problems);
+    }
+
+    private void checkRoot(int root, long[] used, java.util.List<String> problems) {
         int count = pool.entryCount(root);
         for (int i = 0; i < count; i++) {
-            long entry = pool.entry(root, i);
-            if ((entry & P) != 0) {
-                pool.setDirectoryEntry(root, i, 0);
-                pool.free(entry & Mmu.PAE_FRAME, root, i);
+            if ((pool.entry(root, i) & P) != 0 && (used[i >>> 6] & (1L << i)) == 0) {
+                problems.add(String.format("shadow root %d entry %d is present but not listed for release", root, i));
             }
         }
     }

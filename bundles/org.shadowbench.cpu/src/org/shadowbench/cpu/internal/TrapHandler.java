@@ -68,7 +68,9 @@ final class TrapHandler {
             if (write) {
                 setGuestDirty();
             }
-            if (type == PageType.MMIO) {
+            if (type == PageType.MMIO || type == PageType.SPECIAL_ALIAS_MMIO) {
+                // Whatever their handler state, these pages always go to the registry (a special alias, such
+                // as the local APIC's page, is intercepted on every access): the decision can be remembered.
                 mmio.remember(linear, walk.physical, grantedRights());
             }
             return physical;

@@ -1227,7 +1227,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
      * Updates or flushes the entries of one page table that map the guest page: removed when flushing or
      * when the page is now intercepted entirely, write-protected when only writes are.
      */
-    private boolean updateEntriesIn(int pageTable, RamRange range, int index, boolean flush) {
+    private boolean updateEntriesIn(int pageTable, RamRange range, int index, boolean flush, long frameAddress) {
         long guest = range.pageAddress(index);
         PageHandlerState state = range.handlerState(index);
         boolean remove = flush || state == PageHandlerState.ALL || range.pageType(index) == PageType.MMIO;
@@ -1236,7 +1236,12 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         int count = entries(pageTable);
         for (int i = start; i < count; i++) {
             long entry = readEntry(pageTable, i);
-            if ((entry & PRESENT) == 0 || guestAddressOf(pageTable, i) != guest) {
+            // An entry mapping the page holds its frame (the checker's invariant), so the frame rules out
+            // nearly every other entry before the guest's table is read: a guest page directory mapped by
+            // the kernel's identity map of all memory is monitored at every CR3 load, with a full table
+            // of other pages beside it.
+            if ((entry & PRESENT) == 0 || entryFrameAddress(pageTable, entry) != frameAddress
+                    || guestAddressOf(pageTable, i) != guest) {
                 continue;
             }
             if (remove) {
@@ -1252,22 +1257,30 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
 
     @Override
     public int updateGuestPageEntries(RamRange range, int pageIndex, boolean flush) {
+        return updateGuestPageEntries(range, pageIndex, flush, (long) range.hostFrame(pageIndex) << 12);
+    }
+
+    /**
+     * {@link #updateGuestPageEntries(RamRange, int, boolean)} for entries that map the page on the frame at
+     * {@code frameAddress}: its frame now, or the one it had when its backing just changed.
+     */
+    private int updateGuestPageEntries(RamRange range, int pageIndex, boolean flush, long frameAddress) {
         int tracking = range.tracking(pageIndex);
         if (tracking == 0) {
             return 0;
         }
         if (!PageTracking.isPhysExt(tracking)) {
-            updateEntriesIn(PageTracking.index(tracking), range, pageIndex, flush);
+            updateEntriesIn(PageTracking.index(tracking), range, pageIndex, flush, frameAddress);
             return FLUSH_TLBS;
         }
         if (!PageTracking.isOverflowed(tracking)) {
             int[] tables = tablesListedBy(PageTracking.index(tracking));
             for (int table : tables) {
-                updateEntriesIn(table, range, pageIndex, flush);
+                updateEntriesIn(table, range, pageIndex, flush, frameAddress);
             }
             return FLUSH_TLBS;
         }
-        return slowScan(range, pageIndex, flush);
+        return slowScan(range, pageIndex, flush, frameAddress);
     }
 
     /** The distinct page tables an extent list names (copied: updating entries edits the list). */
@@ -1293,7 +1306,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
      * Scans every shadow page table for entries mapping an overflowed page (pgmPoolTrackFlushGCPhysPTsSlow),
      * giving up above 1024 present entries: then the pool must be cleared (GCPHYS_ALIASED).
      */
-    private int slowScan(RamRange range, int pageIndex, boolean flush) {
+    private int slowScan(RamRange range, int pageIndex, boolean flush, long frameAddress) {
         trackSlowScans++;
         if (totalPresent > 1024) {
             trackSlowScanGiveUps++;
@@ -1302,7 +1315,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         }
         for (int page = FIRST_INDEX; page < currentPages; page++) {
             if (kindOf(page).isPageTable() && present[page] > 0) {
-                updateEntriesIn(page, range, pageIndex, flush);
+                updateEntriesIn(page, range, pageIndex, flush, frameAddress);
             }
         }
         if (flush) {
@@ -1331,7 +1344,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         RamRange range = memory.rangeAt(gcPhysPage);
         if (range != null && range.tracking(range.pageIndex(gcPhysPage)) != 0) {
             // Entries still point at the old frame: flush them, the next access maps the new one.
-            updateGuestPageEntries(range, range.pageIndex(gcPhysPage), true);
+            updateGuestPageEntries(range, range.pageIndex(gcPhysPage), true, (long) oldHostFrame << 12);
             hooks.flushGuestTlbs();
         }
         return engineState;
