@@ -398,10 +398,8 @@ class ShadowMmuTest {
         assertEquals(0x55667788, f.reg(Register.EAX));
     }
 
-    @Test
-    void mmioPagesReachTheHandlerOnEveryAccessButAreWalkedOnce() {
-        Recorder recorder = mmioDevice(0xe000_0000L, 0x1000);
-        long pte = pagingWithWindow(0xe000_0000, 0x7);
+    /** Counts the trap handler's walks of the window's page, in element 0 of the array returned. */
+    private int[] countWindowWalks() {
         int[] traps = new int[1];
         f.cpu.setTracer(new CpuTracer() {
             @Override
@@ -411,6 +409,14 @@ class ShadowMmuTest {
                 }
             }
         });
+        return traps;
+    }
+
+    @Test
+    void mmioPagesReachTheHandlerOnEveryAccessButAreWalkedOnce() {
+        Recorder recorder = mmioDevice(0xe000_0000L, 0x1000);
+        long pte = pagingWithWindow(0xe000_0000, 0x7);
+        int[] traps = countWindowWalks();
         // three reads of the device through the window
         f.exec("a1 00 00 00 02 a1 04 00 00 02 a1 08 00 00 02");
         assertEquals(List.of("R e0000000/4=0", "R e0000004/4=0", "R e0000008/4=0"), recorder.log, "every read reaches the device");
@@ -437,15 +443,7 @@ class ShadowMmuTest {
         int frame = f.memory.frames().allocate(FrameUse.DEVICE);
         f.registry.pageAliasHc(0xe000_0000L, 0xe000_0000L, frame);
         pagingWithWindow(0xe000_0000, 0x7);
-        int[] traps = new int[1];
-        f.cpu.setTracer(new CpuTracer() {
-            @Override
-            public void trapHandled(int linear) {
-                if (linear >>> 12 == WINDOW >>> 12) {
-                    traps[0]++;
-                }
-            }
-        });
+        int[] traps = countWindowWalks();
         f.exec("a1 00 00 00 02 a1 04 00 00 02 a1 08 00 00 02");
         assertEquals(List.of("R e0000000/4=0", "R e0000004/4=0", "R e0000008/4=0"), recorder.log, "every read reaches the device");
         assertEquals(1, traps[0], "one walk for the page");

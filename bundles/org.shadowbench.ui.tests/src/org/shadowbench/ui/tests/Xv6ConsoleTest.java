@@ -4,17 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Path;
 
 import org.eclipse.jface.text.BadLocationException;
 import org.eclipse.jface.text.IDocument;
-import org.eclipse.ui.console.ConsolePlugin;
-import org.eclipse.ui.console.IConsole;
-import org.eclipse.ui.console.IOConsole;
 import org.junit.jupiter.api.Test;
 import org.shadowbench.ui.MachineSession;
-import org.shadowbench.ui.MachineSpec;
-import org.shadowbench.ui.internal.NewMachineDialog;
 import org.shadowbench.ui.internal.UiActivator;
 import org.shadowbench.ui.testing.Workbench;
 
@@ -27,19 +21,11 @@ import org.shadowbench.ui.testing.Workbench;
 class Xv6ConsoleTest {
     @Test
     void xv6AnswersACommandTypedOnTheConsole() throws Exception {
-        Path kernel = NewMachineDialog.xv6Kernel();
-        assumeTrue(kernel != null, "no xv6 kernel on this machine");
-        MachineSession session = UiActivator.sessions().launch(MachineSpec.file(kernel, 256L << 20, ""));
+        assumeTrue(TestGuest.XV6_USERTESTS.available(), "no xv6 kernel on this machine");
+        MachineSession session = UiActivator.sessions().launch(TestGuest.XV6_USERTESTS.spec());
         try {
             session.resume();
-            IOConsole com1 = null;
-            for (IConsole console : ConsolePlugin.getDefault().getConsoleManager().getConsoles()) {
-                if (console.getName().equals("COM1 - " + session.name())) {
-                    com1 = (IOConsole) console;
-                }
-            }
-            IOConsole console = com1;
-            IDocument document = console.getDocument();
+            IDocument document = TestGuest.com1(session).getDocument();
             Workbench.await("xv6's shell prompt", 60_000, () -> document.get().contains("$ "));
             int before = document.getLength();
             type(document, "ls\n");

@@ -42,14 +42,8 @@ class ConsoleTest {
 
     @AfterEach
     void cleanUp() throws CoreException {
+        Launches.end(launches, WAIT);
         for (ILaunch launch : launches) {
-            if (!launch.isTerminated()) {
-                launch.terminate();
-            }
-        }
-        Workbench.await("the launches to end", WAIT, () -> launches.stream().allMatch(ILaunch::isTerminated));
-        for (ILaunch launch : launches) {
-            DebugPlugin.getDefault().getLaunchManager().removeLaunch(launch);
             if (launch.getLaunchConfiguration() != null) {
                 launch.getLaunchConfiguration().delete();
             }

@@ -93,15 +93,7 @@ class DebugUiTest {
 
     @AfterEach
     void cleanUp() throws CoreException {
-        for (ILaunch launch : launches) {
-            if (!launch.isTerminated()) {
-                launch.terminate();
-            }
-        }
-        Workbench.await("the launches to end", WAIT, () -> launches.stream().allMatch(ILaunch::isTerminated));
-        for (ILaunch launch : launches) {
-            DebugPlugin.getDefault().getLaunchManager().removeLaunch(launch);
-        }
+        Launches.end(launches, WAIT);
         var manager = DebugPlugin.getDefault().getBreakpointManager();
         manager.removeBreakpoints(manager.getBreakpoints(ShadowbenchDebug.MODEL_ID), true);
         DebugPlugin.getDefault().getMemoryBlockManager().removeMemoryBlocks(
