@@ -1,15 +1,23 @@
 package org.shadowbench.ui.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.part.ViewPart;
 import org.junit.jupiter.api.Test;
 import org.shadowbench.machine.RunState;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
+import org.shadowbench.ui.internal.EventsView;
 import org.shadowbench.ui.internal.MachinesView;
 import org.shadowbench.ui.internal.MemoryMapView;
+import org.shadowbench.ui.internal.PageWalkView;
 import org.shadowbench.ui.internal.ShadowbenchPerspective;
 import org.shadowbench.ui.internal.UiActivator;
 import org.shadowbench.ui.testing.Workbench;
@@ -17,19 +25,23 @@ import org.shadowbench.ui.testing.Workbench;
 /**
  * Switching the Machines view between running machines of different RAM sizes: the memory map
  * follows each one, and what flashed on one machine is not carried to the other (their RAM ranges
- * start at the same address with other page counts).
+ * start at the same address with other page counts); nor are the events or the page walk of one
+ * machine shown for the other.
  */
 class MachineSwitchTest {
     @Test
-    void theMemoryMapFollowsMachinesOfOtherSizesBackAndForth() throws Exception {
+    void theViewsFollowMachinesOfOtherSizesBackAndForth() throws Exception {
         PlatformUI.getWorkbench().showPerspective(ShadowbenchPerspective.ID, Workbench.window());
         MachineSession small = UiActivator.sessions().launch(MachineSpec.bundledGuest("demo", 32L << 20, "rounds=100000"));
         MachineSession large = UiActivator.sessions().launch(MachineSpec.bundledGuest("demo", 96L << 20, "rounds=100000"));
+        CountDownLatch release = new CountDownLatch(1);
         try {
             small.resume();
             large.resume();
             MachinesView machines = (MachinesView) Workbench.page().showView(MachinesView.ID);
             MemoryMapView map = (MemoryMapView) Workbench.page().showView(MemoryMapView.ID);
+            EventsView events = (EventsView) Workbench.page().showView(EventsView.ID);
+            PageWalkView walk = (PageWalkView) Workbench.page().showView(PageWalkView.ID);
             for (MachineSession session : new MachineSession[] { small, large, small, large }) {
                 select(machines, map, session);
                 // Running: its RAM changes between snapshots, so pages flash.
@@ -42,13 +54,39 @@ class MachineSwitchTest {
             assertEquals(0, map.flashingPages(), "a paused machine has nothing left to flash");
             // Away from the running machine to the paused one: the running one's changes stay behind.
             select(machines, map, small);
+            walk.walk(0);
             Workbench.await("pages flashing on " + small.name(), 5_000, () -> map.flashingPages() > 0);
+            Workbench.await("events of " + small.name(), 5_000, () -> !events.keptEvents().isEmpty());
+            Workbench.await("a walk on " + small.name(), 5_000, () -> walk.shown() != null);
+            // The paused machine's emulation thread kept busy: what the views show of it after the switch
+            // is what they kept, not what they read from it since.
+            large.machine().submit(m -> {
+                awaitUninterruptibly(release);
+                return null;
+            });
             select(machines, map, large);
+            Workbench.await("the other views to follow " + large.name(), 5_000, () -> Stream.<ViewPart>of(events, walk)
+                    .allMatch(view -> view.getPartName().endsWith(large.name())));
             assertEquals(large.snapshot(), map.shownSnapshot());
             assertEquals(0, map.flashingPages(), "nothing changed on the paused machine");
+            assertEquals(List.of(), events.keptEvents(), "the events of " + small.name());
+            assertEquals(-1, events.lastRead(), "the event read last from " + small.name());
+            assertNull(walk.shown(), "the walk on " + small.name());
+            release.countDown();
+            Workbench.await("the walk on " + large.name(), 5_000,
+                    () -> walk.shown() != null && walk.shown().instructions() == instructions(large));
         } finally {
+            release.countDown();
             small.terminate().get();
             large.terminate().get();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -53,7 +53,6 @@ public final class EventsView extends FollowingView {
     private Button followTail;
     private Button keepMatching;
     private Label counts;
-    private MachineSession followed;
     private EventStream.Reader reader;
     private final EventRing events = new EventRing(KEPT);
     /** Indices into {@link #events} of the rows shown. */
@@ -318,16 +317,6 @@ public final class EventsView extends FollowingView {
             return;
         }
         setPartName(session == null ? "Events" : "Events - " + session.name());
-        if (session != followed) {
-            followed = session;
-            events.clear();
-            dropped = 0;
-            skipped = 0;
-            lastRead = -1;
-            // The reader starts at the present: the view shows what happens while it follows.
-            reader = session == null ? null : session.machine().events().reader();
-            refilter();
-        }
         if (reader == null) {
             updateCounts();
             return;
@@ -353,10 +342,24 @@ public final class EventsView extends FollowingView {
             drainScheduled = true;
             viewer.getControl().getDisplay().timerExec(MachineSession.REFRESH_MILLIS, () -> {
                 drainScheduled = false;
-                if (!viewer.getControl().isDisposed() && followed == session) {
+                if (!viewer.getControl().isDisposed() && followed() == session) {
                     show(session);
                 }
             });
+        }
+    }
+
+    /** Events of another machine: those of the one followed before go, with their counts. */
+    @Override
+    protected void followedChanged(MachineSession session) {
+        events.clear();
+        dropped = 0;
+        skipped = 0;
+        lastRead = -1;
+        // The reader starts at the present: the view shows what happens while it follows.
+        reader = session == null ? null : session.machine().events().reader();
+        if (!viewer.getControl().isDisposed()) {
+            refilter();
         }
     }
 

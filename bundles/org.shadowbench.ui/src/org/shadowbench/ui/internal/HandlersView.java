@@ -232,6 +232,14 @@ public final class HandlersView extends FollowingView {
         updateRows();
     }
 
+    /** Another machine's handlers: hit rates are taken between one machine's own snapshots only. */
+    @Override
+    protected void followedChanged(MachineSession session) {
+        lastHits.clear();
+        hitRates.clear();
+        lastNanos = 0;
+    }
+
     /** Filters and sorts the snapshot's handlers, keeping the selected handler selected. */
     private void updateRows() {
         HandlerSnapshot selected = ((IStructuredSelection) viewer.getSelection()).getFirstElement() instanceof HandlerSnapshot h

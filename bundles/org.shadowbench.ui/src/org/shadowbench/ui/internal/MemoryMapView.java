@@ -81,9 +81,8 @@ public final class MemoryMapView extends FollowingView implements ISelectionList
     private Font mono;
     private PageColours colours = PageColours.TYPE_AND_STATE;
     private int zoom = DEFAULT_ZOOM;
+    /** The followed machine's snapshot shown; changes are marked only between one machine's own snapshots. */
     private MachineSnapshot snapshot;
-    /** The machine {@link #snapshot} belongs to: changes are marked only between its own snapshots. */
-    private MachineSession shownSession;
     private List<Band> bands = List.of();
     private List<Gap> gaps = List.of();
     private int columns = 1;
@@ -238,11 +237,6 @@ public final class MemoryMapView extends FollowingView implements ISelectionList
             return;
         }
         MachineSnapshot next = session == null ? null : session.snapshot();
-        if (session != shownSession) {
-            // Another machine: its ranges have other sizes, and nothing of it "changed" since the last one.
-            shownSession = session;
-            snapshot = null;
-        }
         if (next != snapshot) {
             if (snapshot != null && next != null) {
                 markChanges(snapshot, next);
@@ -253,6 +247,15 @@ public final class MemoryMapView extends FollowingView implements ISelectionList
             relayout();
         }
         setPartName(session == null ? "Guest Memory Map" : "Guest Memory Map - " + session.name());
+    }
+
+    /** Another machine: its ranges have other sizes, and nothing of it "changed" since the last one's. */
+    @Override
+    protected void followedChanged(MachineSession session) {
+        snapshot = null;
+        flashes.clear();
+        flashingUntil = 0;
+        relayout();
     }
 
     /** Flashes every page whose descriptor changed; unchanged chunks are skipped by identity. */

@@ -62,7 +62,6 @@ public final class PageWalkView extends FollowingView implements ISelectionListe
     /** Where the page picked in the memory map is mapped, shown after the walk's status; null otherwise. */
     private String mappings;
     private Taken shown;
-    private MachineSession walkedSession;
     private long walkedSequence = -1;
     private EmulationQuery query;
 
@@ -306,12 +305,6 @@ public final class PageWalkView extends FollowingView implements ISelectionListe
             return;
         }
         setPartName(session == null ? "Page Walk" : "Page Walk - " + session.name());
-        if (session != walkedSession) {
-            walkedSession = session;
-            walkedSequence = -1;
-            shown = null;
-            render();
-        }
         if (session == null) {
             status.setText("No machine selected.");
             return;
@@ -320,6 +313,16 @@ public final class PageWalkView extends FollowingView implements ISelectionListe
         long sequence = snapshot == null ? 0 : snapshot.sequence();
         if (sequence != walkedSequence) {
             request(session);
+        }
+    }
+
+    /** The address stays; its walk on the machine followed before does not. */
+    @Override
+    protected void followedChanged(MachineSession session) {
+        walkedSequence = -1;
+        shown = null;
+        if (!address.isDisposed()) {
+            render();
         }
     }
 
@@ -346,7 +349,7 @@ public final class PageWalkView extends FollowingView implements ISelectionListe
         if (this.address.isDisposed()) {
             return;
         }
-        if (taken != null && session == walkedSession && linear != null && address == linear) {
+        if (taken != null && session == followed() && linear != null && address == linear) {
             shown = taken;
             walkedSequence = taken.sequence();
             render();

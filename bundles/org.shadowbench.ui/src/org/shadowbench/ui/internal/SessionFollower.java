@@ -75,10 +75,6 @@ public final class SessionFollower implements ISelectionListener, MachineSession
         return true;
     }
 
-    MachineSession current() {
-        return current;
-    }
-
     @Override
     public void selectionChanged(IWorkbenchPart part, ISelection selection) {
         MachineSession chosen = fromSelection(selection);

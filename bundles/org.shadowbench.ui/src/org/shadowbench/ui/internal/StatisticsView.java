@@ -79,7 +79,6 @@ public final class StatisticsView extends FollowingView {
     private Chart speedChart;
     private Chart slowChart;
     private List<Counter> counters = List.of();
-    private MachineSession followed;
     private MachineSnapshot snapshot;
     private MachineSnapshot previous;
     private long previousNanos;
@@ -275,10 +274,6 @@ public final class StatisticsView extends FollowingView {
         }
         setPartName(session == null ? "Statistics" : "Statistics - " + session.name());
         MachineSnapshot next = session == null ? null : session.snapshot();
-        if (session != followed) {
-            followed = session;
-            forget();
-        }
         if (next == snapshot) {
             return;
         }
@@ -304,6 +299,20 @@ public final class StatisticsView extends FollowingView {
         previousNanos = now;
         viewer.setItemCount(counters.size());
         viewer.refresh();
+    }
+
+    /** Another machine's counters: a rate or a history across two machines means nothing. */
+    @Override
+    protected void followedChanged(MachineSession session) {
+        forget();
+        counters = List.of();
+        if (!viewer.getControl().isDisposed()) {
+            // Emptied now: with no machine to follow, no snapshot would clear them.
+            plot(speedChart, SPEED, speedHistory, 0);
+            plot(slowChart, SLOW_PATHS, slowHistory, 0);
+            viewer.setItemCount(0);
+            viewer.refresh();
+        }
     }
 
     private void forget() {

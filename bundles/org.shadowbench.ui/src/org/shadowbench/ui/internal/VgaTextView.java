@@ -56,7 +56,6 @@ public final class VgaTextView extends FollowingView {
 
     private Canvas canvas;
     private Font font;
-    private MachineSession shownSession;
     private Screen screen;
     /** Where the last paint put the screen: x and y of its top left corner, a cell's width and height. */
     private Rectangle cellGrid;
@@ -99,11 +98,6 @@ public final class VgaTextView extends FollowingView {
             return;
         }
         setPartName(session == null ? "VGA Text" : "VGA Text - " + session.name());
-        if (session != shownSession) {
-            shownSession = session;
-            screen = null;
-            canvas.redraw();
-        }
         if (session == null || session.state() == RunState.CLOSED) {
             return;
         }
@@ -114,6 +108,15 @@ public final class VgaTextView extends FollowingView {
         }
     }
 
+    /** Another machine's screen is read afresh; the last one's stays no longer. */
+    @Override
+    protected void followedChanged(MachineSession session) {
+        screen = null;
+        if (!canvas.isDisposed()) {
+            canvas.redraw();
+        }
+    }
+
     private void request(MachineSession session, long sequence) {
         VgaText vga = session.pc().vga();
         query.ask(session.machine(), machine -> new Screen(vga.screen(), vga.attributes(), vga.cursor(), sequence),
@@ -121,7 +124,7 @@ public final class VgaTextView extends FollowingView {
     }
 
     private void arrived(MachineSession session, Screen read) {
-        if (canvas.isDisposed() || read == null || session != shownSession) {
+        if (canvas.isDisposed() || read == null || session != followed()) {
             return;
         }
         screen = read;
@@ -141,7 +144,7 @@ public final class VgaTextView extends FollowingView {
         gc.fillRectangle(area);
         if (screen == null) {
             gc.setForeground(canvas.getDisplay().getSystemColor(SWT.COLOR_GRAY));
-            gc.drawString(shownSession == null ? "No machine selected: launch one in the Machines view."
+            gc.drawString(followed() == null ? "No machine selected: launch one in the Machines view."
                     : "Reading the screen...", 8, 8, true);
             return;
         }
