@@ -28,6 +28,7 @@ import org.shadowbench.ui.MachineSpec;
 import org.shadowbench.ui.internal.HandlersView;
 import org.shadowbench.ui.internal.MachinesView;
 import org.shadowbench.ui.internal.MemoryMapView;
+import org.shadowbench.ui.internal.MachinePresets;
 import org.shadowbench.ui.internal.NewMachineDialog;
 import org.shadowbench.ui.internal.PageColours;
 import org.shadowbench.ui.internal.PoolView;
@@ -243,7 +244,7 @@ abstract class AbstractViewsTest extends GuestViewsTest {
             dialog.demoPreset().notifyListeners(SWT.Selection, new Event());
             assertEquals("bundled:demo", dialog.guestField().getText());
             assertEquals(64, dialog.ramField().getSelection());
-            assertEquals(NewMachineDialog.DEMO_WORKLOAD, dialog.commandLineField().getText(), "a workload to watch");
+            assertEquals(MachinePresets.DEMO.commandLine(), dialog.commandLineField().getText(), "a workload to watch");
             dialog.commandLineField().setText("rounds=2");
             Workbench.spin(200);
             Workbench.screenshotControl(dialog.getShell(), guest.screenshot("new-machine-dialog.png"));

@@ -38,7 +38,7 @@ public final class MachinesView extends ViewPart implements MachineSessions.List
     public static final String ID = "org.shadowbench.ui.machines";
     /**
      * System property naming a guest to launch, paused, when the view first opens in a workbench
-     * without machines: {@code bundled:demo} (the bundled demo guest, 64 MiB) or a multiboot file.
+     * without machines: {@code bundled:demo} (the demo preset, {@link MachinePresets#DEMO}) or a multiboot file.
      */
     public static final String LAUNCH_PROPERTY = "shadowbench.launch";
     private static final AtomicBoolean LAUNCHED_AT_START = new AtomicBoolean();
@@ -105,11 +105,14 @@ public final class MachinesView extends ViewPart implements MachineSessions.List
         launch(startSpec(guest), false);
     }
 
-    static MachineSpec startSpec(String guest) {
-        return guest.startsWith(NewMachineDialog.BUNDLED_PREFIX)
-                ? MachineSpec.bundledGuest(guest.substring(NewMachineDialog.BUNDLED_PREFIX.length()), 64L << 20,
-                        guest.equals(NewMachineDialog.BUNDLED_PREFIX + "demo") ? NewMachineDialog.DEMO_WORKLOAD : "")
-                : MachineSpec.file(Path.of(guest), 64L << 20, "");
+    /** What {@value #LAUNCH_PROPERTY} launches: the demo preset for the demo, else the guest in 64 MiB. */
+    public static MachineSpec startSpec(String guest) {
+        if (guest.equals(MachinePresets.guestText(MachinePresets.DEMO))) {
+            return MachinePresets.DEMO;
+        }
+        return guest.startsWith(MachinePresets.BUNDLED_PREFIX)
+                ? MachineSpec.bundledGuest(guest.substring(MachinePresets.BUNDLED_PREFIX.length()), MachinePresets.START_RAM, "")
+                : MachineSpec.file(Path.of(guest), MachinePresets.START_RAM, "");
     }
 
     /** For tests and the dialog's job: the table. */

@@ -26,14 +26,6 @@ import org.shadowbench.ui.MachineSpec;
 public final class NewMachineDialog extends TitleAreaDialog {
     static final String XV6_PROPERTY = "shadowbench.xv6";
     static final String XV6_RELATIVE = "../shared/guests/xv6/kernelmemfs";
-    /** How the guest field names the bundled demo. */
-    static final String BUNDLED_PREFIX = "bundled:";
-    /**
-     * The demo's command line in the workbench: about a minute of switching between its eight
-     * copy-on-write address spaces (at 50 MIPS), long enough to watch the pool and pause in it. Its
-     * default of 4 rounds ends in a tenth of a second, which suits the headless main job.
-     */
-    public static final String DEMO_WORKLOAD = "rounds=50000";
 
     private Text guest;
     private Spinner ram;
@@ -108,14 +100,14 @@ public final class NewMachineDialog extends TitleAreaDialog {
         Button demo = new Button(presets, SWT.PUSH);
         demoPreset = demo;
         demo.setText("Demo guest");
-        demo.addListener(SWT.Selection, event -> preset(BUNDLED_PREFIX + "demo", 64, DEMO_WORKLOAD));
+        demo.addListener(SWT.Selection, event -> preset(MachinePresets.DEMO));
         Button xv6 = new Button(presets, SWT.PUSH);
         Path xv6Kernel = xv6Kernel();
         xv6.setText("xv6");
         xv6.setEnabled(xv6Kernel != null);
         xv6.setToolTipText(xv6Kernel != null ? xv6Kernel.toString()
                 : "not found: set -D" + XV6_PROPERTY + "=FILE or put it at " + XV6_RELATIVE);
-        xv6.addListener(SWT.Selection, event -> preset(xv6Kernel.toString(), 256, ""));
+        xv6.addListener(SWT.Selection, event -> preset(MachineSpec.file(xv6Kernel, 256L << 20, "")));
 
         new Label(body, SWT.NONE).setText("Guest:");
         guest = new Text(body, SWT.BORDER);
@@ -148,15 +140,16 @@ public final class NewMachineDialog extends TitleAreaDialog {
         runAtOnce.setSelection(true);
         GridDataFactory.fillDefaults().span(2, 1).applyTo(runAtOnce);
 
-        guest.setText(BUNDLED_PREFIX + "demo");
-        commandLine.setText(DEMO_WORKLOAD);
+        // The demo's guest and workload, in the RAM of the preferences.
+        guest.setText(MachinePresets.guestText(MachinePresets.DEMO));
+        commandLine.setText(MachinePresets.DEMO.commandLine());
         return area;
     }
 
-    private void preset(String guestText, int ramMiB, String command) {
-        guest.setText(guestText);
-        ram.setSelection(ramMiB);
-        commandLine.setText(command);
+    private void preset(MachineSpec preset) {
+        guest.setText(MachinePresets.guestText(preset));
+        ram.setSelection((int) (preset.ramSize() >> 20));
+        commandLine.setText(preset.commandLine());
     }
 
     private void validate() {
@@ -164,7 +157,7 @@ public final class NewMachineDialog extends TitleAreaDialog {
         String problem = null;
         if (text.isEmpty()) {
             problem = "Choose a guest file or a preset.";
-        } else if (!text.startsWith(BUNDLED_PREFIX) && !Files.isRegularFile(Path.of(text))) {
+        } else if (!text.startsWith(MachinePresets.BUNDLED_PREFIX) && !Files.isRegularFile(Path.of(text))) {
             problem = "No such file: " + text;
         }
         setErrorMessage(problem);
@@ -178,8 +171,8 @@ public final class NewMachineDialog extends TitleAreaDialog {
     protected void okPressed() {
         String text = guest.getText().trim();
         long ramBytes = (long) ram.getSelection() << 20;
-        spec = text.startsWith(BUNDLED_PREFIX)
-                ? MachineSpec.bundledGuest(text.substring(BUNDLED_PREFIX.length()), ramBytes, commandLine.getText())
+        spec = text.startsWith(MachinePresets.BUNDLED_PREFIX)
+                ? MachineSpec.bundledGuest(text.substring(MachinePresets.BUNDLED_PREFIX.length()), ramBytes, commandLine.getText())
                 : MachineSpec.file(Path.of(text), ramBytes, commandLine.getText());
         run = runAtOnce.getSelection();
         super.okPressed();
