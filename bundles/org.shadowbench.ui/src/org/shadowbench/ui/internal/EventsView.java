@@ -52,6 +52,8 @@ public final class EventsView extends FollowingView {
     private Text toField;
     private Button followTail;
     private Button keepMatching;
+    /** The "Keep only matching" box's state, read per event without asking the widget. */
+    private boolean keepOnlyMatching;
     private Label counts;
     private EventStream.Reader reader;
     private final EventRing events = new EventRing(KEPT);
@@ -251,7 +253,8 @@ public final class EventsView extends FollowingView {
 
     /** With "Keep only matching" on, the kept events shrink to those the filters now pass. */
     private void filtersChanged() {
-        if (keepMatching.getSelection()) {
+        keepOnlyMatching = keepMatching.getSelection();
+        if (keepOnlyMatching) {
             List<Event> matching = new ArrayList<>();
             for (int i = 0; i < events.size(); i++) {
                 if (matches(events.get(i))) {
@@ -266,7 +269,7 @@ public final class EventsView extends FollowingView {
 
     private void take(Event event) {
         lastRead = event.sequence();
-        if (keepMatching.getSelection() && !matches(event)) {
+        if (keepOnlyMatching && !matches(event)) {
             skipped++;
         } else {
             events.add(event);
@@ -294,7 +297,7 @@ public final class EventsView extends FollowingView {
     private void refilter() {
         rowCount = 0;
         for (int i = 0; i < events.size(); i++) {
-            if (matches(events.get(i))) {
+            if (isRow(i)) {
                 addRow(i);
             }
         }
@@ -302,6 +305,15 @@ public final class EventsView extends FollowingView {
         viewer.getTable().clearAll(); // rows come back through updateElement as they are painted
         scrollToNewest();
         updateCounts();
+    }
+
+    /**
+     * Whether a kept event passes the filters. With "Keep only matching" on, every kept event was
+     * matched when it was taken, and the kept ones were matched again whenever the filters changed
+     * ({@link #filtersChanged}): each is a row without matching it a second time.
+     */
+    private boolean isRow(int index) {
+        return keepOnlyMatching || matches(events.get(index));
     }
 
     private void addRow(int index) {
@@ -329,7 +341,7 @@ public final class EventsView extends FollowingView {
             refilter(); // the rows' indices moved: at most KEPT events to match again
         } else if (events.size() > before) {
             for (int i = before; i < events.size(); i++) {
-                if (matches(events.get(i))) {
+                if (isRow(i)) {
                     addRow(i);
                 }
             }
