@@ -234,7 +234,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         this.taskSwitch = new TaskSwitch(this);
         this.system = new SystemRegisters(this);
         this.executor = new Executor(this);
-        this.fastPath = new FastPath(this);
+        this.fastPath = new FastPath(this, executor);
         noInstruction.clear(0, 4);
         noInstruction.opcode = 0x90;
         memory.addListener(new TranslationListener());
