@@ -19,7 +19,8 @@ import org.shadowbench.memory.tests.TestScale;
  * The interpreter's fast path against the general executor: random programs made mostly of the
  * shapes the fast path handles (ALU operations on registers and memory, byte compares and tests,
  * MOV, LEA, MOVZX, MOVSX, IMUL, shifts, INC/DEC, PUSH/POP, CALL, RET, Jcc over the next
- * instruction, and REP MOVS/STOS, which the fast path copies a page at a time), mixed with
+ * instruction, PUSHF, LEAVE, single MOVS, CLI, XCHG with memory, LOCK-prefixed read-modify-writes,
+ * PAUSE, and REP MOVS/STOS, which the fast path copies a page at a time), mixed with
  * instructions only the general executor runs (ADC, SBB, rotates, NEG, SETcc, operand-size
  * prefixes) so that every kind of lazily kept flags meets every condition, run on two identical
  * machines, one with the fast path and one without (which also derives every condition from the
@@ -155,7 +156,7 @@ class FastPathEquivalenceTest {
         int destination = DESTINATIONS[random.nextInt(DESTINATIONS.length)];
         int source = random.nextInt(8);
         int aluOperation = random.nextInt(8);
-        switch (random.nextInt(32)) {
+        switch (random.nextInt(33)) {
             // r/m32, r32 and r32, r/m32 with register operands (ADC and SBB included: general only).
             case 0 -> emit(aluOperation << 3 | 1, 0xc0 | source << 3 | destination);
             case 1 -> emit(aluOperation << 3 | 3, 0xc0 | destination << 3 | source);
@@ -342,6 +343,42 @@ class FastPathEquivalenceTest {
                 }
                 int size = random.nextInt(3);
                 emit(size == 1 ? 0x66 : 0x90, 0xf3, (random.nextBoolean() ? 0xa4 : 0xaa) + (size == 0 ? 0 : 1), 0xfc);
+            }
+            case 31 -> {
+                // Kernel code's frequent instructions outside the usual shapes: PUSHF, a frame built and
+                // left (LEAVE), MOVS once (now and then backwards), CLI, XCHG with memory, LOCK on a
+                // read-modify-write, PAUSE.
+                switch (random.nextInt(7)) {
+                    case 0 -> emit(0x9c);
+                    case 1 -> emit(0x55, 0x89, 0xe5, 0xc9);
+                    case 2 -> {
+                        boolean backwards = random.nextInt(4) == 0;
+                        if (backwards) {
+                            emit(0xfd);
+                        }
+                        emit(random.nextBoolean() ? 0xa4 : 0xa5);
+                        if (backwards) {
+                            emit(0xfc);
+                        }
+                    }
+                    case 3 -> emit(0xfa);
+                    case 4 -> {
+                        emit(0x87);
+                        memoryOperand(random, destination);
+                    }
+                    case 5 -> {
+                        emit(0xf0);
+                        if (random.nextBoolean()) {
+                            emit(aluOperation << 3 | 1);
+                            memoryOperand(random, source);
+                        } else {
+                            emit(0x83);
+                            memoryOperand(random, aluOperation);
+                            emitImmediate(random, 1);
+                        }
+                    }
+                    default -> emit(0xf3, 0x90);
+                }
             }
             default -> emit(0x90);
         }

@@ -93,6 +93,20 @@ class ShadowMmuTest {
     }
 
     @Test
+    void aStackPageCachedByAPopIsNotWrittenThroughByThePushAfterIt() {
+        // The stack's page cache holds what the TLB granted: a pop from a clean page caches it for reading,
+        // and the push that follows must still trap so that the guest's dirty bit is set.
+        long pte = pagingWithWindow(PAGE_A, 0x3);
+        f.memory.write(PAGE_A + 0x100, 4, 0x1234);
+        f.exec("a1 00 01 00 02"); // mov eax, [WINDOW + 0x100]: the page synced, readable in the TLB
+        f.set(Register.ESP, WINDOW + 0x100);
+        f.exec("58 40 50"); // pop eax ; inc eax ; push eax
+        assertEquals(0x60, f.read(pte, 4) & 0x60, "accessed and dirty");
+        assertEquals(0x1235L, f.read(PAGE_A + 0x100, 4));
+        assertEquals(WINDOW + 0x100, f.reg(Register.ESP));
+    }
+
+    @Test
     void notPresentAndProtectionPageFaults() {
         long pte = pagingWithWindow(PAGE_A, 0x0);
         f.run("a1 10 00 00 02 f4");

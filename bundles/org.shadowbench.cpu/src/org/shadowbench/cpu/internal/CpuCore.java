@@ -171,6 +171,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** The code cache, the fetch page, links and branch fusion. */
     final InstructionFetch fetch;
     private final Executor executor;
+    /** The flat stack's last page, for PUSH, POP, CALL, RET and LEAVE. */
+    final StackCache stack;
     private final FastPath fastPath;
     /** Whether the decoder gives instructions a fast path (see {@link #setFastPathEnabled}). */
     boolean fastPathEnabled = true;
@@ -234,7 +236,8 @@ public final class CpuCore implements Cpu, PoolHooks {
         this.taskSwitch = new TaskSwitch(this);
         this.system = new SystemRegisters(this);
         this.executor = new Executor(this);
-        this.fastPath = new FastPath(this);
+        this.fastPath = new FastPath(this, executor);
+        this.stack = new StackCache(this);
         noInstruction.clear(0, 4);
         noInstruction.opcode = 0x90;
         memory.addListener(new TranslationListener());
@@ -575,12 +578,23 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     void push(int size, int value) {
         int esp = movedStackPointer(-size);
-        write(SS, stackSize == 4 ? esp : esp & 0xffff, size, value);
+        if (size == 4 && stackSize == 4) {
+            int at = stack.at(esp, 4, true);
+            if (at >= 0) {
+                Mmu.INT.set(stack.backing(), at, value);
+            } else {
+                int address = linear(SS, esp, 4, true);
+                mmu.write32(address, value);
+                stack.remember(esp, address);
+            }
+        } else {
+            write(SS, stackSize == 4 ? esp : esp & 0xffff, size, value);
+        }
         gpr[ESP] = esp;
     }
 
     int pop(int size) {
-        int value = read(SS, stackPointer(), size);
+        int value = peek(0, size);
         gpr[ESP] = movedStackPointer(size);
         return value;
     }
@@ -588,7 +602,22 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** Reads the stack {@code depth} bytes above ESP without popping. */
     int peek(int depth, int size) {
         int esp = movedStackPointer(depth);
-        return read(SS, stackSize == 4 ? esp : esp & 0xffff, size);
+        return readStack(stackSize == 4 ? esp : esp & 0xffff, size);
+    }
+
+    /** Reads {@code size} bytes at SS:{@code offset}. */
+    int readStack(int offset, int size) {
+        if (size == 4 && stackSize == 4) {
+            int at = stack.at(offset, 4, false);
+            if (at >= 0) {
+                return (int) Mmu.INT.get(stack.backing(), at);
+            }
+            int address = linear(SS, offset, 4, false);
+            int value = mmu.read32(address);
+            stack.remember(offset, address);
+            return value;
+        }
+        return read(SS, offset, size);
     }
 
     // ================================================================== control transfers

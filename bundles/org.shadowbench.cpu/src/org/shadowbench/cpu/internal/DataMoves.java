@@ -204,7 +204,7 @@ final class DataMoves {
 
     void leave(int size) {
         int frame = cpu.stackSize == 4 ? cpu.gpr[CpuCore.EBP] : cpu.gpr[CpuCore.EBP] & 0xffff;
-        int saved = cpu.read(CpuCore.SS, frame, size);
+        int saved = cpu.readStack(frame, size);
         int esp = cpu.stackSize == 4 ? frame + size : (cpu.gpr[CpuCore.ESP] & 0xffff_0000) | ((frame + size) & 0xffff);
         cpu.gpr[CpuCore.ESP] = esp;
         cpu.setReg(CpuCore.EBP, size, saved);

@@ -9,12 +9,12 @@ import org.shadowbench.cpu.Cpu;
 final class Executor {
     private final CpuCore cpu;
     private final Flags flags;
-    private final Arithmetic arithmetic;
-    private final ShiftsAndBits shifts;
-    private final DataMoves moves;
-    private final StringOps strings;
+    final Arithmetic arithmetic;
+    final ShiftsAndBits shifts;
+    final DataMoves moves;
+    final StringOps strings;
     private final ControlFlow control;
-    private final SystemOps system;
+    final SystemOps system;
     private final SseOps sse;
 
     Executor(CpuCore cpu) {

@@ -33,14 +33,21 @@ final class FastPath {
     final Mmu mmu;
     final Arithmetic arithmetic;
     final ShiftsAndBits shifts;
+    final DataMoves moves;
+    final StringOps strings;
+    final SystemOps system;
 
-    FastPath(CpuCore cpu) {
+    /** Shares the general executor's helpers: the operations both run are one implementation. */
+    FastPath(CpuCore cpu, Executor executor) {
         this.cpu = cpu;
         this.gpr = cpu.gpr;
         this.flags = cpu.flags;
         this.mmu = cpu.mmu;
-        this.arithmetic = new Arithmetic(cpu);
-        this.shifts = new ShiftsAndBits(cpu);
+        this.arithmetic = executor.arithmetic;
+        this.shifts = executor.shifts;
+        this.moves = executor.moves;
+        this.strings = executor.strings;
+        this.system = executor.system;
     }
 
     /**
@@ -50,7 +57,9 @@ final class FastPath {
     static void select(Insn i) {
         i.fast = null;
         i.memoryPage = -1;
-        if (i.operandSize != 4 || i.addressSize != 4 || i.lock || i.rep != 0) {
+        // LOCK needs no check here: the decoder has already refused it on anything but a memory
+        // read-modify-write, and with one processor the lock itself changes nothing. REP only makes PAUSE.
+        if (i.operandSize != 4 || i.addressSize != 4 || i.rep != 0 && i.opcode != 0x90) {
             return;
         }
         i.eaBase = i.base == Insn.NO_REGISTER ? ZERO_REGISTER : i.base;
@@ -88,6 +97,12 @@ final class FastPath {
             case 0xf6 -> i.reg != 0 ? null : memory ? Op.TEST8_MI : Op.TEST8_RI;
             case 0xff -> memory && i.reg < 2 ? (i.reg == 0 ? Op.INC_M : Op.DEC_M) : null;
             case 0x90 -> Op.NOP;
+            case 0x9c -> Op.PUSHF;
+            case 0xc9 -> Op.LEAVE;
+            case 0xa4 -> Op.MOVS8;
+            case 0xa5 -> Op.MOVS;
+            case 0xfa -> Op.CLI;
+            case 0x87 -> memory ? Op.XCHG_MR : null;
             case 0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf -> Op.MOV_RI;
             case 0x80 -> i.reg != Arithmetic.CMP ? null : memory ? Op.CMP_M8I : Op.CMP8_RI;
             case 0x81, 0x83 -> memory ? (i.reg == Arithmetic.CMP ? Op.CMP_MI : ALU_MI[i.reg]) : ALU_RI[i.reg];
@@ -735,6 +750,50 @@ final class FastPath {
             @Override
             void run(FastPath p, Insn i) {
                 // Nothing to do.
+            }
+        },
+        // The next six are kernel code's most frequent instructions outside the shapes above (xv6's
+        // usertests: PUSHF in every spinlock, MOVSB, LEAVE, CLI, locked ADD and XCHG). They run the
+        // general executor's own operations; being on the fast path keeps a burst going.
+        PUSHF {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.cpu.current = i;
+                p.moves.pushFlags(4);
+            }
+        },
+        LEAVE {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.moves.leave(4);
+            }
+        },
+        MOVS8 {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.cpu.current = i;
+                p.strings.execute(i, StringOps.MOVS, 1);
+            }
+        },
+        MOVS {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.cpu.current = i;
+                p.strings.execute(i, StringOps.MOVS, 4);
+            }
+        },
+        /** Clearing IF makes no run-loop check due, so the burst goes on (STI, which may, stays general). */
+        CLI {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.system.cli();
+            }
+        },
+        XCHG_MR {
+            @Override
+            void run(FastPath p, Insn i) {
+                p.cpu.current = i;
+                p.moves.exchange(i);
             }
         };
 

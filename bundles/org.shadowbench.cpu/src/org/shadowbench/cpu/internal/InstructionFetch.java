@@ -205,6 +205,7 @@ final class InstructionFetch {
             // round to an old entry's value, every entry goes.
             epochBase = 0;
             codeCache.clear();
+            cpu.stack.forget();
         }
         cpu.translationEpoch = epochBase | privilegeBit;
     }
