@@ -375,6 +375,16 @@ public final class CpuCore implements Cpu, PoolHooks {
     // ================================================================== segment-checked memory
 
     /** The linear address of a data access, checking the segment's type and limit. */
+    /**
+     * Whether accesses through {@code segment} needing the {@code unchecked} rights ({@link #UNCHECKED_READ},
+     * {@link #UNCHECKED_WRITE} or both) may be cached by page, as the instructions' translation caches and
+     * the stack's page are: they need no segment check, and the base lies on a page boundary, so that a
+     * page of offsets is one page of linear addresses.
+     */
+    boolean cacheableByPage(int segment, int unchecked) {
+        return (segUnchecked[segment] & unchecked) == unchecked && (segBase[segment] & 0xfff) == 0;
+    }
+
     int linear(int segment, int offset, int size, boolean write) {
         if ((segUnchecked[segment] & (write ? UNCHECKED_WRITE : UNCHECKED_READ)) != 0) {
             return segBase[segment] + offset;

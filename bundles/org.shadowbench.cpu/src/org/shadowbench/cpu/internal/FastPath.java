@@ -752,9 +752,9 @@ final class FastPath {
                 // Nothing to do.
             }
         },
-        // The next six are kernel code's most frequent instructions outside the shapes above (xv6's
-        // usertests: PUSHF in every spinlock, MOVSB, LEAVE, CLI, locked ADD and XCHG). They run the
-        // general executor's own operations; being on the fast path keeps a burst going.
+        // Kernel code's most frequent instructions outside the shapes above (xv6's usertests: PUSHF in
+        // every spinlock, MOVSB, LEAVE, CLI, XCHG; its locked ADD takes ADD_MI). They run the general
+        // executor's own operations; being on the fast path keeps a burst going.
         PUSHF {
             @Override
             void run(FastPath p, Insn i) {
@@ -933,9 +933,7 @@ final class FastPath {
     }
 
     private void remember(Insn i, int offset, int linear, boolean write) {
-        int segment = i.segment;
-        if ((cpu.segUnchecked[segment] & (write ? CpuCore.UNCHECKED_WRITE : CpuCore.UNCHECKED_READ)) != 0
-                && (cpu.segBase[segment] & 0xfff) == 0) {
+        if (cpu.cacheableByPage(i.segment, write ? CpuCore.UNCHECKED_WRITE : CpuCore.UNCHECKED_READ)) {
             mmu.rememberPage(i, offset >>> 12, linear, write ? mmu.writeMask : mmu.readMask);
         }
     }

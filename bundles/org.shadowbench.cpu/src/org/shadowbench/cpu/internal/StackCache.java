@@ -47,9 +47,7 @@ final class StackCache {
     /** Remembers the page of a stack access just made at {@code offset} (linear address {@code linear}). */
     void remember(int offset, int linear) {
         // Off with the fast path, so that FastPathEquivalenceTest's general machine checks this too.
-        if (!cpu.fastPathEnabled || (cpu.segUnchecked[CpuCore.SS] & (CpuCore.UNCHECKED_READ | CpuCore.UNCHECKED_WRITE))
-                != (CpuCore.UNCHECKED_READ | CpuCore.UNCHECKED_WRITE)
-                || (cpu.segBase[CpuCore.SS] & 0xfff) != 0) {
+        if (!cpu.fastPathEnabled || !cpu.cacheableByPage(CpuCore.SS, CpuCore.UNCHECKED_READ | CpuCore.UNCHECKED_WRITE)) {
             return;
         }
         Mmu mmu = cpu.mmu;
