@@ -10,6 +10,8 @@
  *
  * <p>1.0.0: the static {@code Cpu.create} gave way to the factory (a major change); the read-only
  * surface was split off.
+ *
+ * <p>1.1.0: {@link org.shadowbench.cpu.CpuStatistics} counts compiled blocks.
  */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.shadowbench.cpu;

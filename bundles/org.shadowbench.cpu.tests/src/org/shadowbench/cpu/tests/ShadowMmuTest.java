@@ -35,7 +35,7 @@ class ShadowMmuTest {
     private static final int PAGE_A = 0x0050_0000;
     private static final int PAGE_B = 0x0050_1000;
 
-    private final CpuFixture f = new CpuFixture();
+    final CpuFixture f = new CpuFixture();
 
     @AfterEach
     void consistent() {

@@ -176,6 +176,17 @@ public final class CpuCore implements Cpu, PoolHooks {
     private final FastPath fastPath;
     /** Whether the decoder gives instructions a fast path (see {@link #setFastPathEnabled}). */
     boolean fastPathEnabled = true;
+    /**
+     * Interpretations of an instruction after which the run loop compiles a block from it (see
+     * {@link BlockCompiler}); 0 turns block compilation off. The system property
+     * {@code shadowbench.blocks.threshold} sets it for comparisons.
+     */
+    private int blockThreshold = Math.max(1, CONFIGURED_BLOCK_THRESHOLD);
+    private boolean blocksEnabled = CONFIGURED_BLOCK_THRESHOLD > 0;
+    static final int DEFAULT_BLOCK_THRESHOLD = 256;
+    private static final int CONFIGURED_BLOCK_THRESHOLD = Integer.getInteger("shadowbench.blocks.threshold", DEFAULT_BLOCK_THRESHOLD);
+    /** Instructions retired in compiled blocks. */
+    long blockInstructions;
     final Segments segments;
     final Events events;
     final TaskSwitch taskSwitch;
@@ -209,7 +220,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     private static final int BURST_LENGTH = 4096;
     private boolean poolClearPending;
     private String shutdownReason;
-    private int startEip;
+    /** The EIP of the instruction being executed (compiled blocks set it too, see {@link CompiledBlock#run}). */
+    int startEip;
     private int startEsp;
 
     /** Told about slow-path events; null when nobody listens. */
@@ -724,6 +736,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         long count = instructions;
         Insn previous = null;
         boolean fellThrough = false;
+        CompiledBlock block = null;
         do {
             int start = ip;
             Insn i = previous == null ? null : fetch.linked(previous, fellThrough, start);
@@ -733,6 +746,31 @@ public final class CpuCore implements Cpu, PoolHooks {
                     if (previous != null && i != fetch.scratch) {
                         fetch.link(previous, fellThrough, i, start);
                     }
+                }
+                block = i.block;
+                if (block == null && ++i.heat == blockThreshold) {
+                    block = compileBlock(i, start);
+                }
+                if (block != null) {
+                    if (block.headEip == start && count + block.instructionCount <= limit) {
+                        if (block.generation == codeGeneration || block.revalidate(this)) {
+                            int exit = block.run(this, fastPath, count);
+                            blockInstructions += instructions - count;
+                            count = instructions;
+                            ip = eip;
+                            previous = exit == CompiledBlock.NO_LINK ? null : block.insns[exit >> 1];
+                            fellThrough = (exit & 1) != 0;
+                            if (previous != null && !fellThrough && !previous.fast.fixedTarget) {
+                                previous = null;
+                            }
+                            block = null;
+                            continue;
+                        }
+                        // Some instruction changed: compile again once the new code has run a while.
+                        i.block = null;
+                        i.heat = 0;
+                    }
+                    block = null;
                 }
                 int next = codeSize == 4 ? start + i.length : (start + i.length) & 0xffff;
                 eip = next;
@@ -778,10 +816,42 @@ public final class CpuCore implements Cpu, PoolHooks {
                 // Only cached fast-path instructions link, and a taken branch only where its target is fixed.
                 previous = i != fetch.scratch && fast != null && (fellThrough || fast.fixedTarget) ? i : null;
             } catch (GuestFault f) {
-                faulted(f, start, i);
+                if (block != null) {
+                    // Within a compiled block: the faulting instruction is the one whose start it recorded.
+                    faulted(f, startEip, block.instructionAt(startEip));
+                } else {
+                    faulted(f, start, i);
+                }
                 return;
             }
         } while (!attention && count < limit);
+    }
+
+    /** Compiles a block from an instruction the run loop found hot, if it can make one (null if not). */
+    private CompiledBlock compileBlock(Insn i, int start) {
+        if (!blocksEnabled || i == fetch.scratch || i.fast == null) {
+            i.heat = Integer.MIN_VALUE;
+            return null;
+        }
+        i.block = fetch.compileBlock(i, start);
+        if (i.block == null) {
+            // Too short to gain: look again much later, when more of the code around it may be known.
+            i.heat = -Math.min(16 * blockThreshold, 1 << 24);
+        }
+        return i.block;
+    }
+
+    /**
+     * Compiles blocks from instructions interpreted {@code threshold} times, or never with 0 (for
+     * comparisons and for tests, which compile early). Blocks already compiled stay until their code changes.
+     */
+    public void setBlockThreshold(int threshold) {
+        if (threshold < 0) {
+            throw new IllegalArgumentException("block threshold must not be negative: " + threshold);
+        }
+        blocksEnabled = threshold > 0;
+        blockThreshold = Math.max(1, threshold);
+        fetch.clear();
     }
 
     /** Whether a breakpoint stops the run here; the run after a stop executes the instruction it stopped at. */
@@ -1135,7 +1205,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     @Override
     public CpuStatistics statistics() {
         return new CpuStatistics(instructions, mmu.tlbHits, mmu.tlbFills, mmu.shadow.syncs, mmu.trapHandler.guestPageFaults,
-                mmu.handlerAccesses, mmu.tlbFlushes, exceptionCount, interruptCount, fetch.decoded, generalCount);
+                mmu.handlerAccesses, mmu.tlbFlushes, exceptionCount, interruptCount, fetch.decoded, generalCount,
+                fetch.blockCompiler.compiled, blockInstructions);
     }
 
     @Override

@@ -82,6 +82,11 @@ final class Insn {
     long nextKey;
     long takenKey;
 
+    // The block compiled from this instruction on (see CompiledBlock), and how often the run loop has
+    // interpreted it since it last had none.
+    CompiledBlock block;
+    int heat;
+
     // The decoded-instruction cache's record of what this was decoded from (see CodeCache).
     /** The code segment's default size at decode time; 0 while the entry is not valid. */
     int codeSize;

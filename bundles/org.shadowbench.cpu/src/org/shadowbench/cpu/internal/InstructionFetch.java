@@ -32,6 +32,8 @@ final class InstructionFetch {
     /** Instructions decoded (cache misses and uncached ones). */
     long decoded;
 
+    final BlockCompiler blockCompiler = new BlockCompiler();
+
     InstructionFetch(CpuCore cpu, Decoder decoder) {
         this.cpu = cpu;
         this.decoder = decoder;
@@ -76,9 +78,11 @@ final class InstructionFetch {
         CpuCore c = cpu;
         Insn target = codeCache.slot(fetchEntries, offset);
         CodeCache.forget(target);
-        // A new decode may have another length or target: the old links no longer hold.
+        // A new decode may have another length or target: the old links and block no longer hold.
         target.next = null;
         target.taken = null;
+        target.block = null;
+        target.heat = 0;
         Insn[] entries = fetchEntries;
         byte[] backing = fetchBacking;
         int base = fetchBase;
@@ -157,6 +161,63 @@ final class InstructionFetch {
         i.fusedLength = length;
         i.fusedCondition = opcode & 0xf;
         i.fusedDisplacement = displacement;
+    }
+
+    /**
+     * Compiles the block that starts with {@code head}, a cached fast-path instruction at EIP {@code eip}
+     * reached in the current translation epoch: it and the instructions that follow it in its page, as
+     * long as they are cached, verified in this code generation and on the fast path, up to and including
+     * the first that branches or carries a fused Jcc. Null when that makes fewer than two instructions.
+     */
+    CompiledBlock compileBlock(Insn head, int eip) {
+        CpuCore c = cpu;
+        int linear = c.segBase[CpuCore.CS] + eip;
+        int offset = linear & 0xfff;
+        if (c.codeSize != 4 || offset > CodeCache.LAST_CACHEABLE_OFFSET
+                || linear >>> 12 != fetchPage && !enterFetchPage(linear) || fetchEntries[offset] != head) {
+            return null;
+        }
+        Insn[] entries = fetchEntries;
+        long generation = c.codeGeneration;
+        Insn[] run = new Insn[BlockCompiler.MAX_INSTRUCTIONS];
+        int[] at = new int[BlockCompiler.MAX_INSTRUCTIONS];
+        int n = 0;
+        int retired = 0;
+        int end = offset;
+        for (Insn i = head; i != null; ) {
+            run[n] = i;
+            at[n++] = fetchBase + end;
+            end += i.length + i.fusedLength;
+            retired += i.fusedLength != 0 ? 2 : 1;
+            if (i.fast.branches || i.fusedLength != 0 || n == run.length || end > CodeCache.LAST_CACHEABLE_OFFSET) {
+                break;
+            }
+            i = entries[end];
+            if (i != null && (i.fast == null || !verified(i, fetchBase + end, eip + end - offset))) {
+                i = null;
+            }
+        }
+        if (retired < 2) {
+            return null;
+        }
+        return blockCompiler.compile(java.util.Arrays.copyOf(run, n), eip, fetchBacking, java.util.Arrays.copyOf(at, n), generation);
+    }
+
+    /**
+     * Whether a cached entry of the fetch page, at EIP {@code eip} and {@code at} in the frame's bytes, holds
+     * in this code generation, as {@link #next} would find: its bytes unchanged and within CS's limit.
+     */
+    private boolean verified(Insn i, int at, int eip) {
+        CpuCore c = cpu;
+        if (i.verifiedGeneration == c.codeGeneration) {
+            return true;
+        }
+        if (CodeCache.matches(i, fetchBacking, at, c.codeSize)
+                && Integer.compareUnsigned(eip + i.length + i.fusedLength - 1, c.codeLimit) <= 0) {
+            i.verifiedGeneration = c.codeGeneration;
+            return true;
+        }
+        return false;
     }
 
     /** Makes the linear page the fetch page if the TLB maps it executable now. */

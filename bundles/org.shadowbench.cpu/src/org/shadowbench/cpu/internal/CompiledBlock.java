@@ -1,0 +1,96 @@
+package org.shadowbench.cpu.internal;
+
+/**
+ * A run of cached fast-path instructions translated by the {@link BlockCompiler} into one JVM method,
+ * which the JIT compiles with the instructions' operations inlined: the run loop's per-instruction
+ * dispatch, link checks and bookkeeping become straight-line code. The generated subclass holds the
+ * instructions in fields of its own and implements {@link #run}; the rest of the block's state is here.
+ *
+ * <p>A block is hung on its first instruction ({@link Insn#block}) and entered only at the EIP it was
+ * compiled for, in a code generation in which all its instructions are still the ones it was made
+ * from (see {@link #revalidate}). Since its instructions lie in the page of the first one, reaching
+ * that one through the fetch or a link of the current translation epoch says the whole block is
+ * mapped and executable as when it was made.
+ */
+abstract class CompiledBlock {
+    /** {@link #run}'s answer when the block left without a link to follow (a fused Jcc put off). */
+    static final int NO_LINK = -1;
+
+    /** The EIP of the first instruction. */
+    int headEip;
+    /** The instructions, in order; the last may carry a fused Jcc. */
+    Insn[] insns;
+    /** Each instruction's EIP (for faults: {@link CpuCore#startEip} names the faulting one). */
+    int[] starts;
+    /** Each instruction's operation, length and fused Jcc when compiled: a re-decode must leave them. */
+    FastPath.Op[] ops;
+    /** Each instruction's {@link #shape}. */
+    int[] shapes;
+    int fusedCondition;
+    int fusedDisplacement;
+    /** Instructions retired by a full run, the fused Jcc included. */
+    int instructionCount;
+    /** The EIP of the block's last byte, which must lie within CS's limit. */
+    int lastByte;
+    /** The frame's bytes, and where each instruction's lie, for checking them in a new code generation. */
+    byte[] backing;
+    int[] at;
+    /** The code generation in which every instruction was last found unchanged. */
+    long generation;
+
+    /**
+     * Runs the instructions from the first, whose EIP must be {@link #headEip}. Before each one it sets
+     * {@link CpuCore#eip} to the instruction's end and {@link CpuCore#startEip} to its start, after each
+     * it stores the instruction count ({@code count} plus those retired), and it returns early when an
+     * instruction raised {@link CpuCore#attention}, as the run loop would stop. Returns the index of the
+     * last instruction retired times two, plus one when it fell through rather than branched, or
+     * {@link #NO_LINK}; faults propagate with {@link CpuCore#startEip} at the faulting instruction.
+     */
+    abstract int run(CpuCore cpu, FastPath fastPath, long count);
+
+    /**
+     * Whether the block still holds in the current code generation: each instruction is the entry it was
+     * compiled from (same operation, length and fused Jcc) over bytes unchanged since it was decoded, and
+     * the block lies within CS's limit. Entries found unchanged are marked verified, as the fetch would.
+     */
+    boolean revalidate(CpuCore cpu) {
+        if (cpu.codeSize != 4 || Integer.compareUnsigned(lastByte, cpu.codeLimit) > 0) {
+            return false;
+        }
+        long now = cpu.codeGeneration;
+        Insn[] list = insns;
+        for (int k = 0; k < list.length; k++) {
+            Insn i = list[k];
+            if (i.fast != ops[k] || shape(i) != shapes[k]) {
+                return false;
+            }
+            if (i.verifiedGeneration != now) {
+                if (!CodeCache.matches(i, backing, at[k], 4)) {
+                    return false;
+                }
+                i.verifiedGeneration = now;
+            }
+        }
+        Insn last = list[list.length - 1];
+        if (last.fusedLength != 0 && (last.fusedCondition != fusedCondition || last.fusedDisplacement != fusedDisplacement)) {
+            return false;
+        }
+        generation = now;
+        return true;
+    }
+
+    /** An instruction's length and its fused Jcc's, in one int. */
+    static int shape(Insn i) {
+        return i.length | i.fusedLength << 8;
+    }
+
+    /** The instruction starting at {@code eip}, or null if none of the block's does. */
+    Insn instructionAt(int eip) {
+        for (int k = 0; k < starts.length; k++) {
+            if (starts[k] == eip) {
+                return insns[k];
+            }
+        }
+        return null;
+    }
+}
