@@ -2,6 +2,8 @@ package org.shadowbench.cpu.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.EnumSet;
+import java.util.Set;
 
 import org.shadowbench.cpu.internal.ClassFileWriter.Code;
 import org.shadowbench.cpu.internal.ClassFileWriter.Label;
@@ -33,12 +35,25 @@ final class BlockCompiler {
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
 
+    /**
+     * Operations that touch neither memory nor the CPU's other state, so cannot raise attention: no look
+     * at it after them. (A Jcc or JMP can only fault, which leaves the block anyway.)
+     */
+    private static final Set<FastPath.Op> REGISTER_ONLY = EnumSet.of(FastPath.Op.ADD_RR, FastPath.Op.OR_RR,
+            FastPath.Op.AND_RR, FastPath.Op.SUB_RR, FastPath.Op.XOR_RR, FastPath.Op.CMP_RR, FastPath.Op.TEST_RR,
+            FastPath.Op.ADD_RI, FastPath.Op.OR_RI, FastPath.Op.AND_RI, FastPath.Op.SUB_RI, FastPath.Op.XOR_RI,
+            FastPath.Op.CMP_RI, FastPath.Op.MOV_RR, FastPath.Op.MOV_RI, FastPath.Op.LEA, FastPath.Op.MOVZX_RR8,
+            FastPath.Op.MOVZX_RR16, FastPath.Op.MOVSX_RR8, FastPath.Op.MOVSX_RR16, FastPath.Op.INC_R, FastPath.Op.DEC_R,
+            FastPath.Op.SHL_RI, FastPath.Op.SHR_RI, FastPath.Op.SAR_RI, FastPath.Op.IMUL_RR, FastPath.Op.IMUL_RRI,
+            FastPath.Op.CMP8_RR, FastPath.Op.CMP8_RI, FastPath.Op.TEST8_RR, FastPath.Op.TEST8_RI, FastPath.Op.NOP,
+            FastPath.Op.JCC, FastPath.Op.JMP);
+
     /** Blocks compiled. */
     long compiled;
 
     /**
      * Compiles the instructions {@code insns}, which start at EIP {@code headEip} and follow each other
-     * without a gap; all but the last neither branch nor carry a fused Jcc.
+     * without a gap (a fused Jcc's bytes included); none but the last branches other than by a Jcc.
      */
     CompiledBlock compile(Insn[] insns, int headEip, byte[] backing, int[] at, long generation) {
         int n = insns.length;
@@ -52,16 +67,20 @@ final class BlockCompiler {
             shapes[k] = CompiledBlock.shape(insns[k]);
             eip += insns[k].length + insns[k].fusedLength;
         }
-        Insn last = insns[n - 1];
+        int[] fusedDisplacements = new int[n];
+        int retired = 0;
+        for (int k = 0; k < n; k++) {
+            fusedDisplacements[k] = insns[k].fusedDisplacement;
+            retired += insns[k].fusedLength != 0 ? 2 : 1;
+        }
         CompiledBlock block = define(bytecode(insns, starts), insns);
         block.headEip = headEip;
         block.insns = insns;
         block.starts = starts;
         block.ops = ops;
         block.shapes = shapes;
-        block.fusedCondition = last.fusedCondition;
-        block.fusedDisplacement = last.fusedDisplacement;
-        block.instructionCount = n + (last.fusedLength != 0 ? 1 : 0);
+        block.fusedDisplacements = fusedDisplacements;
+        block.instructionCount = retired;
         block.lastByte = eip - 1;
         block.backing = backing;
         block.at = at;
@@ -91,63 +110,83 @@ final class BlockCompiler {
         constructor(file, n);
         // Locals: this, the CPU, the fast path, the count on entry (two slots).
         Code code = file.method(0, "run", RUN_TYPE, 8, 5);
+        // Where a fused Jcc that must run on its own leaves (see fusedJcc).
+        Label putOff = new Label();
+        int retired = 0;
         for (int k = 0; k < n; k++) {
             Insn i = insns[k];
+            boolean last = k == n - 1;
             int next = starts[k] + i.length;
             code.op(ClassFileWriter.ALOAD_1).pushInt(next).field(ClassFileWriter.PUTFIELD, CPU, "eip", "I");
             code.op(ClassFileWriter.ALOAD_1).pushInt(starts[k]).field(ClassFileWriter.PUTFIELD, CPU, "startEip", "I");
             code.field(ClassFileWriter.GETSTATIC, OP, i.fast.name(), "L" + OP + ";");
             code.op(ClassFileWriter.ALOAD_2).op(ClassFileWriter.ALOAD_0).field(ClassFileWriter.GETFIELD, file.thisName(), field(k), INSN_TYPE);
             code.invoke(ClassFileWriter.INVOKEVIRTUAL, OP, "run", "(L" + FAST_PATH + ";" + INSN_TYPE + ")V");
-            storeCount(code, k + 1);
-            int fellThrough = k << 1 | 1;
-            if (k < n - 1) {
-                Label go = new Label();
-                code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "attention", "Z").branch(ClassFileWriter.IFEQ, go);
-                code.pushInt(fellThrough).op(ClassFileWriter.IRETURN);
-                code.place(go);
-            } else if (i.fusedLength != 0) {
-                fusedJcc(code, i, next, k);
+            storeCount(code, ++retired);
+            boolean mayRaiseAttention = !REGISTER_ONLY.contains(i.fast);
+            if (i.fusedLength != 0) {
+                fusedJcc(code, i, next, k, ++retired, mayRaiseAttention, last, putOff);
             } else if (i.fast.branches) {
-                // Fell through if EIP is where the instruction ends, as the run loop tells it.
-                Label taken = new Label();
+                // Fell through if EIP is where the instruction ends, as the run loop tells it; only a Jcc
+                // that falls through goes on within the block.
+                Label fellThrough = new Label();
                 code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "eip", "I").pushInt(next)
-                        .branch(ClassFileWriter.IF_ICMPNE, taken);
-                code.pushInt(fellThrough).op(ClassFileWriter.IRETURN);
-                code.place(taken).pushInt(k << 1).op(ClassFileWriter.IRETURN);
-            } else {
-                code.pushInt(fellThrough).op(ClassFileWriter.IRETURN);
+                        .branch(ClassFileWriter.IF_ICMPEQ, fellThrough);
+                code.pushInt(k << 1).op(ClassFileWriter.IRETURN);
+                code.place(fellThrough);
+                if (last) {
+                    code.pushInt(k << 1 | 1).op(ClassFileWriter.IRETURN);
+                }
+            } else if (last) {
+                code.pushInt(k << 1 | 1).op(ClassFileWriter.IRETURN);
+            } else if (mayRaiseAttention) {
+                leaveOnAttention(code, k << 1 | 1);
             }
         }
+        code.place(putOff).op(ClassFileWriter.ICONST_M1).op(ClassFileWriter.IRETURN);
         code.finish();
         return file.toByteArray();
     }
 
-    /**
-     * The Jcc fused to the last instruction, as the run loop runs it: not when the instruction raised
-     * attention or the target lies beyond CS's limit (then it runs on its own, unlinked, and faults there).
-     */
-    private static void fusedJcc(Code code, Insn i, int next, int k) {
-        int after = next + i.fusedLength;
-        int target = after + i.fusedDisplacement;
-        Label putOff = new Label();
-        Label notTaken = new Label();
-        code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "attention", "Z").branch(ClassFileWriter.IFNE, putOff);
-        code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "flags", "L" + FLAGS + ";").pushInt(i.fusedCondition)
-                .invoke(ClassFileWriter.INVOKEVIRTUAL, FLAGS, "condition", "(I)Z").branch(ClassFileWriter.IFEQ, notTaken);
-        jumpTo(code, target, putOff, k, target == after);
-        code.place(notTaken);
-        jumpTo(code, after, putOff, k, true);
-        code.place(putOff).op(ClassFileWriter.ICONST_M1).op(ClassFileWriter.IRETURN);
+    /** Returns {@code exit} if the instruction just run raised attention. */
+    private static void leaveOnAttention(Code code, int exit) {
+        Label go = new Label();
+        code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "attention", "Z").branch(ClassFileWriter.IFEQ, go);
+        code.pushInt(exit).op(ClassFileWriter.IRETURN);
+        code.place(go);
     }
 
-    private static void jumpTo(Code code, int target, Label putOff, int k, boolean fellThrough) {
+    /**
+     * The Jcc fused to instruction {@code k}, as the run loop runs it: not when the instruction raised
+     * attention or the Jcc's destination lies beyond CS's limit (then it runs on its own, unlinked, and
+     * faults there). Taken, the block leaves; not taken, it goes on with the next instruction, if any.
+     */
+    private static void fusedJcc(Code code, Insn i, int next, int k, int retired, boolean mayRaiseAttention, boolean last,
+            Label putOff) {
+        int after = next + i.fusedLength;
+        int target = after + i.fusedDisplacement;
+        Label notTaken = new Label();
+        if (mayRaiseAttention) {
+            code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "attention", "Z").branch(ClassFileWriter.IFNE, putOff);
+        }
+        code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "flags", "L" + FLAGS + ";").pushInt(i.fusedCondition)
+                .invoke(ClassFileWriter.INVOKEVIRTUAL, FLAGS, "condition", "(I)Z").branch(ClassFileWriter.IFEQ, notTaken);
+        jumpTo(code, target, putOff, retired);
+        code.pushInt(k << 1 | (target == after ? 1 : 0)).op(ClassFileWriter.IRETURN);
+        code.place(notTaken);
+        jumpTo(code, after, putOff, retired);
+        if (last) {
+            code.pushInt(k << 1 | 1).op(ClassFileWriter.IRETURN);
+        }
+    }
+
+    /** Sets EIP to {@code target} and counts the Jcc, unless the target lies beyond CS's limit. */
+    private static void jumpTo(Code code, int target, Label putOff, int retired) {
         code.pushInt(target).op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "codeLimit", "I")
                 .invoke(ClassFileWriter.INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I")
                 .branch(ClassFileWriter.IFGT, putOff);
         code.op(ClassFileWriter.ALOAD_1).pushInt(target).field(ClassFileWriter.PUTFIELD, CPU, "eip", "I");
-        storeCount(code, k + 2);
-        code.pushInt(k << 1 | (fellThrough ? 1 : 0)).op(ClassFileWriter.IRETURN);
+        storeCount(code, retired);
     }
 
     /** {@code cpu.instructions = count + retired}. */

@@ -36,6 +36,7 @@ final class ClassFileWriter {
     static final int IFEQ = 0x99;
     static final int IFNE = 0x9a;
     static final int IFGT = 0x9d;
+    static final int IF_ICMPEQ = 0x9f;
     static final int IF_ICMPNE = 0xa0;
     static final int IRETURN = 0xac;
     static final int RETURN = 0xb1;

@@ -18,16 +18,15 @@ abstract class CompiledBlock {
 
     /** The EIP of the first instruction. */
     int headEip;
-    /** The instructions, in order; the last may carry a fused Jcc. */
+    /** The instructions, in order; any may carry a fused Jcc, and a Jcc may be followed by more. */
     Insn[] insns;
     /** Each instruction's EIP (for faults: {@link CpuCore#startEip} names the faulting one). */
     int[] starts;
     /** Each instruction's operation, length and fused Jcc when compiled: a re-decode must leave them. */
     FastPath.Op[] ops;
-    /** Each instruction's {@link #shape}. */
+    /** Each instruction's {@link #shape} and fused Jcc's displacement. */
     int[] shapes;
-    int fusedCondition;
-    int fusedDisplacement;
+    int[] fusedDisplacements;
     /** Instructions retired by a full run, the fused Jcc included. */
     int instructionCount;
     /** The EIP of the block's last byte, which must lie within CS's limit. */
@@ -61,7 +60,7 @@ abstract class CompiledBlock {
         Insn[] list = insns;
         for (int k = 0; k < list.length; k++) {
             Insn i = list[k];
-            if (i.fast != ops[k] || shape(i) != shapes[k]) {
+            if (i.fast != ops[k] || shape(i) != shapes[k] || i.fusedLength != 0 && i.fusedDisplacement != fusedDisplacements[k]) {
                 return false;
             }
             if (i.verifiedGeneration != now) {
@@ -71,17 +70,13 @@ abstract class CompiledBlock {
                 i.verifiedGeneration = now;
             }
         }
-        Insn last = list[list.length - 1];
-        if (last.fusedLength != 0 && (last.fusedCondition != fusedCondition || last.fusedDisplacement != fusedDisplacement)) {
-            return false;
-        }
         generation = now;
         return true;
     }
 
-    /** An instruction's length and its fused Jcc's, in one int. */
+    /** An instruction's length, its fused Jcc's and the Jcc's condition, in one int. */
     static int shape(Insn i) {
-        return i.length | i.fusedLength << 8;
+        return i.length | i.fusedLength << 8 | (i.fusedLength != 0 ? i.fusedCondition << 16 : 0);
     }
 
     /** The instruction starting at {@code eip}, or null if none of the block's does. */

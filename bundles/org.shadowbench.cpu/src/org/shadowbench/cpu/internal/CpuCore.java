@@ -760,9 +760,6 @@ public final class CpuCore implements Cpu, PoolHooks {
                             ip = eip;
                             previous = exit == CompiledBlock.NO_LINK ? null : block.insns[exit >> 1];
                             fellThrough = (exit & 1) != 0;
-                            if (previous != null && !fellThrough && !previous.fast.fixedTarget) {
-                                previous = null;
-                            }
                             block = null;
                             continue;
                         }
@@ -813,8 +810,9 @@ public final class CpuCore implements Cpu, PoolHooks {
                 }
                 instructions = ++count;
                 fellThrough = ip == next;
-                // Only cached fast-path instructions link, and a taken branch only where its target is fixed.
-                previous = i != fetch.scratch && fast != null && (fellThrough || fast.fixedTarget) ? i : null;
+                // Only cached fast-path instructions link. A RET's link too: links are keyed by the EIP they
+                // led to, so one is followed only when the return goes where it went last time.
+                previous = i != fetch.scratch && fast != null ? i : null;
             } catch (GuestFault f) {
                 if (block != null) {
                     // Within a compiled block: the faulting instruction is the one whose start it recorded.

@@ -490,7 +490,7 @@ final class FastPath {
                 r[i.fastA] = value;
             }
         },
-        JCC(true, true) {
+        JCC(true) {
             @Override
             void run(FastPath p, Insn i) {
                 if (p.flags.condition(i.fastA)) {
@@ -498,7 +498,7 @@ final class FastPath {
                 }
             }
         },
-        JMP(true, true) {
+        JMP(true) {
             @Override
             void run(FastPath p, Insn i) {
                 p.cpu.jumpNear(p.cpu.eip + i.immediate);
@@ -727,7 +727,7 @@ final class FastPath {
                 p.cpu.push(4, i.immediate);
             }
         },
-        CALL(true, true) {
+        CALL(true) {
             @Override
             void run(FastPath p, Insn i) {
                 // The target is checked before the push, so a fault leaves ESP as it was.
@@ -738,7 +738,7 @@ final class FastPath {
                 cpu.push(4, returnAddress);
             }
         },
-        RET(true, false) {
+        RET(true) {
             @Override
             void run(FastPath p, Insn i) {
                 CpuCore cpu = p.cpu;
@@ -799,16 +799,13 @@ final class FastPath {
 
         /** Whether the instruction may change EIP other than by falling through. */
         final boolean branches;
-        /** Whether a taken branch always goes to the same place (RET's does not): links may follow it. */
-        final boolean fixedTarget;
 
         Op() {
-            this(false, true);
+            this(false);
         }
 
-        Op(boolean branches, boolean fixedTarget) {
+        Op(boolean branches) {
             this.branches = branches;
-            this.fixedTarget = fixedTarget;
         }
 
         abstract void run(FastPath p, Insn i);

@@ -167,7 +167,8 @@ final class InstructionFetch {
      * Compiles the block that starts with {@code head}, a cached fast-path instruction at EIP {@code eip}
      * reached in the current translation epoch: it and the instructions that follow it in its page, as
      * long as they are cached, verified in this code generation and on the fast path, up to and including
-     * the first that branches or carries a fused Jcc. Null when that makes fewer than two instructions.
+     * the first that branches other than by a Jcc (not-taken Jcc's, fused or not, go on). Null when that
+     * makes fewer than two instructions.
      */
     CompiledBlock compileBlock(Insn head, int eip) {
         CpuCore c = cpu;
@@ -189,7 +190,8 @@ final class InstructionFetch {
             at[n++] = fetchBase + end;
             end += i.length + i.fusedLength;
             retired += i.fusedLength != 0 ? 2 : 1;
-            if (i.fast.branches || i.fusedLength != 0 || n == run.length || end > CodeCache.LAST_CACHEABLE_OFFSET) {
+            // A block goes on past a conditional branch, which leaves it only when taken.
+            if (i.fast.branches && i.fast != FastPath.Op.JCC || n == run.length || end > CodeCache.LAST_CACHEABLE_OFFSET) {
                 break;
             }
             i = entries[end];
