@@ -197,7 +197,30 @@ final class Flags {
         if (kind == RESOLVED) {
             return resolved;
         }
+        if (size == 4 && (kind == SUB || kind == ADD || kind == LOGIC)) {
+            return arith32();
+        }
         return (cf() ? CF : 0) | (pf() ? PF : 0) | (af() ? AF : 0) | (zf() ? ZF : 0) | (sf() ? SF : 0) | (of() ? OF : 0);
+    }
+
+    /**
+     * {@link #arith} after a 32-bit ADD, SUB (CMP) or logic operation, the usual state when PUSHF reads
+     * the flags (every spinlock of xv6): the same bits as the flag methods give, without their switches.
+     */
+    private int arith32() {
+        int r = result;
+        int bits = (r == 0 ? ZF : 0) | (r < 0 ? SF : 0) | PARITY[r & 0xff];
+        if (kind == LOGIC) {
+            return bits;
+        }
+        int d = dst;
+        int s = src;
+        // AF is the carry out of bit 3: bit 4 of the operands and the result together (AF is that bit).
+        bits |= (d ^ s ^ r) & AF;
+        if (kind == ADD) {
+            return bits | (Integer.compareUnsigned(r, d) < 0 ? CF : 0) | (((d ^ r) & (s ^ r)) < 0 ? OF : 0);
+        }
+        return bits | (Integer.compareUnsigned(d, s) < 0 ? CF : 0) | (((d ^ s) & (d ^ r)) < 0 ? OF : 0);
     }
 
     /** The whole EFLAGS value. */
