@@ -183,10 +183,11 @@ final class RunCommand {
         RegistryStatistics handlers = machine.registry().statistics();
         PoolStatistics pool = machine.pool().statistics();
         err.printf(Locale.ROOT, "  %,d instructions in %.3f s: %.1f MIPS (%.1f%% through the general executor,"
-                + " %.1f%% in %,d compiled blocks)%n",
+                + " %.1f%% in %,d compiled blocks, %.1f a run)%n",
                 result.instructions(), result.elapsed().toNanos() / 1e9, result.mips(),
                 100.0 * cpu.generalInstructions() / Math.max(1, cpu.instructions()),
-                100.0 * cpu.blockInstructions() / Math.max(1, cpu.instructions()), cpu.compiledBlocks());
+                100.0 * cpu.blockInstructions() / Math.max(1, cpu.instructions()), cpu.compiledBlocks(),
+                (double) cpu.blockInstructions() / Math.max(1, cpu.blockRuns()));
         err.printf(Locale.ROOT, "  cpu: %,d TLB hits, %,d fills, %,d flushes, %,d shadow syncs, %,d guest page faults,"
                 + " %,d exceptions and interrupts, %,d accesses through handlers%n", cpu.tlbHits(), cpu.tlbFills(),
                 cpu.tlbFlushes(), cpu.shadowSyncs(), cpu.guestPageFaults(), cpu.exceptions() + cpu.interrupts(),

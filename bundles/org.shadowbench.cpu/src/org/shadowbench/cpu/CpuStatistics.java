@@ -18,16 +18,17 @@ package org.shadowbench.cpu;
  *                          including those that then faulted
  * @param compiledBlocks    runs of hot instructions compiled into JVM methods (since 1.1)
  * @param blockInstructions instructions retired inside compiled blocks (since 1.1)
+ * @param blockRuns         times a compiled block was entered (since 1.1)
  */
 public record CpuStatistics(long instructions, long tlbHits, long tlbFills, long shadowSyncs, long guestPageFaults,
         long handlerAccesses, long tlbFlushes, long exceptions, long interrupts, long decodedInstructions,
-        long generalInstructions, long compiledBlocks, long blockInstructions) {
+        long generalInstructions, long compiledBlocks, long blockInstructions, long blockRuns) {
 
     /** The counters of a CPU that compiles no blocks (the 1.0 form). */
     public CpuStatistics(long instructions, long tlbHits, long tlbFills, long shadowSyncs, long guestPageFaults,
             long handlerAccesses, long tlbFlushes, long exceptions, long interrupts, long decodedInstructions,
             long generalInstructions) {
         this(instructions, tlbHits, tlbFills, shadowSyncs, guestPageFaults, handlerAccesses, tlbFlushes, exceptions,
-                interrupts, decodedInstructions, generalInstructions, 0, 0);
+                interrupts, decodedInstructions, generalInstructions, 0, 0, 0);
     }
 }

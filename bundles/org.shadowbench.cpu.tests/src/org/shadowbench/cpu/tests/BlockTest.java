@@ -12,7 +12,8 @@ import org.shadowbench.cpu.internal.CpuCore;
 
 /**
  * Compiled blocks in the situations the run loop watches between instructions: an exception raised by
- * an instruction in the middle of a block, and a store that rewrites the block's own later bytes. Each
+ * an instruction in the middle of a block, a store that rewrites the block's own later bytes, and a
+ * patched jump the block followed to its old target. Each
  * runs on a machine that compiles blocks early and on one with the general executor only, which must
  * end identically, besides the architectural result asserted here.
  */
@@ -53,6 +54,27 @@ class BlockTest {
         for (CpuFixture f : new CpuFixture[] { blocks, general }) {
             f.exec(code);
             assertEquals(1000 * 1001 / 2, f.reg(Register.EBX));
+        }
+        assertSameEnd();
+    }
+
+    @Test
+    void aJumpTheBlockFollowedGoesElsewhereOnceItsDisplacementIsPatched() {
+        // The loop's block follows its JMP at J to A. When ECX reaches 51 the JMP's displacement is patched
+        // from 1 to 0 and J is entered directly, so that it is decoded anew there (its recorded bytes now the
+        // patched ones). From then on every pass must also run B: the block entered at the loop again must
+        // not go on at A, though each of its instructions is the entry it was compiled from, over bytes that
+        // match.
+        String code = "b9 64 00 00 00 31 c0 31 db 31 d2" // mov ecx, 100 ; xor eax, eax ; xor ebx, ebx ; xor edx, edx
+                + " 42 eb 01 43 40" // loop (11): inc edx ; J: jmp A ; B: inc ebx ; A: inc eax
+                + " 83 f9 33 75 0a" // cmp ecx, 51 ; jne skip
+                + " c6 05 0d 00 01 00 00 49 eb ed" // mov byte [J + 1], 0 ; dec ecx ; jmp J
+                + " 49 75 e9"; // skip: dec ecx ; jnz loop
+        for (CpuFixture f : new CpuFixture[] { blocks, general }) {
+            f.exec(code);
+            assertEquals(100, f.reg(Register.EAX));
+            assertEquals(50, f.reg(Register.EBX));
+            assertEquals(99, f.reg(Register.EDX));
         }
         assertSameEnd();
     }

@@ -16,7 +16,7 @@ import org.shadowbench.memory.tests.TestScale;
 /**
  * The interpreter's fast path against the general executor: random programs made mostly of the
  * shapes the fast path handles (ALU operations on registers and memory, byte compares and tests,
- * MOV, LEA, MOVZX, MOVSX, IMUL, shifts, INC/DEC, PUSH/POP, CALL, RET, Jcc over the next
+ * MOV, LEA, MOVZX, MOVSX, IMUL, shifts, INC/DEC, PUSH/POP, CALL, RET, Jcc and JMP over the next
  * instruction, PUSHF, LEAVE, single MOVS, CLI, XCHG with memory, LOCK-prefixed read-modify-writes,
  * PAUSE, and REP MOVS/STOS, which the fast path copies a page at a time), mixed with
  * instructions only the general executor runs (ADC, SBB, rotates, NEG, SETcc, operand-size

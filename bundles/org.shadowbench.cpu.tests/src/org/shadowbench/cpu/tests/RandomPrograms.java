@@ -73,6 +73,13 @@ final class RandomPrograms {
                 } else {
                     emit(0x0f, 0x80 + condition, instruction.length, 0, 0, 0);
                 }
+            } else if (random.nextInt(16) == 0) {
+                // An unconditional jump over it, short or near.
+                if (random.nextBoolean()) {
+                    emit(0xeb, instruction.length);
+                } else {
+                    emit(0xe9, instruction.length, 0, 0, 0);
+                }
             }
             code.writeBytes(instruction);
         }

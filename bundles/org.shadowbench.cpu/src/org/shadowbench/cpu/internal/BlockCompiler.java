@@ -52,36 +52,37 @@ final class BlockCompiler {
     long compiled;
 
     /**
-     * Compiles the instructions {@code insns}, which start at EIP {@code headEip} and follow each other
-     * without a gap (a fused Jcc's bytes included); none but the last branches other than by a Jcc.
+     * Compiles the instructions {@code insns}, which start at the EIPs {@code starts} and follow each other
+     * as execution does: by falling through (past a fused Jcc's bytes too, or a Jcc not taken) or through
+     * a direct JMP or CALL. None but the last branches otherwise.
      */
-    CompiledBlock compile(Insn[] insns, int headEip, byte[] backing, int[] at, long generation) {
+    CompiledBlock compile(Insn[] insns, int[] starts, byte[] backing, int[] at, long generation) {
         int n = insns.length;
-        int[] starts = new int[n];
         FastPath.Op[] ops = new FastPath.Op[n];
         int[] shapes = new int[n];
-        int eip = headEip;
-        for (int k = 0; k < n; k++) {
-            starts[k] = eip;
-            ops[k] = insns[k].fast;
-            shapes[k] = CompiledBlock.shape(insns[k]);
-            eip += insns[k].length + insns[k].fusedLength;
-        }
-        int[] fusedDisplacements = new int[n];
+        int[] displacements = new int[n];
         int retired = 0;
+        int lastByte = 0;
         for (int k = 0; k < n; k++) {
-            fusedDisplacements[k] = insns[k].fusedDisplacement;
-            retired += insns[k].fusedLength != 0 ? 2 : 1;
+            Insn i = insns[k];
+            ops[k] = i.fast;
+            shapes[k] = CompiledBlock.shape(i);
+            displacements[k] = CompiledBlock.displacement(i);
+            retired += i.fusedLength != 0 ? 2 : 1;
+            int end = starts[k] + i.length + i.fusedLength - 1;
+            if (k == 0 || Integer.compareUnsigned(end, lastByte) > 0) {
+                lastByte = end;
+            }
         }
         CompiledBlock block = define(bytecode(insns, starts), insns);
-        block.headEip = headEip;
+        block.headEip = starts[0];
         block.insns = insns;
         block.starts = starts;
         block.ops = ops;
         block.shapes = shapes;
-        block.fusedDisplacements = fusedDisplacements;
+        block.displacements = displacements;
         block.instructionCount = retired;
-        block.lastByte = eip - 1;
+        block.lastByte = lastByte;
         block.backing = backing;
         block.at = at;
         block.generation = generation;
@@ -126,6 +127,11 @@ final class BlockCompiler {
             boolean mayRaiseAttention = !REGISTER_ONLY.contains(i.fast);
             if (i.fusedLength != 0) {
                 fusedJcc(code, i, next, k, ++retired, mayRaiseAttention, last, putOff);
+            } else if (!last && (i.fast == FastPath.Op.JMP || i.fast == FastPath.Op.CALL)) {
+                // The block goes on at the target; a CALL's push may have raised attention (taken, so linked as such).
+                if (mayRaiseAttention) {
+                    leaveOnAttention(code, k << 1);
+                }
             } else if (i.fast.branches) {
                 // Fell through if EIP is where the instruction ends, as the run loop tells it; only a Jcc
                 // that falls through goes on within the block.

@@ -10,7 +10,8 @@ package org.shadowbench.cpu.internal;
  * compiled for, in a code generation in which all its instructions are still the ones it was made
  * from (see {@link #revalidate}). Since its instructions lie in the page of the first one, reaching
  * that one through the fetch or a link of the current translation epoch says the whole block is
- * mapped and executable as when it was made.
+ * mapped and executable as when it was made. Its instructions follow each other as execution does:
+ * falling through, past a Jcc not taken, or to the target of a direct JMP or CALL in the same page.
  */
 abstract class CompiledBlock {
     /** {@link #run}'s answer when the block left without a link to follow (a fused Jcc put off). */
@@ -24,12 +25,12 @@ abstract class CompiledBlock {
     int[] starts;
     /** Each instruction's operation, length and fused Jcc when compiled: a re-decode must leave them. */
     FastPath.Op[] ops;
-    /** Each instruction's {@link #shape} and fused Jcc's displacement. */
+    /** Each instruction's {@link #shape} and {@link #displacement}. */
     int[] shapes;
-    int[] fusedDisplacements;
+    int[] displacements;
     /** Instructions retired by a full run, the fused Jcc included. */
     int instructionCount;
-    /** The EIP of the block's last byte, which must lie within CS's limit. */
+    /** The highest EIP of any of the block's bytes, which must lie within CS's limit. */
     int lastByte;
     /** The frame's bytes, and where each instruction's lie, for checking them in a new code generation. */
     byte[] backing;
@@ -60,7 +61,7 @@ abstract class CompiledBlock {
         Insn[] list = insns;
         for (int k = 0; k < list.length; k++) {
             Insn i = list[k];
-            if (i.fast != ops[k] || shape(i) != shapes[k] || i.fusedLength != 0 && i.fusedDisplacement != fusedDisplacements[k]) {
+            if (i.fast != ops[k] || shape(i) != shapes[k] || displacement(i) != displacements[k]) {
                 return false;
             }
             if (i.verifiedGeneration != now) {
@@ -77,6 +78,14 @@ abstract class CompiledBlock {
     /** An instruction's length, its fused Jcc's and the Jcc's condition, in one int. */
     static int shape(Insn i) {
         return i.length | i.fusedLength << 8 | (i.fusedLength != 0 ? i.fusedCondition << 16 : 0);
+    }
+
+    /**
+     * The displacement the block's code depends on: its fused Jcc's, or a direct JMP's or CALL's, whose
+     * target the block may go on at.
+     */
+    static int displacement(Insn i) {
+        return i.fusedLength != 0 ? i.fusedDisplacement : i.fast == FastPath.Op.JMP || i.fast == FastPath.Op.CALL ? i.immediate : 0;
     }
 
     /** The instruction starting at {@code eip}, or null if none of the block's does. */

@@ -185,8 +185,9 @@ public final class CpuCore implements Cpu, PoolHooks {
     private boolean blocksEnabled = CONFIGURED_BLOCK_THRESHOLD > 0;
     static final int DEFAULT_BLOCK_THRESHOLD = 256;
     private static final int CONFIGURED_BLOCK_THRESHOLD = Integer.getInteger("shadowbench.blocks.threshold", DEFAULT_BLOCK_THRESHOLD);
-    /** Instructions retired in compiled blocks. */
+    /** Instructions retired in compiled blocks, and how often one was entered. */
     long blockInstructions;
+    long blockRuns;
     final Segments segments;
     final Events events;
     final TaskSwitch taskSwitch;
@@ -756,6 +757,7 @@ public final class CpuCore implements Cpu, PoolHooks {
                         if (block.generation == codeGeneration || block.revalidate(this)) {
                             int exit = block.run(this, fastPath, count);
                             blockInstructions += instructions - count;
+                            blockRuns++;
                             count = instructions;
                             ip = eip;
                             previous = exit == CompiledBlock.NO_LINK ? null : block.insns[exit >> 1];
@@ -1204,7 +1206,7 @@ public final class CpuCore implements Cpu, PoolHooks {
     public CpuStatistics statistics() {
         return new CpuStatistics(instructions, mmu.tlbHits, mmu.tlbFills, mmu.shadow.syncs, mmu.trapHandler.guestPageFaults,
                 mmu.handlerAccesses, mmu.tlbFlushes, exceptionCount, interruptCount, fetch.decoded, generalCount,
-                fetch.blockCompiler.compiled, blockInstructions);
+                fetch.blockCompiler.compiled, blockInstructions, blockRuns);
     }
 
     @Override

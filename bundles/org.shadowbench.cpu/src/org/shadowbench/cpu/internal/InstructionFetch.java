@@ -1,5 +1,7 @@
 package org.shadowbench.cpu.internal;
 
+import java.util.Arrays;
+
 /**
  * Where the run loop gets its next instruction: the decoded-instruction cache ({@link CodeCache}), the
  * page instructions are being fetched from, the links between cached instructions, and branch fusion
@@ -166,43 +168,62 @@ final class InstructionFetch {
     /**
      * Compiles the block that starts with {@code head}, a cached fast-path instruction at EIP {@code eip}
      * reached in the current translation epoch: it and the instructions that follow it in its page, as
-     * long as they are cached, verified in this code generation and on the fast path, up to and including
-     * the first that branches other than by a Jcc (not-taken Jcc's, fused or not, go on). Null when that
-     * makes fewer than two instructions.
+     * long as they are cached, verified in this code generation and on the fast path. The block follows
+     * not-taken conditional branches (a taken one leaves it) and direct JMPs and CALLs whose target lies
+     * in the page and not in the block already; it ends after a RET, any other branch, or 24
+     * instructions. Null when that makes fewer than two instructions.
      */
     CompiledBlock compileBlock(Insn head, int eip) {
         CpuCore c = cpu;
         int linear = c.segBase[CpuCore.CS] + eip;
-        int offset = linear & 0xfff;
-        if (c.codeSize != 4 || offset > CodeCache.LAST_CACHEABLE_OFFSET
-                || linear >>> 12 != fetchPage && !enterFetchPage(linear) || fetchEntries[offset] != head) {
+        int headOffset = linear & 0xfff;
+        if (c.codeSize != 4 || headOffset > CodeCache.LAST_CACHEABLE_OFFSET
+                || linear >>> 12 != fetchPage && !enterFetchPage(linear) || fetchEntries[headOffset] != head) {
             return null;
         }
         Insn[] entries = fetchEntries;
-        long generation = c.codeGeneration;
         Insn[] run = new Insn[BlockCompiler.MAX_INSTRUCTIONS];
-        int[] at = new int[BlockCompiler.MAX_INSTRUCTIONS];
+        int[] starts = new int[run.length];
+        int[] at = new int[run.length];
         int n = 0;
         int retired = 0;
-        int end = offset;
+        int start = eip;
         for (Insn i = head; i != null; ) {
             run[n] = i;
-            at[n++] = fetchBase + end;
-            end += i.length + i.fusedLength;
+            starts[n] = start;
+            at[n++] = fetchBase + headOffset + (start - eip);
             retired += i.fusedLength != 0 ? 2 : 1;
-            // A block goes on past a conditional branch, which leaves it only when taken.
-            if (i.fast.branches && i.fast != FastPath.Op.JCC || n == run.length || end > CodeCache.LAST_CACHEABLE_OFFSET) {
+            int next = start + i.length + i.fusedLength;
+            FastPath.Op op = i.fast;
+            if (op == FastPath.Op.JMP || op == FastPath.Op.CALL) {
+                next += i.immediate;
+            } else if (op.branches && op != FastPath.Op.JCC) {
                 break;
             }
-            i = entries[end];
-            if (i != null && (i.fast == null || !verified(i, fetchBase + end, eip + end - offset))) {
+            int offset = headOffset + (next - eip);
+            if (n == run.length || offset < 0 || offset > CodeCache.LAST_CACHEABLE_OFFSET || contains(starts, n, next)) {
+                break;
+            }
+            i = entries[offset];
+            if (i != null && (i.fast == null || !verified(i, fetchBase + offset, next))) {
                 i = null;
             }
+            start = next;
         }
         if (retired < 2) {
             return null;
         }
-        return blockCompiler.compile(java.util.Arrays.copyOf(run, n), eip, fetchBacking, java.util.Arrays.copyOf(at, n), generation);
+        return blockCompiler.compile(Arrays.copyOf(run, n), Arrays.copyOf(starts, n), fetchBacking, Arrays.copyOf(at, n),
+                c.codeGeneration);
+    }
+
+    private static boolean contains(int[] values, int count, int value) {
+        for (int k = 0; k < count; k++) {
+            if (values[k] == value) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
