@@ -23,10 +23,11 @@ declare -A BUNDLE=(
     [RandomizedPoolTest]=org.shadowbench.pool.tests
     [DecoderFuzzTest]=org.shadowbench.cpu.tests
     [FastPathEquivalenceTest]=org.shadowbench.cpu.tests
+    [BlockEquivalenceTest]=org.shadowbench.cpu.tests
     [GuestSuiteTest]=org.shadowbench.guests.tests
 )
 ORDER=(RandomizedMemoryTest HandlerTreeTest RandomizedRegistryTest DecoderFuzzTest FastPathEquivalenceTest
-    GuestSuiteTest RandomizedPoolTest)
+    BlockEquivalenceTest GuestSuiteTest RandomizedPoolTest)
 
 offline=-o
 [[ -n "${SOAK_ONLINE:-}" ]] && offline=
