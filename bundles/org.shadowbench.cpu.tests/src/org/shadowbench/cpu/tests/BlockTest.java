@@ -79,6 +79,80 @@ class BlockTest {
         assertSameEnd();
     }
 
+    @Test
+    void aLoopRunningInsideItsBlockStopsExactlyAtTheRunsLimit() {
+        // The loop's block branches back to its own head: run in slices of 1 to 23 instructions, it must
+        // stop where the general executor does after each slice, between passes or in the middle of one.
+        String code = "b9 e8 03 00 00 31 c0 31 db" // mov ecx, 1000 ; xor eax, eax ; xor ebx, ebx
+                + " 40 01 c3 83 fb 00 74 01 43 49 75 f4 f4"; // loop: inc eax ; add ebx, eax ; cmp ebx, 0 ; je +1 ; inc ebx ; dec ecx ; jnz loop ; hlt
+        for (CpuFixture f : new CpuFixture[] { blocks, general }) {
+            f.load(CpuFixture.CODE, code);
+            f.cpu.setEip(CpuFixture.CODE);
+        }
+        int slice = 1;
+        StopReason stop;
+        do {
+            stop = blocks.cpu.run(slice);
+            assertEquals(general.cpu.run(slice), stop, "stop reason");
+            assertEquals(general.cpu.instructions(), blocks.cpu.instructions(), "instructions after a slice of " + slice);
+            assertEquals(general.cpu.eip(), blocks.cpu.eip(), "EIP after a slice of " + slice);
+            assertEquals(general.reg(Register.EBX), blocks.reg(Register.EBX), "EBX after a slice of " + slice);
+            slice = slice % 23 + 1;
+        } while (stop == StopReason.INSTRUCTION_LIMIT);
+        assertEquals(StopReason.HALTED, stop);
+        assertEquals(1000, blocks.reg(Register.EAX));
+        assertSameEnd();
+        // Unsliced, the thousand passes take a handful of block runs (one per burst of the run loop).
+        long runsBefore = blocks.cpu.statistics().blockRuns();
+        for (CpuFixture f : new CpuFixture[] { blocks, general }) {
+            f.exec(code.substring(0, code.length() - 3));
+        }
+        assertTrue(blocks.cpu.statistics().blockRuns() - runsBefore < 20, "block runs for 1000 passes: " + blocks.cpu.statistics());
+        assertSameEnd();
+    }
+
+    @Test
+    void everyConditionAfterEveryFlagSettingFormAgreesWithTheGeneralExecutor() {
+        // Compiled blocks test a fused Jcc's condition with the constant condition code folded into one host
+        // comparison; the interpreter derives the flags. A loop runs the operation on 32 pairs of EAX and EBX
+        // (all pairs of five edge values, then seven more) and shifts each outcome of the Jcc into EDI.
+        int[] edges = { 0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE };
+        int[] more = { 5, 7, 7, 5, -5, 3, 0x80, 0x7f, -1, 0x7fffffff, 0x8000_0000, 0, 0x1234_5678, 0x1234_5678 };
+        int pairs = 0;
+        for (int a : edges) {
+            for (int b : edges) {
+                writePair(pairs++, a, b);
+            }
+        }
+        for (int k = 0; k < more.length; k += 2) {
+            writePair(pairs++, more[k], more[k + 1]);
+        }
+        String[] operations = { "39 d8", "29 d8", "85 d8", "21 d8", "31 d8", "09 d8", "01 d8", "40", "48",
+            "83 f8 01", "81 f8 ff ff ff 7f", "3c 80" }; // cmp, sub, test, and, xor, or, add, inc, dec, cmp imm8, imm32, cmp al
+        for (String operation : operations) {
+            for (int cc = 0; cc < 16; cc++) {
+                String code = String.format("be 00 00 04 00 b9 %02x 00 00 00 31 ff" // mov esi, DATA ; mov ecx, pairs ; xor edi, edi
+                        + " d1 e7 8b 06 8b 5e 04 %s 7%x 01 47" // loop: shl edi, 1 ; mov eax, [esi] ; mov ebx, [esi+4] ; op ; jcc +1 ; inc edi
+                        + " 83 c6 08 49 75 %02x", // add esi, 8 ; dec ecx ; jnz loop
+                        pairs, operation, cc, -(16 + CpuFixture.bytes(operation).length) & 0xff);
+                for (CpuFixture f : new CpuFixture[] { blocks, general }) {
+                    f.exec(code);
+                }
+                String what = operation + " then condition " + Integer.toHexString(cc);
+                assertEquals(general.reg(Register.EDI), blocks.reg(Register.EDI), "outcomes of " + what);
+                assertEquals(general.cpu.eflags(), blocks.cpu.eflags(), "EFLAGS after " + what);
+            }
+        }
+        assertSameEnd();
+    }
+
+    private void writePair(int index, int a, int b) {
+        for (CpuFixture f : new CpuFixture[] { blocks, general }) {
+            f.memory.write(CpuFixture.DATA + 8L * index, 4, a);
+            f.memory.write(CpuFixture.DATA + 8L * index + 4, 4, b);
+        }
+    }
+
     private void assertSameEnd() {
         assertEquals(general.cpu.instructions(), blocks.cpu.instructions(), "instructions retired");
         assertEquals(general.cpu.eip(), blocks.cpu.eip(), "EIP");

@@ -31,7 +31,9 @@ final class BlockCompiler {
     private static final String FLAGS = PACKAGE + "Flags";
     private static final String BASE = PACKAGE + "CompiledBlock";
     private static final String INSN_TYPE = "L" + INSN + ";";
-    private static final String RUN_TYPE = "(L" + CPU + ";L" + FAST_PATH + ";J)I";
+    private static final String RUN_TYPE = "(L" + CPU + ";L" + FAST_PATH + ";JJ)I";
+    /** The local holding {@code run}'s limit (after this, the CPU, the fast path and the two slots of the count). */
+    private static final int LIMIT = 5;
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
 
@@ -109,8 +111,9 @@ final class BlockCompiler {
             file.field(ClassFileWriter.ACC_FINAL, field(k), INSN_TYPE);
         }
         constructor(file, n);
-        // Locals: this, the CPU, the fast path, the count on entry (two slots).
-        Code code = file.method(0, "run", RUN_TYPE, 8, 5);
+        Pass pass = new Pass(insns, starts);
+        // Locals: this, the CPU, the fast path, the count on entry and the limit (two slots each).
+        Code code = file.method(0, "run", RUN_TYPE, 8, 7);
         // Where a fused Jcc that must run on its own leaves (see fusedJcc).
         Label putOff = new Label();
         int retired = 0;
@@ -118,6 +121,7 @@ final class BlockCompiler {
             Insn i = insns[k];
             boolean last = k == n - 1;
             int next = starts[k] + i.length;
+            code.place(pass.labels[k]);
             code.op(ClassFileWriter.ALOAD_1).pushInt(next).field(ClassFileWriter.PUTFIELD, CPU, "eip", "I");
             code.op(ClassFileWriter.ALOAD_1).pushInt(starts[k]).field(ClassFileWriter.PUTFIELD, CPU, "startEip", "I");
             code.field(ClassFileWriter.GETSTATIC, OP, i.fast.name(), "L" + OP + ";");
@@ -126,7 +130,7 @@ final class BlockCompiler {
             storeCount(code, ++retired);
             boolean mayRaiseAttention = !REGISTER_ONLY.contains(i.fast);
             if (i.fusedLength != 0) {
-                fusedJcc(code, i, next, k, ++retired, mayRaiseAttention, last, putOff);
+                fusedJcc(code, pass, i, next, k, ++retired, mayRaiseAttention, last, putOff);
             } else if (!last && (i.fast == FastPath.Op.JMP || i.fast == FastPath.Op.CALL)) {
                 // The block goes on at the target; a CALL's push may have raised attention (taken, so linked as such).
                 if (mayRaiseAttention) {
@@ -138,6 +142,10 @@ final class BlockCompiler {
                 Label fellThrough = new Label();
                 code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "eip", "I").pushInt(next)
                         .branch(ClassFileWriter.IF_ICMPEQ, fellThrough);
+                if (i.fast == FastPath.Op.JCC || i.fast == FastPath.Op.JMP) {
+                    // Branched, so to its one target: within the block it goes on there.
+                    pass.goOn(code, next + i.immediate, retired, k << 1);
+                }
                 code.pushInt(k << 1).op(ClassFileWriter.IRETURN);
                 code.place(fellThrough);
                 if (last) {
@@ -154,6 +162,67 @@ final class BlockCompiler {
         return file.toByteArray();
     }
 
+    /**
+     * What a branch inside the block needs to go on at one of the block's own instructions instead of
+     * leaving: where each instruction's code starts, and how many instructions a pass retires before it.
+     * A loop whose body is the block (a copy loop, a scan over a table, the scheduler's search) then
+     * runs as a loop of the JVM's, with no trip through the run loop per iteration.
+     */
+    private static final class Pass {
+        final Label[] labels;
+        final int[] starts;
+        /** Instructions retired before each instruction, from the block's head. */
+        final int[] before;
+        /** Instructions one pass from the head to the end retires (the block's instruction count). */
+        final int full;
+
+        Pass(Insn[] insns, int[] starts) {
+            int n = insns.length;
+            this.starts = starts;
+            labels = new Label[n];
+            before = new int[n];
+            int retired = 0;
+            for (int k = 0; k < n; k++) {
+                labels[k] = new Label();
+                before[k] = retired;
+                retired += insns[k].fusedLength != 0 ? 2 : 1;
+            }
+            full = retired;
+        }
+
+        /**
+         * Code that, with EIP already at {@code target} and the count stored as {@code retired} after the
+         * entry's, goes on at the block's instruction there, if one starts there and the run's limit leaves
+         * room for a whole pass from it; else the block leaves with {@code exit}. The count local is moved
+         * so that the stores written for that instruction onwards count on from here. Attention is clear
+         * at every branch (each instruction that may raise it is followed by a look), but is looked at
+         * again so that nothing raised goes unseen for a whole loop.
+         */
+        void goOn(Code code, int target, int retired, int exit) {
+            int j = indexOf(target);
+            if (j < 0) {
+                return;
+            }
+            Label leave = new Label();
+            long moved = retired - before[j];
+            code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "attention", "Z").branch(ClassFileWriter.IFNE, leave);
+            code.op(ClassFileWriter.LLOAD_3).pushLong(moved + full).op(ClassFileWriter.LADD).local(ClassFileWriter.LLOAD, LIMIT)
+                    .op(ClassFileWriter.LCMP).branch(ClassFileWriter.IFGT, leave);
+            code.op(ClassFileWriter.LLOAD_3).pushLong(moved).op(ClassFileWriter.LADD).op(ClassFileWriter.LSTORE_3);
+            code.branch(ClassFileWriter.GOTO, labels[j]);
+            code.place(leave).pushInt(exit).op(ClassFileWriter.IRETURN);
+        }
+
+        private int indexOf(int eip) {
+            for (int k = 0; k < starts.length; k++) {
+                if (starts[k] == eip) {
+                    return k;
+                }
+            }
+            return -1;
+        }
+    }
+
     /** Returns {@code exit} if the instruction just run raised attention. */
     private static void leaveOnAttention(Code code, int exit) {
         Label go = new Label();
@@ -165,10 +234,11 @@ final class BlockCompiler {
     /**
      * The Jcc fused to instruction {@code k}, as the run loop runs it: not when the instruction raised
      * attention or the Jcc's destination lies beyond CS's limit (then it runs on its own, unlinked, and
-     * faults there). Taken, the block leaves; not taken, it goes on with the next instruction, if any.
+     * faults there). Taken, the block goes on at the target if it is one of its own instructions and
+     * leaves otherwise; not taken, it goes on with the next instruction, if any.
      */
-    private static void fusedJcc(Code code, Insn i, int next, int k, int retired, boolean mayRaiseAttention, boolean last,
-            Label putOff) {
+    private static void fusedJcc(Code code, Pass pass, Insn i, int next, int k, int retired, boolean mayRaiseAttention,
+            boolean last, Label putOff) {
         int after = next + i.fusedLength;
         int target = after + i.fusedDisplacement;
         Label notTaken = new Label();
@@ -176,9 +246,11 @@ final class BlockCompiler {
             code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "attention", "Z").branch(ClassFileWriter.IFNE, putOff);
         }
         code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "flags", "L" + FLAGS + ";").pushInt(i.fusedCondition)
-                .invoke(ClassFileWriter.INVOKEVIRTUAL, FLAGS, "condition", "(I)Z").branch(ClassFileWriter.IFEQ, notTaken);
+                .invoke(ClassFileWriter.INVOKEVIRTUAL, FLAGS, "holds", "(I)Z").branch(ClassFileWriter.IFEQ, notTaken);
         jumpTo(code, target, putOff, retired);
-        code.pushInt(k << 1 | (target == after ? 1 : 0)).op(ClassFileWriter.IRETURN);
+        int exit = k << 1 | (target == after ? 1 : 0);
+        pass.goOn(code, target, retired, exit);
+        code.pushInt(exit).op(ClassFileWriter.IRETURN);
         code.place(notTaken);
         jumpTo(code, after, putOff, retired);
         if (last) {

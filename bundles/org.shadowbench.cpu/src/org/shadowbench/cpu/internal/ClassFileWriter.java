@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Just enough of the JVM class file format (JVMS chapter 4) to write the {@link BlockCompiler}'s
  * classes: a constant pool, fields, and methods whose code is appended one instruction at a time,
- * with forward branches patched once their label is placed.
+ * with forward branches patched once their label is placed (backward ones are written at once).
  *
  * <p>The classes are version 49 (Java 5), the last one the JVM verifies by inferring types rather
  * than from stack map frames, so that the writer needs no frame computation. Java 21 defines and
@@ -27,17 +27,21 @@ final class ClassFileWriter {
 
     // Opcodes used by the block compiler.
     static final int ICONST_M1 = 0x02;
+    static final int LLOAD = 0x16;
     static final int LLOAD_3 = 0x21;
+    static final int LSTORE_3 = 0x42;
     static final int ALOAD_0 = 0x2a;
     static final int ALOAD_1 = 0x2b;
     static final int ALOAD_2 = 0x2c;
     static final int AALOAD = 0x32;
     static final int LADD = 0x61;
+    static final int LCMP = 0x94;
     static final int IFEQ = 0x99;
     static final int IFNE = 0x9a;
     static final int IFGT = 0x9d;
     static final int IF_ICMPEQ = 0x9f;
     static final int IF_ICMPNE = 0xa0;
+    static final int GOTO = 0xa7;
     static final int IRETURN = 0xac;
     static final int RETURN = 0xb1;
     static final int GETSTATIC = 0xb2;
@@ -145,6 +149,13 @@ final class ClassFileWriter {
         /** An instruction without operands. */
         Code op(int opcode) {
             code.write(opcode);
+            return this;
+        }
+
+        /** An instruction with a local variable's index as its one operand byte. */
+        Code local(int opcode, int index) {
+            code.write(opcode);
+            code.write(index);
             return this;
         }
 

@@ -11,7 +11,8 @@ package org.shadowbench.cpu.internal;
  * from (see {@link #revalidate}). Since its instructions lie in the page of the first one, reaching
  * that one through the fetch or a link of the current translation epoch says the whole block is
  * mapped and executable as when it was made. Its instructions follow each other as execution does:
- * falling through, past a Jcc not taken, or to the target of a direct JMP or CALL in the same page.
+ * falling through, past a Jcc not taken, or to the target of a direct JMP or CALL in the same page;
+ * a taken Jcc or JMP whose target is one of them goes on there (see {@link #run}).
  */
 abstract class CompiledBlock {
     /** {@link #run}'s answer when the block left without a link to follow (a fused Jcc put off). */
@@ -28,7 +29,10 @@ abstract class CompiledBlock {
     /** Each instruction's {@link #shape} and {@link #displacement}. */
     int[] shapes;
     int[] displacements;
-    /** Instructions retired by a full run, the fused Jcc included. */
+    /**
+     * Instructions retired by a pass from the head to the end, fused Jcc's included: the most a run
+     * retires before it either leaves or branches back (where it looks at the limit again).
+     */
     int instructionCount;
     /** The highest EIP of any of the block's bytes, which must lie within CS's limit. */
     int lastByte;
@@ -42,11 +46,13 @@ abstract class CompiledBlock {
      * Runs the instructions from the first, whose EIP must be {@link #headEip}. Before each one it sets
      * {@link CpuCore#eip} to the instruction's end and {@link CpuCore#startEip} to its start, after each
      * it stores the instruction count ({@code count} plus those retired), and it returns early when an
-     * instruction raised {@link CpuCore#attention}, as the run loop would stop. Returns the index of the
-     * last instruction retired times two, plus one when it fell through rather than branched, or
-     * {@link #NO_LINK}; faults propagate with {@link CpuCore#startEip} at the faulting instruction.
+     * instruction raised {@link CpuCore#attention}, as the run loop would stop. A branch to one of the
+     * block's own instructions goes on there, a loop's back edge too, while {@code limit} leaves room for
+     * {@link #instructionCount} more. Returns the index of the last instruction retired times two, plus
+     * one when it fell through rather than branched, or {@link #NO_LINK}; faults propagate with
+     * {@link CpuCore#startEip} at the faulting instruction.
      */
-    abstract int run(CpuCore cpu, FastPath fastPath, long count);
+    abstract int run(CpuCore cpu, FastPath fastPath, long count, long limit);
 
     /**
      * Whether the block still holds in the current code generation: each instruction is the entry it was

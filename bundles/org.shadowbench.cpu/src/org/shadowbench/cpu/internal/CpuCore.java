@@ -755,7 +755,7 @@ public final class CpuCore implements Cpu, PoolHooks {
                 if (block != null) {
                     if (block.headEip == start && count + block.instructionCount <= limit) {
                         if (block.generation == codeGeneration || block.revalidate(this)) {
-                            int exit = block.run(this, fastPath, count);
+                            int exit = block.run(this, fastPath, count, limit);
                             blockInstructions += instructions - count;
                             blockRuns++;
                             count = instructions;
@@ -818,6 +818,8 @@ public final class CpuCore implements Cpu, PoolHooks {
             } catch (GuestFault f) {
                 if (block != null) {
                     // Within a compiled block: the faulting instruction is the one whose start it recorded.
+                    blockInstructions += instructions - count;
+                    blockRuns++;
                     faulted(f, startEip, block.instructionAt(startEip));
                 } else {
                     faulted(f, start, i);

@@ -274,6 +274,53 @@ final class Flags {
     }
 
     /**
+     * {@link #condition} for callers whose {@code cc} is a constant the JIT sees: compiled blocks. After a
+     * 32-bit compare, logic operation or other arithmetic the switch folds to the one host comparison the
+     * condition stands for, where {@link #condition}'s table (the interpreter's choice, since its condition
+     * codes vary) would still derive all five flags. The parity and overflow conditions take the table.
+     */
+    boolean holds(int cc) {
+        if (!shortcuts || size != 4) {
+            return condition(cc);
+        }
+        int k = kind;
+        if (k == SUB) {
+            int d = dst;
+            int s = src;
+            switch (cc) {
+                case 0x2: return Integer.compareUnsigned(d, s) < 0;
+                case 0x3: return Integer.compareUnsigned(d, s) >= 0;
+                case 0x4: return d == s;
+                case 0x5: return d != s;
+                case 0x6: return Integer.compareUnsigned(d, s) <= 0;
+                case 0x7: return Integer.compareUnsigned(d, s) > 0;
+                case 0x8: return result < 0;
+                case 0x9: return result >= 0;
+                case 0xc: return d < s;
+                case 0xd: return d >= s;
+                case 0xe: return d <= s;
+                case 0xf: return d > s;
+                default: return compared(cc);
+            }
+        }
+        if (k == LOGIC) {
+            int r = result;
+            switch (cc) {
+                case 0x2: return false;
+                case 0x3: return true;
+                case 0x4, 0x6: return r == 0;
+                case 0x5, 0x7: return r != 0;
+                case 0x8, 0xc: return r < 0;
+                case 0x9, 0xd: return r >= 0;
+                case 0xe: return r <= 0;
+                case 0xf: return r > 0;
+                default: return tested(cc);
+            }
+        }
+        return condition(cc);
+    }
+
+    /**
      * Condition {@code cc} after a 32-bit SUB or CMP of {@link #dst} and {@link #src}: the five flags
      * the conditions read are computed without branches and looked up with the condition code, so
      * that a run of different conditions costs no mispredicted jumps of the host's.
