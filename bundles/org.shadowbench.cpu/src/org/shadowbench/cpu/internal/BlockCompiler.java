@@ -63,27 +63,26 @@ final class BlockCompiler {
         FastPath.Op[] ops = new FastPath.Op[n];
         int[] shapes = new int[n];
         int[] displacements = new int[n];
-        int retired = 0;
         int lastByte = 0;
         for (int k = 0; k < n; k++) {
             Insn i = insns[k];
             ops[k] = i.fast;
             shapes[k] = CompiledBlock.shape(i);
             displacements[k] = CompiledBlock.displacement(i);
-            retired += i.fusedLength != 0 ? 2 : 1;
             int end = starts[k] + i.length + i.fusedLength - 1;
             if (k == 0 || Integer.compareUnsigned(end, lastByte) > 0) {
                 lastByte = end;
             }
         }
-        CompiledBlock block = define(bytecode(insns, starts), insns);
+        Pass pass = new Pass(insns, starts);
+        CompiledBlock block = define(bytecode(insns, starts, pass), insns);
         block.headEip = starts[0];
         block.insns = insns;
         block.starts = starts;
         block.ops = ops;
         block.shapes = shapes;
         block.displacements = displacements;
-        block.instructionCount = retired;
+        block.instructionCount = pass.full;
         block.lastByte = lastByte;
         block.backing = backing;
         block.at = at;
@@ -104,14 +103,13 @@ final class BlockCompiler {
         }
     }
 
-    private static byte[] bytecode(Insn[] insns, int[] starts) {
+    private static byte[] bytecode(Insn[] insns, int[] starts, Pass pass) {
         ClassFileWriter file = new ClassFileWriter(PACKAGE + "Block", BASE);
         int n = insns.length;
         for (int k = 0; k < n; k++) {
             file.field(ClassFileWriter.ACC_FINAL, field(k), INSN_TYPE);
         }
         constructor(file, n);
-        Pass pass = new Pass(insns, starts);
         // Locals: this, the CPU, the fast path, the count on entry and the limit (two slots each).
         Code code = file.method(0, "run", RUN_TYPE, 8, 7);
         // Where a fused Jcc that must run on its own leaves (see fusedJcc).
@@ -173,7 +171,7 @@ final class BlockCompiler {
         final int[] starts;
         /** Instructions retired before each instruction, from the block's head. */
         final int[] before;
-        /** Instructions one pass from the head to the end retires (the block's instruction count). */
+        /** Instructions one pass from the head to the end retires ({@link CompiledBlock#instructionCount}). */
         final int full;
 
         Pass(Insn[] insns, int[] starts) {
@@ -199,7 +197,7 @@ final class BlockCompiler {
          * again so that nothing raised goes unseen for a whole loop.
          */
         void goOn(Code code, int target, int retired, int exit) {
-            int j = indexOf(target);
+            int j = CompiledBlock.indexOf(starts, starts.length, target);
             if (j < 0) {
                 return;
             }
@@ -211,15 +209,6 @@ final class BlockCompiler {
             code.op(ClassFileWriter.LLOAD_3).pushLong(moved).op(ClassFileWriter.LADD).op(ClassFileWriter.LSTORE_3);
             code.branch(ClassFileWriter.GOTO, labels[j]);
             code.place(leave).pushInt(exit).op(ClassFileWriter.IRETURN);
-        }
-
-        private int indexOf(int eip) {
-            for (int k = 0; k < starts.length; k++) {
-                if (starts[k] == eip) {
-                    return k;
-                }
-            }
-            return -1;
         }
     }
 

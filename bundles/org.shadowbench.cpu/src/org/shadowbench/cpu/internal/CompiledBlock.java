@@ -96,11 +96,17 @@ abstract class CompiledBlock {
 
     /** The instruction starting at {@code eip}, or null if none of the block's does. */
     Insn instructionAt(int eip) {
-        for (int k = 0; k < starts.length; k++) {
+        int k = indexOf(starts, starts.length, eip);
+        return k < 0 ? null : insns[k];
+    }
+
+    /** Where {@code eip} is among the first {@code count} instruction starts, or -1. */
+    static int indexOf(int[] starts, int count, int eip) {
+        for (int k = 0; k < count; k++) {
             if (starts[k] == eip) {
-                return insns[k];
+                return k;
             }
         }
-        return null;
+        return -1;
     }
 }

@@ -201,7 +201,7 @@ final class InstructionFetch {
                 break;
             }
             int offset = headOffset + (next - eip);
-            if (n == run.length || offset < 0 || offset > CodeCache.LAST_CACHEABLE_OFFSET || contains(starts, n, next)) {
+            if (n == run.length || offset < 0 || offset > CodeCache.LAST_CACHEABLE_OFFSET || CompiledBlock.indexOf(starts, n, next) >= 0) {
                 break;
             }
             i = entries[offset];
@@ -215,15 +215,6 @@ final class InstructionFetch {
         }
         return blockCompiler.compile(Arrays.copyOf(run, n), Arrays.copyOf(starts, n), fetchBacking, Arrays.copyOf(at, n),
                 c.codeGeneration);
-    }
-
-    private static boolean contains(int[] values, int count, int value) {
-        for (int k = 0; k < count; k++) {
-            if (values[k] == value) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
