@@ -499,6 +499,78 @@ class ShadowMmuTest {
         assertEquals(5, f.stack(0), "present, read, user: the supervisor's walk grants a user nothing");
     }
 
+    /**
+     * A device on the window's page whose reads answer 7 and, once armed, do what {@code armed} says; the
+     * window is read once, so that later reads go through the kept MMIO translation without a walk.
+     */
+    private boolean[] armedDeviceOnTheWindow(Runnable armed) {
+        boolean[] arm = new boolean[1];
+        f.memory.registerMmio(0xe000_0000L, 0xe000_0fffL, "test MMIO");
+        HandlerType type = f.registry.registerType(HandlerKind.MMIO, "armed", (access, user) -> {
+            if (arm[0]) {
+                arm[0] = false;
+                armed.run();
+            }
+            access.complete(7);
+            return AccessOutcome.HANDLED;
+        });
+        f.registry.register(0xe000_0000L, 0xe000_0fffL, type, null, "device");
+        pagingWithWindow(0xe000_0000, 0x7);
+        f.exec("a1 00 00 00 02");
+        return arm;
+    }
+
+    @Test
+    void aStopAskedForInADeviceReadComesRightAfterTheReadingInstruction() {
+        // A watchpoint's callback pauses the machine this way; with interrupts off the read itself
+        // leaves the run loop's checks for later, so the request must bring them on.
+        boolean[] arm = armedDeviceOnTheWindow(f.cpu::requestStop);
+        arm[0] = true;
+        f.set(Register.EBX, 0);
+        // mov eax, [WINDOW] ; inc ebx ; inc ebx ; hlt
+        assertEquals(StopReason.STOP_REQUESTED, f.run("a1 00 00 00 02 43 43 f4"));
+        assertEquals(CpuFixture.CODE + 5, f.cpu.eip(), "stopped after the read");
+        assertEquals(7, f.reg(Register.EAX));
+        assertEquals(0, f.reg(Register.EBX), "nothing after the read ran");
+    }
+
+    @Test
+    void anInterruptADeviceReadRaisesWithInterruptsOnIsTakenRightAfterTheRead() {
+        boolean[] arm = armedDeviceOnTheWindow(() -> f.interrupts.raise(0x40));
+        arm[0] = true;
+        f.set(Register.EBX, 0);
+        // sti ; nop (alone, in STI's shadow) ; mov eax, [WINDOW] ; inc ebx ; inc ebx ; hlt
+        f.run("fb 90 a1 00 00 00 02 43 43 f4");
+        f.assertInHandler(0x40);
+        assertEquals(CpuFixture.CODE + 7, f.stack(0), "returns to the instruction after the read");
+        assertEquals(0, f.reg(Register.EBX), "taken before the next instruction");
+    }
+
+    @Test
+    void aRetIntoAPageCr3MapsOntoAnotherFrameRunsThatFramesCode() {
+        // Where a link misses, the run loop recalls the instruction last found at the EIP; after a CR3
+        // load the EIP leads into another frame, whose code must run, not the one recalled.
+        f.load(PAGE_A, "b8 01 00 00 00 c3"); // mov eax, 1 ; ret
+        f.load(PAGE_B, "b8 02 00 00 00 c3"); // mov eax, 2 ; ret
+        pagingWithWindow(PAGE_A, 0x7);
+        int second = f.identityDirectory32();
+        int table = f.allocateTable();
+        f.memory.write(second + 4L * (WINDOW >>> 22), 4, table | 0x7);
+        f.memory.write(table + 4L * ((WINDOW >>> 12) & 1023), 4, PAGE_B | 0x7);
+        f.set(Register.ECX, second);
+        // The first visit decodes the window's code outside the code cache (the TLB did not map it yet); the
+        // second finds it cached and recalls it by EIP; the third comes after the CR3 load.
+        int back1 = CpuFixture.CODE + 11;
+        int back2 = CpuFixture.CODE + 22;
+        int back3 = CpuFixture.CODE + 38;
+        f.exec("68" + le(back1) + " 68 00 00 00 02 c3" // push back1 ; push WINDOW ; ret
+                + " 68" + le(back2) + " 68 00 00 00 02 c3" // back1: push back2 ; push WINDOW ; ret
+                + " 89 c3 0f 22 d9" // back2: mov ebx, eax ; mov cr3, ecx
+                + " 68" + le(back3) + " 68 00 00 00 02 c3"); // push back3 ; push WINDOW ; ret ; back3: (hlt)
+        assertEquals(1, f.reg(Register.EBX), "the first directory's frame");
+        assertEquals(2, f.reg(Register.EAX), "the second directory's frame");
+    }
+
     @Test
     void alignedQuadwordAccessIsNeverSplit() {
         Recorder recorder = mmioDevice(0xe000_0000L, 0x1000);

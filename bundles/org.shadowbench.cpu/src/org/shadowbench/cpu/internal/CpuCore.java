@@ -743,7 +743,13 @@ public final class CpuCore implements Cpu, PoolHooks {
             Insn i = previous == null ? null : fetch.linked(previous, fellThrough, start);
             try {
                 if (i == null) {
-                    i = fetch.next();
+                    i = fetch.recall(start);
+                    if (i == null) {
+                        i = fetch.next();
+                        if (i != fetch.scratch) {
+                            fetch.remember(start, i);
+                        }
+                    }
                     if (previous != null && i != fetch.scratch) {
                         fetch.link(previous, fellThrough, i, start);
                     }
@@ -996,6 +1002,9 @@ public final class CpuCore implements Cpu, PoolHooks {
     @Override
     public void requestStop() {
         stopRequested = true;
+        // From a device's callback (a watchpoint) this ends the burst after the instruction; from
+        // another thread the write may be lost to the burst's own, and the burst's end sees the request.
+        attention = true;
     }
 
     // ================================================================== pool hooks

@@ -36,6 +36,12 @@ final class InstructionFetch {
 
     final BlockCompiler blockCompiler = new BlockCompiler();
 
+    /** Instructions by EIP, for what links miss (see {@link #recall}); direct-mapped. */
+    private static final int RECALL_SIZE = 4096;
+    private static final int RECALL_MASK = RECALL_SIZE - 1;
+    private final Insn[] recalled = new Insn[RECALL_SIZE];
+    private final long[] recalledKeys = new long[RECALL_SIZE];
+
     InstructionFetch(CpuCore cpu, Decoder decoder) {
         this.cpu = cpu;
         this.decoder = decoder;
@@ -108,6 +114,31 @@ final class InstructionFetch {
             return null;
         }
         return to;
+    }
+
+    /**
+     * The cached instruction the run loop last found at EIP {@code ip} in this translation epoch, or null:
+     * where a link does not lead (a RET to another caller than last time, the first instruction after
+     * the run loop's checks), this finds it without the fetch's walk through the TLB and the code cache.
+     */
+    Insn recall(int ip) {
+        int slot = (ip ^ ip >>> 12) & RECALL_MASK;
+        Insn i = recalled[slot];
+        if (recalledKeys[slot] != linkKey(ip) || i == null || i.verifiedGeneration != cpu.codeGeneration) {
+            return null;
+        }
+        return i;
+    }
+
+    /**
+     * Records that the cached instruction {@code i} starts at EIP {@code ip}. It holds as a link does: the
+     * key names the translation epoch, within which the EIP leads to one frame and offset, whose entry
+     * object is only ever re-decoded in place (a re-decode is seen by its code generation).
+     */
+    void remember(int ip, Insn i) {
+        int slot = (ip ^ ip >>> 12) & RECALL_MASK;
+        recalled[slot] = i;
+        recalledKeys[slot] = linkKey(ip);
     }
 
     /** A link's key: the translation epoch it was made in and the EIP it led to. */
@@ -280,6 +311,7 @@ final class InstructionFetch {
             // round to an old entry's value, every entry goes.
             epochBase = 0;
             codeCache.clear();
+            Arrays.fill(recalled, null);
             cpu.stack.forget();
         }
         cpu.translationEpoch = epochBase | privilegeBit;
@@ -301,6 +333,8 @@ final class InstructionFetch {
     /** Drops every cached instruction (the decoder's output changed, e.g. the fast path was switched). */
     void clear() {
         codeCache.clear();
+        // Entries no longer in the cache are not kept alive; their keys' epoch has passed anyway.
+        Arrays.fill(recalled, null);
         invalidate();
     }
 

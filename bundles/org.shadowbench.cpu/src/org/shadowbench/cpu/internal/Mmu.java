@@ -356,14 +356,39 @@ final class Mmu {
     // ================================================================================= slow paths
 
     private long slowRead(int linear, int size, int access) {
-        cpu.attention = true;
         int inPage = 0x1000 - (linear & 0xfff);
+        if (size <= inPage) {
+            long device = mmio.lookup(linear, needed(access));
+            if (device >= 0) {
+                return deviceRead(device, size);
+            }
+        }
+        cpu.attention = true;
         if (size > inPage) {
             long low = readPart(linear, inPage, access);
             long high = readPart(linear + inPage, size - inPage, access);
             return low | (high << (8 * inPage));
         }
         return readPart(linear, size, access);
+    }
+
+    /**
+     * A read of a device page through a kept MMIO translation: handlers, hit counts and events as any
+     * access through the registry, but without the run loop's look afterwards unless it may be due.
+     * The look finds nothing new after a read that changed no translation while interrupts are off:
+     * what a callback asks for (a stop, a CR3 sync) raises attention itself, and an interrupt it may
+     * have raised cannot be taken before IF is set again, by an instruction that raises attention. So
+     * xv6, which reads its local APIC's ID with interrupts off on every spinlock, stays in its compiled
+     * blocks; with IF set the look comes as after any other slow access. (An NMI raised by a read, which
+     * no PC device does, is taken at the end of the burst, at most a burst's length later.)
+     */
+    private long deviceRead(long physical, int size) {
+        int epoch = cpu.translationEpoch;
+        long value = physicalRead(physical, size);
+        if ((cpu.flags.other & Flags.IF) != 0 || cpu.translationEpoch != epoch) {
+            cpu.attention = true;
+        }
+        return value;
     }
 
     private long readPart(int linear, int size, int access) {
