@@ -214,7 +214,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     private boolean cr3SyncPending;
     /**
      * Raised when the run loop must look at its conditions before the next instruction (see
-     * {@link #runBurst}); the MMU raises it on every access that leaves the TLB's fast path.
+     * {@link #runBurst}): by the MMU on an access through the registry or the trap handler, and by a
+     * change of decoded code; a plain TLB fill raises nothing.
      */
     boolean attention;
     /** Instructions between two looks at a stop request while nothing else needs attention. */
@@ -720,8 +721,9 @@ public final class CpuCore implements Cpu, PoolHooks {
     /**
      * Executes instructions back to back until one needs the run loop's checks or {@code limit}. The
      * checks (stop request, CR3 sync, interrupts, halt, TF) can only become due through an instruction
-     * the fast path does not handle, an access that leaves the TLB's fast path, or an exception, and all
-     * of those raise {@link #attention}; a burst of fast-path instructions with TLB hits skips them.
+     * the fast path does not handle, an access through the registry or the trap handler, a change of
+     * decoded code, or an exception, and all of those raise {@link #attention}; a burst of fast-path
+     * instructions whose accesses the TLB serves, or fills from the shadow tables, skips them.
      *
      * <p>Within a burst, cached instructions are linked to the instruction that followed them, one link
      * for falling through and one for a taken branch, so that straight-line code and loops skip the
@@ -946,6 +948,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** Memory may have changed behind the code cache (see {@link CodeCache}): cached instructions re-check. */
     void codeWritten() {
         codeGeneration++;
+        // A compiled block or a fused Jcc must not run on over bytes that may have changed.
+        attention = true;
     }
 
     /** Abandons the current instruction with EIP back at its start (a REP chunk that resumes later). */

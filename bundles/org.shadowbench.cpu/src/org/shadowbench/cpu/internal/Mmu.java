@@ -355,6 +355,16 @@ final class Mmu {
 
     // ================================================================================= slow paths
 
+    /*
+     * The slow paths raise attention (the run loop's look before the next instruction, see
+     * CpuCore.runBurst) only where something it looks at may have changed: an access through the
+     * registry (a device may have raised an interrupt or asked for a stop), the trap handler (shadow
+     * syncs, pool flushes, CR3 sync requests), a write that changed decoded code (CpuCore.codeWritten).
+     * A TLB fill from a present shadow entry changes none of that, and the guest's striding loops
+     * take millions of them: `usertests` refilled 10 million entries in 30 s that another page of the
+     * same TLB slot had taken.
+     */
+
     private long slowRead(int linear, int size, int access) {
         int inPage = 0x1000 - (linear & 0xfff);
         if (size <= inPage) {
@@ -363,7 +373,6 @@ final class Mmu {
                 return deviceRead(device, size);
             }
         }
-        cpu.attention = true;
         if (size > inPage) {
             long low = readPart(linear, inPage, access);
             long high = readPart(linear + inPage, size - inPage, access);
@@ -394,6 +403,7 @@ final class Mmu {
     private long readPart(int linear, int size, int access) {
         long physical = resolve(linear, access);
         if (physical >= 0) {
+            cpu.attention = true;
             return physicalRead(physical, size);
         }
         int slot = (linear >>> 12) & TLB_MASK;
@@ -409,7 +419,6 @@ final class Mmu {
     }
 
     private void slowWrite(int linear, int size, long value) {
-        cpu.attention = true;
         int inPage = 0x1000 - (linear & 0xfff);
         if (size > inPage) {
             // Both halves are translated before either is written, so a fault on the second leaves no partial write.
@@ -429,6 +438,7 @@ final class Mmu {
     private void writePart(int linear, int size, long value) {
         long physical = resolve(linear, ACCESS_WRITE);
         if (physical >= 0) {
+            cpu.attention = true;
             physicalWriteLinear = linear;
             physicalWrite(physical, size, value);
             return;
@@ -509,6 +519,7 @@ final class Mmu {
                 return CODE_WRITE;
             }
             long physical;
+            cpu.attention = true;
             try {
                 physical = trapHandler.handle(linear, access);
             } finally {
