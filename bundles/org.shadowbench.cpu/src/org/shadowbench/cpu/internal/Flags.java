@@ -278,46 +278,55 @@ final class Flags {
      * 32-bit compare, logic operation or other arithmetic the switch folds to the one host comparison the
      * condition stands for, where {@link #condition}'s table (the interpreter's choice, since its condition
      * codes vary) would still derive all five flags. The parity and overflow conditions take the table.
+     * Each kind's switch is a method of its own: HotSpot inlines no method over 325 bytes of bytecode
+     * (FreqInlineSize), and one method with both switches (396 bytes) was called, not folded.
      */
     boolean holds(int cc) {
-        if (!shortcuts || size != 4) {
-            return condition(cc);
-        }
-        int k = kind;
-        if (k == SUB) {
-            int d = dst;
-            int s = src;
-            switch (cc) {
-                case 0x2: return Integer.compareUnsigned(d, s) < 0;
-                case 0x3: return Integer.compareUnsigned(d, s) >= 0;
-                case 0x4: return d == s;
-                case 0x5: return d != s;
-                case 0x6: return Integer.compareUnsigned(d, s) <= 0;
-                case 0x7: return Integer.compareUnsigned(d, s) > 0;
-                case 0x8: return result < 0;
-                case 0x9: return result >= 0;
-                case 0xc: return d < s;
-                case 0xd: return d >= s;
-                case 0xe: return d <= s;
-                case 0xf: return d > s;
-                default: return compared(cc);
+        if (shortcuts && size == 4) {
+            int k = kind;
+            if (k == SUB) {
+                return holdsAfterCompare(cc);
             }
-        }
-        if (k == LOGIC) {
-            int r = result;
-            switch (cc) {
-                case 0x2: return false;
-                case 0x3: return true;
-                case 0x4, 0x6: return r == 0;
-                case 0x5, 0x7: return r != 0;
-                case 0x8, 0xc: return r < 0;
-                case 0x9, 0xd: return r >= 0;
-                case 0xe: return r <= 0;
-                case 0xf: return r > 0;
-                default: return tested(cc);
+            if (k == LOGIC) {
+                return holdsAfterLogic(cc);
             }
         }
         return condition(cc);
+    }
+
+    private boolean holdsAfterCompare(int cc) {
+        int d = dst;
+        int s = src;
+        switch (cc) {
+            case 0x2: return Integer.compareUnsigned(d, s) < 0;
+            case 0x3: return Integer.compareUnsigned(d, s) >= 0;
+            case 0x4: return d == s;
+            case 0x5: return d != s;
+            case 0x6: return Integer.compareUnsigned(d, s) <= 0;
+            case 0x7: return Integer.compareUnsigned(d, s) > 0;
+            case 0x8: return result < 0;
+            case 0x9: return result >= 0;
+            case 0xc: return d < s;
+            case 0xd: return d >= s;
+            case 0xe: return d <= s;
+            case 0xf: return d > s;
+            default: return compared(cc);
+        }
+    }
+
+    private boolean holdsAfterLogic(int cc) {
+        int r = result;
+        switch (cc) {
+            case 0x2: return false;
+            case 0x3: return true;
+            case 0x4, 0x6: return r == 0;
+            case 0x5, 0x7: return r != 0;
+            case 0x8, 0xc: return r < 0;
+            case 0x9, 0xd: return r >= 0;
+            case 0xe: return r <= 0;
+            case 0xf: return r > 0;
+            default: return tested(cc);
+        }
     }
 
     /**
