@@ -594,21 +594,21 @@ final class FastPath {
             @Override
             void run(FastPath p, Insn i) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.shifts.shift(4, 4, r[i.fastA], i.fastB);
+                r[i.fastA] = p.shifts.shl32(r[i.fastA], i.fastB);
             }
         },
         SHR_RI {
             @Override
             void run(FastPath p, Insn i) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.shifts.shift(5, 4, r[i.fastA], i.fastB);
+                r[i.fastA] = p.shifts.shr32(r[i.fastA], i.fastB);
             }
         },
         SAR_RI {
             @Override
             void run(FastPath p, Insn i) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.shifts.shift(7, 4, r[i.fastA], i.fastB);
+                r[i.fastA] = p.shifts.sar32(r[i.fastA], i.fastB);
             }
         },
         IMUL_RR {
