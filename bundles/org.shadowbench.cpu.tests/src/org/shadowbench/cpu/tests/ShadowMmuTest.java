@@ -572,6 +572,30 @@ class ShadowMmuTest {
     }
 
     @Test
+    void instructionsInAPagesLastBytesSeeTheirBytesPatchedOnBothSidesOfTheBoundary() {
+        // The window's page ends with a MOV EAX and RET, and a MOV EAX whose immediate runs on into the
+        // next page, which is mapped to a frame that does not follow it physically. Instructions in a
+        // page's last 16 bytes are cached where they end within it; each time their immediates are
+        // patched (in either frame) the next run must show the new bytes.
+        int second = 0x0060_0000;
+        long pte = pagingWithWindow(PAGE_A, 0x7);
+        f.memory.write(pte + 4, 4, second | 0x7);
+        f.load(PAGE_A + 0xff4, "b8 55 55 55 55 c3 90 90 90 b8 33 33"); // 0xff4: mov eax ; ret ; 0xffd: mov eax, ...
+        f.load(second, "33 33 c3"); // ... its last two bytes ; ret
+        f.exec("ba" + le(WINDOW + 0xff4) + " ff d2 89 c3" // mov edx, WINDOW + 0xff4 ; call edx ; mov ebx, eax
+                + " b9" + le(WINDOW + 0xffd) + " ff d1 89 c6" // mov ecx, WINDOW + 0xffd ; call ecx ; mov esi, eax
+                + " c6 05" + le(PAGE_A + 0xff8) + " 66" // mov byte [PAGE_A + 0xff8], 0x66
+                + " c6 05" + le(second + 1) + " 44" // mov byte [second + 1], 0x44
+                + " ff d2 89 c7 ff d1 89 c5" // call edx ; mov edi, eax ; call ecx ; mov ebp, eax
+                + " c6 05" + le(second + 1) + " 77 ff d1"); // mov byte [second + 1], 0x77 ; call ecx
+        assertEquals(0x5555_5555, f.reg(Register.EBX));
+        assertEquals(0x3333_3333, f.reg(Register.ESI));
+        assertEquals(0x6655_5555, f.reg(Register.EDI), "the instruction in the page's last bytes, patched");
+        assertEquals(0x4433_3333, f.reg(Register.EBP), "the instruction across the boundary, patched in the next frame");
+        assertEquals(0x7733_3333, f.reg(Register.EAX), "patched again");
+    }
+
+    @Test
     void alignedQuadwordAccessIsNeverSplit() {
         Recorder recorder = mmioDevice(0xe000_0000L, 0x1000);
         f.set(Register.EDX, 0);

@@ -15,7 +15,11 @@ package org.shadowbench.cpu.internal;
  */
 final class CodeCache {
     static final int MAX_PAGES = 2048;
-    /** Offsets at or above this are not cached: 16 bytes must fit in the frame. */
+    /**
+     * Beyond this offset an entry's 16 verified bytes run past the frame: such entries are kept only
+     * where the frame's backing array goes on for 16 bytes (the bytes past the instruction are masked
+     * off), and only for instructions that end within the frame. Compiled blocks stop before it.
+     */
     static final int LAST_CACHEABLE_OFFSET = 4096 - 16;
 
     /** Entries by frame: {@code pages[frame][offset]}. */
