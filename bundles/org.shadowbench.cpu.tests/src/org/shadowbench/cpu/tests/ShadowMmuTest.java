@@ -581,6 +581,9 @@ class ShadowMmuTest {
         long pte = pagingWithWindow(PAGE_A, 0x7);
         f.memory.write(pte + 4, 4, second | 0x7);
         f.load(PAGE_A + 0xff4, "b8 55 55 55 55 c3 90 90 90 b8 33 33"); // 0xff4: mov eax ; ret ; 0xffd: mov eax, ...
+        // The host frame allocated after A's is B's, not the next page's: a check of the bytes past A's
+        // end would not see the patches there.
+        f.memory.write(PAGE_B, 4, 0xbbbb);
         f.load(second, "33 33 c3"); // ... its last two bytes ; ret
         f.exec("ba" + le(WINDOW + 0xff4) + " ff d2 89 c3" // mov edx, WINDOW + 0xff4 ; call edx ; mov ebx, eax
                 + " b9" + le(WINDOW + 0xffd) + " ff d1 89 c6" // mov ecx, WINDOW + 0xffd ; call ecx ; mov esi, eax
