@@ -558,8 +558,8 @@ class ShadowMmuTest {
         f.memory.write(second + 4L * (WINDOW >>> 22), 4, table | 0x7);
         f.memory.write(table + 4L * ((WINDOW >>> 12) & 1023), 4, PAGE_B | 0x7);
         f.set(Register.ECX, second);
-        // The first visit decodes the window's code outside the code cache (the TLB did not map it yet); the
-        // second finds it cached and recalls it by EIP; the third comes after the CR3 load.
+        // The first two visits find the window's code through the fetch and then the recall; the third,
+        // after the CR3 load, comes by a RET that never led there, at the same EIP.
         int back1 = CpuFixture.CODE + 11;
         int back2 = CpuFixture.CODE + 22;
         int back3 = CpuFixture.CODE + 38;
