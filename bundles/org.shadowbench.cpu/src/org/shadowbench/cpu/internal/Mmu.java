@@ -367,12 +367,6 @@ final class Mmu {
 
     private long slowRead(int linear, int size, int access) {
         int inPage = 0x1000 - (linear & 0xfff);
-        if (size <= inPage) {
-            long device = mmio.lookup(linear, needed(access));
-            if (device >= 0) {
-                return deviceRead(device, size);
-            }
-        }
         if (size > inPage) {
             long low = readPart(linear, inPage, access);
             long high = readPart(linear + inPage, size - inPage, access);
@@ -382,9 +376,10 @@ final class Mmu {
     }
 
     /**
-     * A read of a device page through a kept MMIO translation: handlers, hit counts and events as any
-     * access through the registry, but without the run loop's look afterwards unless it may be due.
-     * The look finds nothing new after a read that changed no translation while interrupts are off:
+     * A read through the registry, whose page {@link #resolve} found: handlers, hit counts and events as
+     * always, but without the run loop's look afterwards unless it may be due. Where the trap handler
+     * found the page it has raised attention already; through a kept MMIO translation, the look finds
+     * nothing new after a read that changed no translation while interrupts are off:
      * what a callback asks for (a stop, a CR3 sync) raises attention itself, and an interrupt it may
      * have raised cannot be taken before IF is set again, by an instruction that raises attention. So
      * xv6, which reads its local APIC's ID with interrupts off on every spinlock, stays in its compiled
@@ -403,8 +398,7 @@ final class Mmu {
     private long readPart(int linear, int size, int access) {
         long physical = resolve(linear, access);
         if (physical >= 0) {
-            cpu.attention = true;
-            return physicalRead(physical, size);
+            return deviceRead(physical, size);
         }
         int slot = (linear >>> 12) & TLB_MASK;
         return readBacking(tlbBacking[slot], tlbOffset[slot] + (linear & 0xfff), size);
