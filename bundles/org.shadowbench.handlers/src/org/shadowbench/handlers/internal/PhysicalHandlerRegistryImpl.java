@@ -260,23 +260,28 @@ public final class PhysicalHandlerRegistryImpl implements PhysicalHandlerRegistr
      */
     private RamRange placement(PhysicalHandlerImpl handler, long first, long last) {
         HandlerKind kind = handler.type.kind();
-        String subject = kind + " handler '" + handler.description + "' range " + span(first, last);
         if (kind.needsWholePages() && ((first & OFFSET_MASK) != 0 || (last & OFFSET_MASK) != OFFSET_MASK)) {
-            throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, subject + " must cover whole pages");
+            throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, subject(handler, first, last) + " must cover whole pages");
         }
         RamRange range = memory.rangeAt(first);
         if (range == null || last > range.last()) {
-            throw new PgmException(PgmStatus.VERR_PGM_HANDLER_PHYSICAL_NO_RAM_RANGE, subject + " is not inside one RAM range");
+            throw new PgmException(PgmStatus.VERR_PGM_HANDLER_PHYSICAL_NO_RAM_RANGE,
+                    subject(handler, first, last) + " is not inside one RAM range");
         }
         if (kind == HandlerKind.MMIO) {
             for (int index = range.pageIndex(first); index <= range.pageIndex(last); index++) {
                 if (!range.pageType(index).isMmioOrAlias()) {
-                    throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, subject + " covers " + range.pageType(index)
-                            + " page " + hex(range.pageAddress(index)));
+                    throw new PgmException(PgmStatus.VERR_INVALID_PARAMETER, subject(handler, first, last) + " covers "
+                            + range.pageType(index) + " page " + hex(range.pageAddress(index)));
                 }
             }
         }
         return range;
+    }
+
+    /** How an error names a handler and the range asked for (built only for the error: the pool registers at every CR3 load). */
+    private static String subject(PhysicalHandlerImpl handler, long first, long last) {
+        return handler.type.kind() + " handler '" + handler.description + "' range " + span(first, last);
     }
 
     @Override
