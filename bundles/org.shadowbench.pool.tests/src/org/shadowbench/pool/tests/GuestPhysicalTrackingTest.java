@@ -136,6 +136,27 @@ class GuestPhysicalTrackingTest {
     }
 
     @Test
+    void aWriteHandlerWriteProtectsEveryEntryOfEveryTableMappingThePage() {
+        f.touch(DATA);
+        // One guest table maps the page twice, away from the index a direct map would use; a 4 MiB table
+        // maps it at that index. The tracking lists the first table twice and the second once.
+        long table = 0x100000;
+        f.guestPte32(table, 5, DATA | PoolFixture.P | PoolFixture.RW);
+        f.guestPte32(table, 9, DATA | PoolFixture.P | PoolFixture.RW);
+        int twice = f.shadow(table, PoolKind.PT32_FOR_PT32, PD, 0);
+        f.map(twice, 5, DATA, true);
+        f.map(twice, 9, DATA, true);
+        int direct = bigTable(1);
+        f.map(direct, (int) (DATA >>> 12), DATA, true);
+        HandlerType write = f.registry.registerType(HandlerKind.WRITE, "w", (x, u) -> AccessOutcome.DEFAULT);
+        f.registry.register(DATA, DATA + 0xfff, write, null, null);
+        for (long entry : new long[] { f.pool.entry(twice, 5), f.pool.entry(twice, 9), f.pool.entry(direct, (int) (DATA >>> 12)) }) {
+            assertEquals(PoolFixture.P, entry & (PoolFixture.P | PoolFixture.RW), "mapped read-only: " + Long.toHexString(entry));
+        }
+        f.assertConsistent();
+    }
+
+    @Test
     void backingChangesFlushStaleEntries() {
         int a = bigTable(0);
         f.map(a, 0x300, DATA, false);

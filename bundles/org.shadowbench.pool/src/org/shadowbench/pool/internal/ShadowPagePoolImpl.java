@@ -1226,33 +1226,64 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
     /**
      * Updates or flushes the entries of one page table that map the guest page: removed when flushing or
      * when the page is now intercepted entirely, write-protected when only writes are.
+     *
+     * <p>The scan stops once it has found the {@code references} entries the page's tracking counts in this
+     * table, as VirtualBox's does; where the count is unknown (the slow scan) it reads the whole table. It
+     * looks first at the entry a direct map would use (the guest address's own table index: kernels map
+     * physical memory at a 4 MiB-aligned offset), which is where monitoring a page directory finds it.
      */
-    private boolean updateEntriesIn(int pageTable, RamRange range, int index, boolean flush, long frameAddress) {
+    private boolean updateEntriesIn(int pageTable, RamRange range, int index, boolean flush, long frameAddress,
+            int references) {
         long guest = range.pageAddress(index);
         PageHandlerState state = range.handlerState(index);
         boolean remove = flush || state == PageHandlerState.ALL || range.pageType(index) == PageType.MMIO;
         boolean changed = false;
         int start = firstPresent[pageTable] == NO_FIRST_PRESENT ? 0 : firstPresent[pageTable];
         int count = entries(pageTable);
-        for (int i = start; i < count; i++) {
-            long entry = readEntry(pageTable, i);
+        int found = 0;
+        int hint = (int) (guest >>> 12) & (count - 1);
+        if (hint >= start && mapsPage(pageTable, hint, frameAddress, guest)) {
+            changed = updateEntry(pageTable, hint, range, index, remove, state);
+            found++;
+        }
+        // The table's bytes are read in place: a monitored page directory costs a table scan at every CR3 load.
+        boolean wide = kindOf(pageTable).shadowEntrySize() == 8;
+        byte[] backing = frames.backing(frame[pageTable]);
+        int base = frames.backingOffset(frame[pageTable]);
+        long wanted = frameAddress | PRESENT;
+        long mask = (wide ? PAE_FRAME : PTE32_FRAME) | PRESENT;
+        for (int i = start; i < count && found < references; i++) {
+            long entry = wide ? (long) LONG.get(backing, base + 8 * i) : (int) INT.get(backing, base + 4 * i) & 0xffff_ffffL;
             // An entry mapping the page holds its frame (the checker's invariant), so the frame rules out
-            // nearly every other entry before the guest's table is read: a guest page directory mapped by
-            // the kernel's identity map of all memory is monitored at every CR3 load, with a full table
-            // of other pages beside it.
-            if ((entry & PRESENT) == 0 || entryFrameAddress(pageTable, entry) != frameAddress
-                    || guestAddressOf(pageTable, i) != guest) {
+            // nearly every other entry before the guest's table is read.
+            if ((entry & mask) != wanted || i == hint || guestAddressOf(pageTable, i) != guest) {
                 continue;
             }
-            if (remove) {
-                removeEntry(pageTable, i, range, index);
-                changed = true;
-            } else if (state == PageHandlerState.WRITE && (entry & WRITABLE) != 0) {
-                writeEntry(pageTable, i, entry & ~WRITABLE);
-                changed = true;
-            }
+            changed |= updateEntry(pageTable, i, range, index, remove, state);
+            found++;
         }
         return changed;
+    }
+
+    /** Whether entry {@code i} of a page table maps the guest page {@code guest} on the frame at {@code frameAddress}. */
+    private boolean mapsPage(int pageTable, int i, long frameAddress, long guest) {
+        long entry = readEntry(pageTable, i);
+        return (entry & PRESENT) != 0 && entryFrameAddress(pageTable, entry) == frameAddress
+                && guestAddressOf(pageTable, i) == guest;
+    }
+
+    /** Removes or write-protects one entry found mapping the page; whether it changed. */
+    private boolean updateEntry(int pageTable, int i, RamRange range, int index, boolean remove, PageHandlerState state) {
+        if (remove) {
+            removeEntry(pageTable, i, range, index);
+            return true;
+        }
+        long entry = readEntry(pageTable, i);
+        if (state == PageHandlerState.WRITE && (entry & WRITABLE) != 0) {
+            writeEntry(pageTable, i, entry & ~WRITABLE);
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -1270,13 +1301,18 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
             return 0;
         }
         if (!PageTracking.isPhysExt(tracking)) {
-            updateEntriesIn(PageTracking.index(tracking), range, pageIndex, flush, frameAddress);
+            updateEntriesIn(PageTracking.index(tracking), range, pageIndex, flush, frameAddress, 1);
             return FLUSH_TLBS;
         }
         if (!PageTracking.isOverflowed(tracking)) {
-            int[] tables = tablesListedBy(PageTracking.index(tracking));
-            for (int table : tables) {
-                updateEntriesIn(table, range, pageIndex, flush, frameAddress);
+            int head = PageTracking.index(tracking);
+            int[] tables = tablesListedBy(head);
+            int[] references = new int[tables.length];
+            for (int t = 0; t < tables.length; t++) {
+                references[t] = slotsNaming(head, tables[t]);
+            }
+            for (int t = 0; t < tables.length; t++) {
+                updateEntriesIn(tables[t], range, pageIndex, flush, frameAddress, references[t]);
             }
             return FLUSH_TLBS;
         }
@@ -1302,6 +1338,19 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         return java.util.Arrays.copyOf(tables, count);
     }
 
+    /** How many slots of an extent list name {@code table}: its references to the page. */
+    private int slotsNaming(int head, int table) {
+        int count = 0;
+        for (int extent = head; extent != PhysExtents.NIL; extent = extents.next[extent]) {
+            for (int s = 0; s < PhysExtents.SLOTS; s++) {
+                if (extents.slot(extent, s) == table) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+
     /**
      * Scans every shadow page table for entries mapping an overflowed page (pgmPoolTrackFlushGCPhysPTsSlow),
      * giving up above 1024 present entries: then the pool must be cleared (GCPHYS_ALIASED).
@@ -1315,7 +1364,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         }
         for (int page = FIRST_INDEX; page < currentPages; page++) {
             if (kindOf(page).isPageTable() && present[page] > 0) {
-                updateEntriesIn(page, range, pageIndex, flush, frameAddress);
+                updateEntriesIn(page, range, pageIndex, flush, frameAddress, Integer.MAX_VALUE);
             }
         }
         if (flush) {
