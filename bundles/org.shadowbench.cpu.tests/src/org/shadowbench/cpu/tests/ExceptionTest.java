@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.shadowbench.cpu.Cpu;
+import org.shadowbench.cpu.IoPortHandler;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.cpu.StopReason;
@@ -167,6 +168,57 @@ class ExceptionTest {
         f.run("fb 90 f4");
         f.assertInHandler(0x30);
         assertEquals(CpuFixture.CODE + 2, f.stack(0), "the instruction after STI ran first");
+    }
+
+    // MOV AX, imm16 (66 B8) runs in the general executor without ending a burst of instructions: the
+    // instructions that can make an interrupt deliverable must end it, or the interrupt would wait for HLT.
+
+    @Test
+    void anInterruptWaitingForIfComesRightAfterThePopfThatSetsIt() {
+        f.cpu.setEflags(0x2);
+        f.interrupts.raise(0x30);
+        // mov ax, 1 ; push 0x202 ; popf ; mov ax, 2 ; hlt
+        f.run("66 b8 01 00 68 02 02 00 00 9d 66 b8 02 00 f4");
+        f.assertInHandler(0x30);
+        assertEquals(CpuFixture.CODE + 10, f.stack(0), "delivered right after POPF");
+        assertEquals(1, f.reg(Register.EAX) & 0xffff);
+    }
+
+    @Test
+    void anInterruptWaitingForIfComesRightAfterTheIretThatSetsIt() {
+        f.cpu.setEflags(0x2);
+        f.interrupts.raise(0x30);
+        int target = CpuFixture.CODE + 16;
+        // mov ax, 1 ; push 0x202 ; push cs ; push target ; iret ; (target:) mov ax, 2 ; hlt
+        f.run("66 b8 01 00 68 02 02 00 00 0e 68 " + littleEndian(target) + " cf 66 b8 02 00 f4");
+        f.assertInHandler(0x30);
+        assertEquals(target, f.stack(0), "delivered right after IRET");
+        assertEquals(1, f.reg(Register.EAX) & 0xffff);
+    }
+
+    @Test
+    void anInterruptADeviceRaisesOnAPortWriteComesRightAfterTheOut() {
+        f.io.register(0x80, 1, new IoPortHandler() {
+            @Override
+            public int read(int port, int size) {
+                return 0;
+            }
+
+            @Override
+            public void write(int port, int size, int value) {
+                f.interrupts.raise(0x31);
+            }
+        });
+        f.cpu.setEflags(0x202);
+        // mov ax, 1 ; out 0x80, al ; mov ax, 2 ; hlt
+        f.run("66 b8 01 00 e6 80 66 b8 02 00 f4");
+        f.assertInHandler(0x31);
+        assertEquals(CpuFixture.CODE + 6, f.stack(0), "delivered right after OUT");
+        assertEquals(1, f.reg(Register.EAX) & 0xffff);
+    }
+
+    private static String littleEndian(int value) {
+        return String.format("%02x %02x %02x %02x", value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, value >>> 24);
     }
 
     @Test

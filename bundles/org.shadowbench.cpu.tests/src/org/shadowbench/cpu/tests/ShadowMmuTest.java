@@ -125,6 +125,25 @@ class ShadowMmuTest {
     }
 
     @Test
+    void ringThreesInterruptsReadAndWriteSupervisorPagesThatRingThreeCannotRead() {
+        int directory = f.identityDirectory32();
+        // The GDT, IDT, TSS, handlers and the kernel stack's page on supervisor-only pages.
+        for (int page : new int[] { CpuFixture.GDT, CpuFixture.IDT, CpuFixture.TSS, CpuFixture.HANDLERS,
+                CpuFixture.KERNEL_STACK - 0x1000 }) {
+            f.memory.write(f.pte32(directory, page), 4, page | 0x3);
+        }
+        f.enablePaging32(directory);
+        // INT 0x80: inc dword [DATA] ; iret. The second INT finds the system pages in the TLB, filled by the first.
+        f.handler(0x80, "ff 05 00 00 04 00 cf");
+        f.enterUserMode();
+        f.run("cd 80 cd 80 a1 00 10 00 00 f4");
+        assertEquals(2, f.read(CpuFixture.DATA, 4), "both system calls ran and returned");
+        f.assertInHandler(Cpu.PF);
+        assertEquals(5, f.stack(0), "ring 3's own read of the GDT: present, read, user");
+        assertEquals(CpuFixture.GDT, f.cpu.controlRegister(2));
+    }
+
+    @Test
     void userWriteToReadOnlyPageFaults() {
         pagingWithWindow(PAGE_A, 0x5);
         f.enterUserMode();

@@ -463,6 +463,9 @@ public final class CpuCore implements Cpu, PoolHooks {
 
     /** Reads a system structure (descriptor table, TSS) with supervisor rights whatever the CPL. */
     int readSystem(int address, int size) {
+        if (mmu.grantsSupervisor(address, size, Mmu.READ_SUP)) {
+            return mmu.readGranted(address, size);
+        }
         boolean previous = enterSupervisorAccess();
         try {
             return readLinear(address, size);
@@ -471,8 +474,23 @@ public final class CpuCore implements Cpu, PoolHooks {
         }
     }
 
-    /** Writes a system structure (a descriptor's accessed or busy bit) with supervisor rights. */
+    /**
+     * Reads the eight bytes of a descriptor or gate with supervisor rights: the low dword in the low half.
+     * Two reads where the eight bytes cross a page.
+     */
+    long readSystem64(int address) {
+        if (mmu.grantsSupervisor(address, 8, Mmu.READ_SUP)) {
+            return mmu.readGranted64(address);
+        }
+        return readSystem(address, 4) & 0xffff_ffffL | (long) readSystem(address + 4, 4) << 32;
+    }
+
+    /** Writes a system structure (a descriptor's accessed or busy bit, an inner stack) with supervisor rights. */
     void writeSystem(int address, int size, int value) {
+        if (mmu.grantsSupervisor(address, size, Mmu.WRITE_SUP)) {
+            mmu.writeGranted(address, size, value);
+            return;
+        }
         boolean previous = enterSupervisorAccess();
         try {
             writeLinear(address, size, value);
@@ -820,9 +838,9 @@ public final class CpuCore implements Cpu, PoolHooks {
                 }
                 instructions = ++count;
                 fellThrough = ip == next;
-                // Only cached fast-path instructions link. A RET's link too: links are keyed by the EIP they
-                // led to, so one is followed only when the return goes where it went last time.
-                previous = i != fetch.scratch && fast != null ? i : null;
+                // Only cached instructions that let the burst go on link. A RET's link too: links are keyed by
+                // the EIP they led to, so one is followed only when the return goes where it went last time.
+                previous = i != fetch.scratch && (fast != null || i.quiet) ? i : null;
             } catch (GuestFault f) {
                 if (block != null) {
                     // Within a compiled block: the faulting instruction is the one whose start it recorded.
@@ -925,7 +943,9 @@ public final class CpuCore implements Cpu, PoolHooks {
         startEsp = gpr[ESP];
         poolFactsUsed = false;
         current = i;
-        attention = true;
+        if (!i.quiet) {
+            attention = true;
+        }
         executor.execute(i);
     }
 

@@ -175,6 +175,7 @@ final class Decoder {
         } else {
             target.fast = null;
         }
+        target.quiet = target.fast == null && Executor.isQuiet(target);
     }
 
     private void prefix(int b) {

@@ -100,8 +100,9 @@ final class Events {
         if (Integer.compareUnsigned(entry + 7, cpu.idtLimit) > 0) {
             throw cpu.fault(Cpu.GP, idtError);
         }
-        int gateLow = cpu.readSystem(cpu.idtBase + entry, 4);
-        int gateHigh = cpu.readSystem(cpu.idtBase + entry + 4, 4);
+        long gate = cpu.readSystem64(cpu.idtBase + entry);
+        int gateLow = (int) gate;
+        int gateHigh = (int) (gate >>> 32);
         int type = (gateHigh >>> 8) & 0x1f;
         if (type != 0x0e && type != 0x0f && type != 0x06 && type != 0x07 && type != Segments.SYSTEM_TASK_GATE) {
             throw cpu.fault(Cpu.GP, idtError);

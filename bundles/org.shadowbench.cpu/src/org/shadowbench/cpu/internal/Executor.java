@@ -29,6 +29,34 @@ final class Executor {
         this.sse = new SseOps(cpu);
     }
 
+    /**
+     * Whether an instruction leaves the run loop's checks (stop request, CR3 sync, NMI and interrupts,
+     * halt, single-step, breakpoints) as they were, so that a burst need not end after it. It may
+     * compute, move data, load data segments, push and pop, branch near and raise INT n through a gate;
+     * what it cannot do is change IF, TF or the interrupt shadow (STI, POPF, IRET, MOV and POP SS), write
+     * a control, debug or model-specific register or a descriptor table register, reach a port, halt,
+     * leave its code segment by a far transfer, or repeat (a REP string instruction runs in chunks that
+     * the run loop interleaves with interrupts). Memory accesses through the registry, writes to decoded
+     * code, task switches and exceptions raise attention where they happen.
+     */
+    static boolean isQuiet(Insn i) {
+        int op = i.opcode;
+        if (op >= Insn.TWO_BYTE) {
+            return switch (op & 0xff) {
+                case 0x00, 0x01, 0x05, 0x06, 0x07, 0x08, 0x09, 0x22, 0x23, 0x30, 0x34, 0x35, 0xb2 -> false;
+                default -> true;
+            };
+        }
+        return switch (op) {
+            case 0x17, 0x6c, 0x6d, 0x6e, 0x6f, 0x9a, 0x9d, 0xca, 0xcb, 0xcf, 0xe4, 0xe5, 0xe6, 0xe7, 0xea,
+                    0xec, 0xed, 0xee, 0xef, 0xf1, 0xf4, 0xfb -> false;
+            case 0x8e -> i.reg != CpuCore.SS;
+            case 0xa4, 0xa5, 0xa6, 0xa7, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf -> i.rep == 0;
+            case 0xff -> i.reg != 3 && i.reg != 5;
+            default -> true;
+        };
+    }
+
     void execute(Insn i) {
         int op = i.opcode;
         if (op >= Insn.TWO_BYTE) {

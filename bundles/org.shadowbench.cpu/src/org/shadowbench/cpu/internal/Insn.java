@@ -53,6 +53,11 @@ final class Insn {
 
     // Set by FastPath.select: the fast path (null for none) and its resolved operands.
     FastPath.Op fast;
+    /**
+     * For the general executor: the instruction cannot make the run loop's checks due (see
+     * {@link Executor#isQuiet}), so a burst goes on after it.
+     */
+    boolean quiet;
     int fastA;
     int fastB;
     /** Base and index register of the memory operand, {@link FastPath#ZERO_REGISTER} when absent. */

@@ -249,6 +249,48 @@ final class Mmu {
 
     // ================================================================================= hot paths
 
+    /**
+     * Whether the TLB lets a supervisor access of {@code size} bytes at {@code linear} within one page go
+     * straight to memory ({@code permission} {@link #READ_SUP} or {@link #WRITE_SUP}): descriptor tables,
+     * the TSS and an inner stack are accessed with supervisor rights whatever the CPL, and on a TLB hit
+     * that needs no switch of the privilege the accessors check.
+     */
+    boolean grantsSupervisor(int linear, int size, int permission) {
+        int slot = (linear >>> 12) & TLB_MASK;
+        return tlbPage[slot] == linear >>> 12 && (tlbPerm[slot] & permission) != 0 && (linear & 0xfff) <= 0x1000 - size;
+    }
+
+    /** Reads 1, 2 or 4 bytes (zero-extended) that {@link #grantsSupervisor} granted. */
+    int readGranted(int linear, int size) {
+        int slot = (linear >>> 12) & TLB_MASK;
+        int at = tlbOffset[slot] + (linear & 0xfff);
+        tlbHits++;
+        return switch (size) {
+            case 1 -> tlbBacking[slot][at] & 0xff;
+            case 2 -> (short) SHORT.get(tlbBacking[slot], at) & 0xffff;
+            default -> (int) INT.get(tlbBacking[slot], at);
+        };
+    }
+
+    /** Reads 8 bytes that {@link #grantsSupervisor} granted. */
+    long readGranted64(int linear) {
+        int slot = (linear >>> 12) & TLB_MASK;
+        tlbHits++;
+        return (long) LONG.get(tlbBacking[slot], tlbOffset[slot] + (linear & 0xfff));
+    }
+
+    /** Writes 1, 2 or 4 bytes that {@link #grantsSupervisor} granted. */
+    void writeGranted(int linear, int size, int value) {
+        int slot = (linear >>> 12) & TLB_MASK;
+        int at = tlbOffset[slot] + (linear & 0xfff);
+        tlbHits++;
+        switch (size) {
+            case 1 -> tlbBacking[slot][at] = (byte) value;
+            case 2 -> SHORT.set(tlbBacking[slot], at, (short) value);
+            default -> INT.set(tlbBacking[slot], at, value);
+        }
+    }
+
     int read8(int linear) {
         int slot = (linear >>> 12) & TLB_MASK;
         if (tlbPage[slot] == linear >>> 12 && (tlbPerm[slot] & readMask) != 0) {

@@ -104,8 +104,9 @@ final class Segments {
             return false;
         }
         address = tableBase + offset;
-        low = cpu.readSystem(address, 4);
-        high = cpu.readSystem(address + 4, 4);
+        long descriptor = cpu.readSystem64(address);
+        low = (int) descriptor;
+        high = (int) (descriptor >>> 32);
         return true;
     }
 

@@ -51,6 +51,8 @@ final class TaskSwitch {
      *            the error codes raised on the way
      */
     void switchTo(int selector, Source source, int ext) {
+        // The new task brings its own CR3, EFLAGS and LDT: the run loop looks again after it.
+        cpu.attention = true;
         boolean nested = source == Source.CALL || source == Source.INTERRUPT;
         // Checks of the new TSS: #GP for the instructions that name it, #TS for IRET's back link.
         int tableFault = source == Source.IRET ? Cpu.TS : Cpu.GP;
