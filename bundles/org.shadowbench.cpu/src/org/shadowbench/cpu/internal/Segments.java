@@ -140,10 +140,19 @@ final class Segments {
     }
 
     private void cache(int segment, int selector) {
+        int base = base(low, high);
+        int limit = limit(low, high);
+        int attributes = attributes(high);
+        if (cpu.segSelector[segment] == (selector & 0xffff) && cpu.segBase[segment] == base
+                && cpu.segLimit[segment] == limit && cpu.segAttr[segment] == attributes) {
+            // The register is reloaded with what it holds (a kernel's entry path does so at every trap):
+            // what cacheChanged derives from it stands.
+            return;
+        }
         cpu.segSelector[segment] = selector & 0xffff;
-        cpu.segBase[segment] = base(low, high);
-        cpu.segLimit[segment] = limit(low, high);
-        cpu.segAttr[segment] = attributes(high);
+        cpu.segBase[segment] = base;
+        cpu.segLimit[segment] = limit;
+        cpu.segAttr[segment] = attributes;
         cacheChanged(segment);
     }
 
