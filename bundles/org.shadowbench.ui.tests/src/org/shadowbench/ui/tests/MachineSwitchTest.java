@@ -11,10 +11,12 @@ import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.part.ViewPart;
 import org.junit.jupiter.api.Test;
+import org.shadowbench.machine.MachineSnapshot.HandlerSnapshot;
 import org.shadowbench.machine.RunState;
 import org.shadowbench.ui.MachineSession;
 import org.shadowbench.ui.MachineSpec;
 import org.shadowbench.ui.internal.EventsView;
+import org.shadowbench.ui.internal.HandlersView;
 import org.shadowbench.ui.internal.MachinesView;
 import org.shadowbench.ui.internal.MemoryMapView;
 import org.shadowbench.ui.internal.PageWalkView;
@@ -26,7 +28,8 @@ import org.shadowbench.ui.testing.Workbench;
  * Switching the Machines view between running machines of different RAM sizes: the memory map
  * follows each one, and what flashed on one machine is not carried to the other (their RAM ranges
  * start at the same address with other page counts); nor are the events or the page walk of one
- * machine shown for the other.
+ * machine shown for the other, nor hit rates taken between two machines' counts in the Access
+ * Handlers view.
  */
 class MachineSwitchTest {
     @Test
@@ -79,6 +82,36 @@ class MachineSwitchTest {
             release.countDown();
             small.terminate().get();
             large.terminate().get();
+        }
+    }
+
+    @Test
+    void theAccessHandlersViewTakesHitRatesBetweenOneMachinesOwnSnapshotsOnly() throws Exception {
+        PlatformUI.getWorkbench().showPerspective(ShadowbenchPerspective.ID, Workbench.window());
+        MachineSession busy = UiActivator.sessions().launch(MachineSpec.bundledGuest("demo", 32L << 20, "rounds=100000"));
+        // Never resumed: the same devices' handlers, none hit yet.
+        MachineSession idle = UiActivator.sessions().launch(MachineSpec.bundledGuest("demo", 32L << 20, "rounds=100000"));
+        try {
+            busy.resume();
+            MachinesView machines = (MachinesView) Workbench.page().showView(MachinesView.ID);
+            MemoryMapView map = (MemoryMapView) Workbench.page().showView(MemoryMapView.ID);
+            HandlersView handlers = (HandlersView) Workbench.page().showView(HandlersView.ID);
+            select(machines, map, busy);
+            // The demo writes its first lines to the VGA text screen, through the VGA window's handler.
+            Workbench.await("hits on " + busy.name(), 10_000, () -> handlers.shownSnapshot() != null
+                    && handlers.getPartName().endsWith(busy.name())
+                    && handlers.rows().stream().anyMatch(h -> h.writeHits() > 0));
+            select(machines, map, idle);
+            Workbench.await("the view to follow " + idle.name(), 5_000,
+                    () -> handlers.getPartName().endsWith(idle.name()) && handlers.shownSnapshot() == idle.snapshot());
+            assertEquals(0, handlers.rows().stream().mapToLong(h -> h.readHits() + h.writeHits()).sum(), "nothing ran on " + idle.name());
+            for (HandlerSnapshot handler : handlers.rows()) {
+                // Taken against the other machine's counts, the rates would be negative.
+                assertEquals(0.0, handlers.hitRate(handler), handler.description());
+            }
+        } finally {
+            busy.terminate().get();
+            idle.terminate().get();
         }
     }
 

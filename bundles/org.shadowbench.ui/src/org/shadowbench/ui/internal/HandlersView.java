@@ -172,6 +172,16 @@ public final class HandlersView extends FollowingView {
         return rows;
     }
 
+    /** The snapshot the rows come from (null before the first). */
+    public MachineSnapshot shownSnapshot() {
+        return snapshot;
+    }
+
+    /** The hits per second the rate column shows for a handler of the shown snapshot. */
+    public double hitRate(HandlerSnapshot handler) {
+        return rate(handler);
+    }
+
     // ------------------------------------------------------------------ model
 
     private void column(Column column) {
