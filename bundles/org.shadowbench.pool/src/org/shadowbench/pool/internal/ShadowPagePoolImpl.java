@@ -1227,10 +1227,11 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
      * Updates or flushes the entries of one page table that map the guest page: removed when flushing or
      * when the page is now intercepted entirely, write-protected when only writes are.
      *
-     * <p>The scan stops once it has found the {@code references} entries the page's tracking counts in this
-     * table, as VirtualBox's does; where the count is unknown (the slow scan) it reads the whole table. It
-     * looks first at the entry a direct map would use (the guest address's own table index: kernels map
-     * physical memory at a 4 MiB-aligned offset), which is where monitoring a page directory finds it.
+     * <p>The search stops once it has found the {@code references} entries the page's tracking counts in
+     * this table, as VirtualBox's does; where the count is unknown (the slow scan) it reads the whole table.
+     * It starts at the entry a direct map would use (the guest address's own table index: kernels map
+     * physical memory at a 4 MiB-aligned offset), which is where monitoring a page directory finds it, and
+     * wraps round.
      */
     private boolean updateEntriesIn(int pageTable, RamRange range, int index, boolean flush, long frameAddress,
             int references) {
@@ -1241,35 +1242,25 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         int start = firstPresent[pageTable] == NO_FIRST_PRESENT ? 0 : firstPresent[pageTable];
         int count = entries(pageTable);
         int found = 0;
-        int hint = (int) (guest >>> 12) & (count - 1);
-        if (hint >= start && mapsPage(pageTable, hint, frameAddress, guest)) {
-            changed = updateEntry(pageTable, hint, range, index, remove, state);
-            found++;
-        }
-        // The table's bytes are read in place: a monitored page directory costs a table scan at every CR3 load.
+        // The table's bytes are read in place: a monitored page directory costs a table search at every CR3 load.
         boolean wide = kindOf(pageTable).shadowEntrySize() == 8;
         byte[] backing = frames.backing(frame[pageTable]);
         int base = frames.backingOffset(frame[pageTable]);
         long wanted = frameAddress | PRESENT;
         long mask = (wide ? PAE_FRAME : PTE32_FRAME) | PRESENT;
-        for (int i = start; i < count && found < references; i++) {
+        // From the index a direct map would use to the end, then from the first present entry round to it.
+        int from = Math.max(start, (int) (guest >>> 12) & (count - 1));
+        for (int n = start, i = from; n < count && found < references; n++, i = i + 1 == count ? start : i + 1) {
             long entry = wide ? (long) LONG.get(backing, base + 8 * i) : (int) INT.get(backing, base + 4 * i) & 0xffff_ffffL;
             // An entry mapping the page holds its frame (the checker's invariant), so the frame rules out
             // nearly every other entry before the guest's table is read.
-            if ((entry & mask) != wanted || i == hint || guestAddressOf(pageTable, i) != guest) {
+            if ((entry & mask) != wanted || guestAddressOf(pageTable, i) != guest) {
                 continue;
             }
             changed |= updateEntry(pageTable, i, range, index, remove, state);
             found++;
         }
         return changed;
-    }
-
-    /** Whether entry {@code i} of a page table maps the guest page {@code guest} on the frame at {@code frameAddress}. */
-    private boolean mapsPage(int pageTable, int i, long frameAddress, long guest) {
-        long entry = readEntry(pageTable, i);
-        return (entry & PRESENT) != 0 && entryFrameAddress(pageTable, entry) == frameAddress
-                && guestAddressOf(pageTable, i) == guest;
     }
 
     /** Removes or write-protects one entry found mapping the page; whether it changed. */
@@ -1305,13 +1296,10 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
             return FLUSH_TLBS;
         }
         if (!PageTracking.isOverflowed(tracking)) {
-            int head = PageTracking.index(tracking);
-            int[] tables = tablesListedBy(head);
+            int[] tables = new int[16 * PhysExtents.SLOTS];
             int[] references = new int[tables.length];
-            for (int t = 0; t < tables.length; t++) {
-                references[t] = slotsNaming(head, tables[t]);
-            }
-            for (int t = 0; t < tables.length; t++) {
+            int count = tablesListedBy(PageTracking.index(tracking), tables, references);
+            for (int t = 0; t < count; t++) {
                 updateEntriesIn(tables[t], range, pageIndex, flush, frameAddress, references[t]);
             }
             return FLUSH_TLBS;
@@ -1319,33 +1307,28 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         return slowScan(range, pageIndex, flush, frameAddress);
     }
 
-    /** The distinct page tables an extent list names (copied: updating entries edits the list). */
-    private int[] tablesListedBy(int head) {
-        int[] tables = new int[16 * PhysExtents.SLOTS];
+    /**
+     * Lists the distinct page tables an extent list names into {@code tables}, with how many of its slots
+     * name each (its references to the page) in {@code references}, and returns how many there are:
+     * copied, since updating entries edits the list.
+     */
+    private int tablesListedBy(int head, int[] tables, int[] references) {
         int count = 0;
         for (int extent = head; extent != PhysExtents.NIL; extent = extents.next[extent]) {
             for (int s = 0; s < PhysExtents.SLOTS; s++) {
                 int table = extents.slot(extent, s);
-                boolean seen = table == NIL;
-                for (int t = 0; t < count && !seen; t++) {
-                    seen = tables[t] == table;
+                if (table == NIL) {
+                    continue;
                 }
-                if (!seen) {
-                    tables[count++] = table;
+                int t = 0;
+                while (t < count && tables[t] != table) {
+                    t++;
                 }
-            }
-        }
-        return java.util.Arrays.copyOf(tables, count);
-    }
-
-    /** How many slots of an extent list name {@code table}: its references to the page. */
-    private int slotsNaming(int head, int table) {
-        int count = 0;
-        for (int extent = head; extent != PhysExtents.NIL; extent = extents.next[extent]) {
-            for (int s = 0; s < PhysExtents.SLOTS; s++) {
-                if (extents.slot(extent, s) == table) {
-                    count++;
+                if (t == count) {
+                    tables[count] = table;
+                    references[count++] = 0;
                 }
+                references[t]++;
             }
         }
         return count;
