@@ -11,6 +11,7 @@ import org.shadowbench.cpu.Cpu;
 import org.shadowbench.cpu.CpuFactory;
 import org.shadowbench.cpu.InterruptController;
 import org.shadowbench.cpu.IoPortBus;
+import org.shadowbench.cpu.IoPortHandler;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.cpu.StopReason;
@@ -167,6 +168,21 @@ public final class CpuFixture {
         StopReason reason = run(hex + " f4");
         assertEquals(StopReason.HALTED, reason, "stop reason");
         assertEquals(CODE + bytes(hex).length + 1, cpu.eip(), "code ran to its HLT: " + describe());
+    }
+
+    /** A device on one port that reads as 0 and does {@code action} on every write (raise a line, arm a handler). */
+    public void onPortWrite(int port, Runnable action) {
+        io.register(port, 1, new IoPortHandler() {
+            @Override
+            public int read(int at, int size) {
+                return 0;
+            }
+
+            @Override
+            public void write(int at, int size, int value) {
+                action.run();
+            }
+        });
     }
 
     /** Replaces the HLT of a vector's handler with code (at most 16 bytes). */

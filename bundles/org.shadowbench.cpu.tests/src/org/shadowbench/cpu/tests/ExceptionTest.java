@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.shadowbench.cpu.Cpu;
-import org.shadowbench.cpu.IoPortHandler;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.cpu.StopReason;
@@ -198,17 +197,7 @@ class ExceptionTest {
 
     @Test
     void anInterruptADeviceRaisesOnAPortWriteComesRightAfterTheOut() {
-        f.io.register(0x80, 1, new IoPortHandler() {
-            @Override
-            public int read(int port, int size) {
-                return 0;
-            }
-
-            @Override
-            public void write(int port, int size, int value) {
-                f.interrupts.raise(0x31);
-            }
-        });
+        f.onPortWrite(0x80, () -> f.interrupts.raise(0x31));
         f.cpu.setEflags(0x202);
         // mov ax, 1 ; out 0x80, al ; mov ax, 2 ; hlt
         f.run("66 b8 01 00 e6 80 66 b8 02 00 f4");

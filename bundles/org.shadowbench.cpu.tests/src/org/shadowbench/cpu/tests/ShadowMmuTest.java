@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.shadowbench.cpu.Cpu;
 import org.shadowbench.cpu.CpuTracer;
-import org.shadowbench.cpu.IoPortHandler;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.StopReason;
 import org.shadowbench.handlers.AccessOutcome;
@@ -640,17 +639,7 @@ class ShadowMmuTest {
     @Test
     void handlerRegisteredByADeviceDuringTheRunTakesEffectAtOnce() {
         Recorder recorder = new Recorder(HandlerKind.WRITE);
-        f.io.register(0x500, 1, new IoPortHandler() {
-            @Override
-            public int read(int port, int size) {
-                return 0;
-            }
-
-            @Override
-            public void write(int port, int size, int value) {
-                f.registry.register(CpuFixture.DATA, CpuFixture.DATA + 0xfff, recorder.type, null, "armed");
-            }
-        });
+        f.onPortWrite(0x500, () -> f.registry.register(CpuFixture.DATA, CpuFixture.DATA + 0xfff, recorder.type, null, "armed"));
         f.set(Register.EDX, 0x500);
         // mov [DATA], eax (maps the page writable) ; out dx, al (arms the handler) ; mov [DATA+4], eax
         f.exec("a3 00 00 04 00 ee a3 04 00 04 00");

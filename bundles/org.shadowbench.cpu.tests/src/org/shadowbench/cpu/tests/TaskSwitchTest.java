@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.shadowbench.cpu.Cpu;
-import org.shadowbench.cpu.IoPortHandler;
 import org.shadowbench.cpu.Register;
 import org.shadowbench.cpu.StopReason;
 
@@ -131,17 +130,7 @@ class TaskSwitchTest {
 
     @Test
     void nmiIgnoresIfAndIsBlockedUntilIret() {
-        f.io.register(0x90, 1, new IoPortHandler() {
-            @Override
-            public int read(int port, int size) {
-                return 0;
-            }
-
-            @Override
-            public void write(int port, int size, int value) {
-                f.interrupts.raiseNmi();
-            }
-        });
+        f.onPortWrite(0x90, () -> f.interrupts.raiseNmi());
         // NMI handler: inc ecx ; cmp ecx, 1 ; jne done ; out 0x90, al (another NMI) ; mov ebx, ecx ; done: iret
         f.handler(Cpu.NMI, "41 83 f9 01 75 04 e6 90 89 cb cf");
         // cli ; xor ecx, ecx ; xor ebx, ebx ; out 0x90, al ; mov edx, ecx
