@@ -8,7 +8,8 @@
  * surface for code that only looks.
  *
  * <p>1.0.0: the static {@code ShadowPagePool.create} gave way to the factory (a major change); the
- * read-only surface was split off.
+ * read-only surface was split off. 1.1.0: {@code PoolHooks.flushGuestTlbFrame}, so that a handled guest
+ * write drops the translations of the frames it unmapped instead of the whole TLB.
  */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.shadowbench.pool;

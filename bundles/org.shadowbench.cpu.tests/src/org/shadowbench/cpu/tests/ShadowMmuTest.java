@@ -298,6 +298,21 @@ class ShadowMmuTest {
     }
 
     @Test
+    void aPageTableWriteRetiresTranslationCachesEvenAfterTheTlbEntryWasEvicted() {
+        long pte = windowOnMarkedPages(0x3);
+        f.set(Register.EBX, (int) pte);
+        // mov eax, [WINDOW] (its translation cache now holds page A's frame); mov ecx, [0], whose page shares
+        // WINDOW's TLB slot and evicts it; mov dword [ebx], PAGE_B | 3: the pool clears the shadow entry
+        // mapping A, which the TLB no longer holds.
+        f.exec("a1 00 00 00 02 8b 0d 00 00 00 00 c7 03 03 10 50 00");
+        assertEquals(0xaaaa, f.reg(Register.EAX));
+        assertEquals(List.of(), f.cpu.check(), "no translation cache still holds A's frame");
+        // The same instruction again: through its cache it would still read A.
+        f.exec("a1 00 00 00 02");
+        assertEquals(0xbbbb, f.reg(Register.EAX));
+    }
+
+    @Test
     void theTlbCheckerSeesATranslationItsShadowEntryNoLongerAllows() {
         windowOnMarkedPages(0x3);
         // mov dword [WINDOW], 1: the TLB entry gets write permission

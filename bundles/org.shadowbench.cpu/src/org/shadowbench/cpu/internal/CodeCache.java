@@ -126,6 +126,17 @@ final class CodeCache {
         insn.codeSize = 0;
     }
 
+    /** Hands every entry to {@code action} (for the consistency checkers). */
+    void forEach(java.util.function.Consumer<Insn> action) {
+        for (int n = 0; n < residentCount; n++) {
+            for (Insn insn : pages[residents[n]]) {
+                if (insn != null) {
+                    action.accept(insn);
+                }
+            }
+        }
+    }
+
     /** Drops every entry. */
     void clear() {
         for (int n = 0; n < residentCount; n++) {

@@ -263,9 +263,20 @@ public final class CpuCore implements Cpu, PoolHooks {
      * so a frame leaving its guest page, or any mapping going stale, must leave the TLB.
      */
     private final class TranslationListener implements PageChangeListener {
+        /**
+         * The TLB maps linear pages to host frames, so a page's stale mappings are the entries mapping its
+         * frame; a page without one of its own (MMIO, outside RAM) empties the TLB. When the frame was
+         * replaced, the old one follows in {@link #pageBackingChanged}.
+         */
         @Override
         public void pageMappingInvalidated(long gcPhysPage) {
-            mmu.flushTlb(false);
+            RamRange range = memory.rangeAt(gcPhysPage);
+            PageType type = range == null ? PageType.INVALID : range.pageType(range.pageIndex(gcPhysPage));
+            if (type == PageType.INVALID || type == PageType.MMIO) {
+                mmu.flushTlb(false);
+                return;
+            }
+            mmu.dropFrame(range.hostFrame(range.pageIndex(gcPhysPage)));
         }
 
         @Override
@@ -276,6 +287,8 @@ public final class CpuCore implements Cpu, PoolHooks {
         @Override
         public int pageBackingChanged(long gcPhysPage, int oldHostFrame, int newHostFrame, int protection, PageType type,
                 int engineState) {
+            // The page may have stopped being MMIO (an MMIO2 alias, say).
+            mmu.mmio.clear();
             mmu.dropFrame(oldHostFrame);
             return engineState;
         }
@@ -1039,6 +1052,11 @@ public final class CpuCore implements Cpu, PoolHooks {
         if (tracer != null) {
             tracer.tlbFlush(true);
         }
+    }
+
+    @Override
+    public void flushGuestTlbFrame(int frame) {
+        mmu.dropFrame(frame);
     }
 
     @Override

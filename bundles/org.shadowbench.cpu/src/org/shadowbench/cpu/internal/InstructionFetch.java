@@ -308,6 +308,11 @@ final class InstructionFetch {
         return codeCache.holds(frame);
     }
 
+    /** Hands every cached instruction to {@code action} (for the consistency checkers). */
+    void forEachCached(java.util.function.Consumer<Insn> action) {
+        codeCache.forEach(action);
+    }
+
     /**
      * Whether a write to a frame holding decoded instructions may have changed some of their bytes, so
      * that cached instructions must check theirs again (a new code generation).
@@ -331,6 +336,7 @@ final class InstructionFetch {
             codeCache.clear();
             Arrays.fill(recalled, null);
             cpu.stack.forget();
+            cpu.mmu.forgetEvictions();
         }
         cpu.translationEpoch = epochBase | privilegeBit;
     }

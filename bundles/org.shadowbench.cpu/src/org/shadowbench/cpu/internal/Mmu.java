@@ -214,18 +214,53 @@ final class Mmu {
         }
     }
 
-    /** Drops every TLB entry that maps a host frame whose guest page now has another frame behind it. */
+    /**
+     * Drops every TLB entry that maps a host frame whose mappings changed: its guest page has another
+     * frame behind it now, the page model dropped its cached mappings, or the pool cleared shadow entries
+     * mapping it. The rest of the TLB stands. The translation caches made from the TLB in this epoch (the
+     * instructions' and the stack's, the fetch's page, links) go with a new epoch only if one of them can
+     * hold the frame: some entry mapping it was in the TLB during the epoch, so either it is dropped now or
+     * a refill evicted it and stamped the frame (see {@link #fillFromShadow}).
+     */
     void dropFrame(int frame) {
-        cpu.fetch.invalidate();
-        // A page's backing changed: it may have stopped being MMIO (an MMIO2 alias, say).
-        mmio.clear();
+        boolean dropped = false;
         for (int n = 0; n < tlbUsedCount; n++) {
             int i = tlbUsed[n];
             if (tlbFrame[i] == frame && tlbPage[i] != -1) {
                 tlbPage[i] = -1;
                 tlbBacking[i] = null;
+                dropped = true;
             }
         }
+        if (dropped || (frame < evictedInEpoch.length && evictedInEpoch[frame] == epochStamp())) {
+            cpu.fetch.invalidate();
+        }
+    }
+
+    /**
+     * Per host frame, the {@link #epochStamp} of the epoch in which a TLB refill last evicted an entry
+     * mapping it (0: none since the array was cleared). Grown on demand, so it covers only the frames
+     * the TLB has mapped, never all of RAM.
+     */
+    private int[] evictedInEpoch = new int[0];
+
+    /** The current translation epoch without its privilege bit, never 0. */
+    private int epochStamp() {
+        return cpu.translationEpoch | 1;
+    }
+
+    /** A refill is about to evict the valid entry in {@code slot}: its frame may still be in translation caches. */
+    private void stampEvicted(int slot) {
+        int frame = tlbFrame[slot];
+        if (frame >= evictedInEpoch.length) {
+            evictedInEpoch = Arrays.copyOf(evictedInEpoch, Math.max(frame + 1, 2 * evictedInEpoch.length));
+        }
+        evictedInEpoch[frame] = epochStamp();
+    }
+
+    /** Epochs start again from zero (see {@link InstructionFetch#invalidate}): old stamps would match new epochs. */
+    void forgetEvictions() {
+        Arrays.fill(evictedInEpoch, 0);
     }
 
     void invalidatePage(int linear) {
@@ -602,6 +637,9 @@ final class Mmu {
             return MISS;
         }
         int slot = (linear >>> 12) & TLB_MASK;
+        if (tlbPage[slot] != -1) {
+            stampEvicted(slot);
+        }
         tlbPage[slot] = linear >>> 12;
         tlbPerm[slot] = perm;
         tlbBacking[slot] = frames.backing(frame);
@@ -659,7 +697,9 @@ final class Mmu {
 
     /** Appends what breaks the TLB's rules (see {@link TlbChecker}). */
     void checkTlb(List<String> problems) {
-        new TlbChecker(this, cpu, frames).check(problems, tlbUsed, tlbUsedCount, tlbListed);
+        TlbChecker checker = new TlbChecker(this, cpu, frames);
+        checker.check(problems, tlbUsed, tlbUsedCount, tlbListed);
+        checker.checkTranslationCaches(problems);
         mmio.check(memory, problems);
     }
 }

@@ -38,6 +38,17 @@ final class StackCache {
         return backing;
     }
 
+    /**
+     * Checks the page held for the current epoch against the translation the shadow tables give its
+     * linear address ({@code stackBase} plus the page's offset): present, the same frame, and writable
+     * there if held writable, on a frame without decoded instructions.
+     */
+    void check(java.util.List<String> problems, TlbChecker checker, int stackBase) {
+        if (page != -1 && epoch == cpu.translationEpoch) {
+            checker.checkCachedPage(problems, "the stack cache", stackBase + (page << 12), backing, base, writable);
+        }
+    }
+
     /** Drops the page, for when epochs start again from zero. */
     void forget() {
         page = -1;

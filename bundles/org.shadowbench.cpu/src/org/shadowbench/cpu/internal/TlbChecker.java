@@ -44,6 +44,43 @@ final class TlbChecker {
         }
     }
 
+    /**
+     * The translation caches made from the TLB in the current epoch (the instructions' memory operands
+     * and the stack's page) against the shadow tables: whatever took a translation away from the TLB
+     * must have retired them too, with a new epoch. With global pages on, a cache may come from a global
+     * entry that outlived its shadow entries across a CR3 load, as the TLB's own may; those are not
+     * checked.
+     */
+    void checkTranslationCaches(List<String> problems) {
+        if (cpu.globalPagesEnabled()) {
+            return;
+        }
+        int stamp = cpu.translationEpoch | 1;
+        cpu.fetch.forEachCached(i -> {
+            if (i.memoryPage != -1 && (i.memoryEpoch | 1) == stamp) {
+                int linear = cpu.segBase[i.segment] + (i.memoryPage << 12);
+                checkCachedPage(problems, "an instruction's memory operand",
+                        linear, i.memoryBacking, i.memoryBase, false);
+            }
+        });
+        cpu.stack.check(problems, this, cpu.segBase[CpuCore.SS]);
+    }
+
+    void checkCachedPage(List<String> problems, String cache, int linear, byte[] backing, int base, boolean writable) {
+        long pte = mmu.shadowEntry(linear);
+        int frame = (int) ((pte & Mmu.PAE_FRAME) >>> 12);
+        if ((pte & Mmu.P) == 0 || backing != frames.backing(frame) || base != frames.backingOffset(frame)) {
+            problems.add(String.format("%s holds page %#x's frame, which no shadow entry maps there any more", cache,
+                    linear & ~0xfff));
+            return;
+        }
+        int allowed = mmu.shadowPermissions(mmu.lastShadowPde, pte, cpu.paePaging());
+        if (writable && ((allowed & mmu.writeMask) == 0 || cpu.fetch.isCodeFrame(frame))) {
+            problems.add(String.format("%s may write page %#x, which the shadow entries or decoded code forbid", cache,
+                    linear & ~0xfff));
+        }
+    }
+
     private void checkSlot(List<String> problems, int slot, int page) {
         int linear = page << 12;
         int frame = mmu.tlbFrame[slot];

@@ -62,6 +62,11 @@ class MonitoringTest {
         return new FaultingInstruction().opcode(OpcodeClass.OTHER).writeSize(4).length(2);
     }
 
+    /** The host frame behind a guest page of the fixture's RAM. */
+    private int hostFrame(long address) {
+        return f.ram.hostFrame(f.ram.pageIndex(address));
+    }
+
     @Test
     void aSimpleWriteClearsTheEntryItTouchesAndCounts() {
         int tlbs = f.hooks.tlbFlushes;
@@ -72,7 +77,19 @@ class MonitoringTest {
         assertEquals(1, f.pool.page(pt).modifications());
         assertEquals(List.of(pt), f.pool.modifiedList());
         assertEquals(1, f.pool.statistics().monitorHandled());
-        assertTrue(f.hooks.tlbFlushes > tlbs);
+        assertEquals(List.of(hostFrame(DATA + 0x3000)), f.hooks.flushedFrames,
+                "the TLB drops the entries of the frame the cleared entry mapped");
+        assertEquals(tlbs, f.hooks.tlbFlushes, "and keeps the rest");
+        f.assertConsistent();
+    }
+
+    @Test
+    void aWriteOverEmptyEntriesLeavesTheTlbAlone() {
+        int tlbs = f.hooks.tlbFlushes;
+        cpuWrite(GUEST_PT + 4 * 9, 4, (DATA + 0x5000) | 3, mov());
+        assertEquals(1, f.pool.statistics().monitorHandled());
+        assertEquals(List.of(), f.hooks.flushedFrames, "no shadow entry was cleared, so no translation changed");
+        assertEquals(tlbs, f.hooks.tlbFlushes);
         f.assertConsistent();
     }
 
@@ -82,6 +99,7 @@ class MonitoringTest {
         assertFalse(shadowed(pt, 5));
         assertFalse(shadowed(pt, 6));
         assertTrue(shadowed(pt, 7));
+        assertEquals(List.of(hostFrame(DATA + 0x5000), hostFrame(DATA + 0x6000)), f.hooks.flushedFrames);
         f.assertConsistent();
     }
 
@@ -214,6 +232,7 @@ class MonitoringTest {
         f.registry.write(GUEST_PT + 4 * 2, 4, 0, AccessOrigin.DEVICE);
         assertFalse(shadowed(pt, 2));
         assertEquals(1, f.pool.page(pt).modifications());
+        assertEquals(List.of(hostFrame(DATA + 0x2000)), f.hooks.flushedFrames);
         f.assertConsistent();
     }
 
@@ -323,9 +342,12 @@ class MonitoringTest {
         int pd = f.shadow(guestPd, PoolKind.PAE_PD_FOR_PAE_PD, ShadowPagePool.ROOT_PDPT, 0);
         int child = f.shadow(0x90000, PoolKind.PAE_PT_FOR_PAE_PT, pd, 3);
         assertEquals(1, f.pool.page(child).users().size());
+        int tlbs = f.hooks.tlbFlushes;
         cpuWrite(guestPd + 8 * 3, 8, 0, mov().writeSize(8));
         assertEquals(0, f.pool.entry(pd, 3), "the directory entry the guest changes is released");
         assertEquals(0, f.pool.page(child).users().size(), "and the child table lost that user");
+        assertEquals(tlbs + 1, f.hooks.tlbFlushes, "a whole table's mappings went: the TLB is flushed");
+        assertEquals(List.of(), f.hooks.flushedFrames);
         f.assertConsistent();
     }
 

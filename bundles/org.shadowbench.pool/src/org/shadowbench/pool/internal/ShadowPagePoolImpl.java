@@ -90,6 +90,14 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
     private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles
             .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     final FrameIndex frameIndex;
+    /**
+     * What the guest write being handled took away under the CPU's TLB: the host frames of the page-table
+     * entries it cleared, and whether it cleared a directory entry (a whole table's worth of mappings,
+     * whose frames are not listed). The TLB then drops those frames' entries instead of all of them.
+     */
+    private final int[] clearedFrames = new int[8];
+    private int clearedFrameCount;
+    private boolean clearedDirectory;
 
     // ---- pool wide
     int currentPages;
@@ -533,8 +541,25 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
         }
         int size = Math.max(1, writeSize);
         int offset = (int) (gcPhysFault & 0xfff);
+        clearedFrameCount = 0;
+        clearedDirectory = false;
         for (int page = head; page != NIL; page = monitoredNext[page]) {
             changing(page, offset, size);
+        }
+    }
+
+    /**
+     * Has the guest TLBs drop what the last {@link #chainChanging} cleared: nothing when it cleared no
+     * present entry (a guest filling empty entries, the common case), the entries mapping each cleared
+     * frame, or all of them after a directory entry or more frames than are listed.
+     */
+    private void flushClearedTranslations() {
+        if (clearedDirectory || clearedFrameCount > clearedFrames.length) {
+            hooks.flushGuestTlbs();
+            return;
+        }
+        for (int k = 0; k < clearedFrameCount; k++) {
+            hooks.flushGuestTlbFrame(clearedFrames[k]);
         }
     }
 
@@ -599,7 +624,12 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
 
     /** Clears a present page-table entry the guest is about to overwrite, dropping its guest reference. */
     private void clearTrackedEntry(int pageTable, int i) {
-        if ((readEntry(pageTable, i) & PRESENT) != 0) {
+        long entry = readEntry(pageTable, i);
+        if ((entry & PRESENT) != 0) {
+            if (clearedFrameCount < clearedFrames.length) {
+                clearedFrames[clearedFrameCount] = (int) (entryFrameAddress(pageTable, entry) >>> 12);
+            }
+            clearedFrameCount++;
             removeEntry(pageTable, i, guestAddressOf(pageTable, i));
         }
     }
@@ -608,6 +638,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
     private void releaseChild(int directory, int i) {
         long entry = readEntry(directory, i);
         if ((entry & PRESENT) != 0) {
+            clearedDirectory = true;
             int child = frameIndex.get((int) (entryFrameAddress(directory, entry) >>> 12));
             writeEntry(directory, i, 0);
             if (child != NIL) {
@@ -636,7 +667,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
                 modifiedInsert(head);
             }
             chainChanging(head, access.address(), access.size());
-            hooks.flushGuestTlbs();
+            flushClearedTranslations();
             monitorHandled++;
             return AccessOutcome.DEFAULT;
         }
@@ -689,7 +720,7 @@ public final class ShadowPagePoolImpl implements ShadowPagePool, ShadowPageTable
                     modifiedInsert(head);
                 }
                 chainChanging(head, gcPhysFault, instruction.writeSize());
-                hooks.flushGuestTlbs();
+                flushClearedTranslations();
                 monitorHandled++;
                 return PgmStatus.VINF_SUCCESS;
             }
