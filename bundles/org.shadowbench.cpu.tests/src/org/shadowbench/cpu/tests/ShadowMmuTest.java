@@ -791,6 +791,19 @@ class ShadowMmuTest {
     }
 
     @Test
+    void writesBesideCodeInItsFrameTakeOneWalkNotOneEach() {
+        // mov ecx, 100 ; again: mov [CODE + 0x800], ecx ; dec ecx ; jnz again: a global kept in the frame of
+        // the code that writes it, as xv6's user programs do. The TLB withholds write access from the frame,
+        // so each write leaves the fast path to be checked against the code; the entry says it may go ahead.
+        long fillsBefore = f.cpu.statistics().tlbFills();
+        f.exec("b9 64 00 00 00 89 0d" + le(CpuFixture.CODE + 0x800) + " 49 75 f7");
+        assertEquals(1, f.memory.read(CpuFixture.CODE + 0x800, 4), "every write landed, the last one last");
+        assertTrue(f.cpu.statistics().tlbFills() - fillsBefore <= 3,
+                "writes after the first need no walk: " + (f.cpu.statistics().tlbFills() - fillsBefore) + " fills");
+        assertTrue(f.cpu.walk(CpuFixture.CODE).tlb().contains("RW(code)"), f.cpu.walk(CpuFixture.CODE).tlb());
+    }
+
+    @Test
     void anInstructionsCachedTranslationFollowsANewSegmentBase() {
         // The same load through DS runs three times, then DS is reloaded with a flat segment based at
         // DATA and the load runs again: the translation cache is keyed by offset, so it must be emptied.

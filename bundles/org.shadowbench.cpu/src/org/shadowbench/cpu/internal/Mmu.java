@@ -39,6 +39,14 @@ final class Mmu {
     static final int EXEC_SUP = 0x10;
     static final int EXEC_USER = 0x20;
     static final int GLOBAL = 0x40;
+    /**
+     * Write permission the shadow entries grant but the TLB withholds because the frame holds decoded
+     * instructions ({@link #WRITE_SUP} and {@link #WRITE_USER} moved up by {@link #CODE_WRITE_SHIFT}): every
+     * such write leaves the fast path to be looked at, but needs no walk to find that it may go ahead.
+     */
+    static final int CODE_WRITE_SHIFT = 6;
+    static final int CODE_WRITE_SUP = WRITE_SUP << CODE_WRITE_SHIFT;
+    static final int CODE_WRITE_USER = WRITE_USER << CODE_WRITE_SHIFT;
 
     static final int ACCESS_READ = 0;
     static final int ACCESS_WRITE = 1;
@@ -139,7 +147,7 @@ final class Mmu {
                 valid++;
                 int perm = tlbPerm[i];
                 out.append(String.format("%08x -> frame %#x %s%s%s%s%n", tlbPage[i] << 12, tlbFrame[i],
-                        (perm & WRITE_SUP) != 0 ? "RW" : "R-", (perm & READ_USER) != 0 ? " user" : " kernel",
+                        (perm & WRITE_SUP) != 0 ? "RW" : (perm & CODE_WRITE_SUP) != 0 ? "RW(code)" : "R-", (perm & READ_USER) != 0 ? " user" : " kernel",
                         (perm & EXEC_SUP) != 0 ? "" : " NX", (perm & GLOBAL) != 0 ? " global" : ""));
             }
         }
@@ -202,16 +210,28 @@ final class Mmu {
         }
     }
 
-    /** Withdraws write permission from every TLB entry of a frame that now holds decoded instructions. */
+    /** Withholds write permission from every TLB entry of a frame that now holds decoded instructions. */
     void protectCode(int frame) {
         // Translation caches may hold write access to the frame.
         cpu.fetch.invalidate();
         for (int n = 0; n < tlbUsedCount; n++) {
             int i = tlbUsed[n];
             if (tlbFrame[i] == frame && tlbPage[i] != -1) {
-                tlbPerm[i] &= ~(WRITE_SUP | WRITE_USER);
+                tlbPerm[i] = withholdWrites(tlbPerm[i]);
             }
         }
+    }
+
+    /** The permissions with their write bits moved to the code-write bits (see {@link #CODE_WRITE_SUP}). */
+    static int withholdWrites(int perm) {
+        int writes = perm & (WRITE_SUP | WRITE_USER);
+        return perm & ~writes | writes << CODE_WRITE_SHIFT;
+    }
+
+    /** The permissions the shadow entries granted: code-write bits counted as the write bits they stand for. */
+    static int grantedByShadow(int perm) {
+        int withheld = perm & (CODE_WRITE_SUP | CODE_WRITE_USER);
+        return perm & ~withheld | withheld >>> CODE_WRITE_SHIFT;
     }
 
     /**
@@ -507,14 +527,17 @@ final class Mmu {
     }
 
     private void writePart(int linear, int size, long value) {
-        long physical = resolve(linear, ACCESS_WRITE);
+        int slot = (linear >>> 12) & TLB_MASK;
+        // A frame holding decoded instructions (xv6's user programs keep their globals beside their code):
+        // the TLB entry says the write may go ahead once the code cache has seen it, so no walk is needed.
+        long physical = tlbPage[slot] == linear >>> 12 && (tlbPerm[slot] & writeMask << CODE_WRITE_SHIFT) != 0 ? CODE_WRITE
+                : resolve(linear, ACCESS_WRITE);
         if (physical >= 0) {
             cpu.attention = true;
             physicalWriteLinear = linear;
             physicalWrite(physical, size, value);
             return;
         }
-        int slot = (linear >>> 12) & TLB_MASK;
         if (physical == CODE_WRITE && cpu.fetch.writeMayChangeCode(tlbFrame[slot], linear & 0xfff, size)) {
             cpu.codeWritten();
         }
@@ -631,7 +654,7 @@ final class Mmu {
             if (access == ACCESS_WRITE && (perm & writeMask) != 0) {
                 outcome = FILLED_CODE_WRITE;
             }
-            perm &= ~(WRITE_SUP | WRITE_USER);
+            perm = withholdWrites(perm);
         }
         if (outcome == FILLED && (perm & needed(access)) == 0) {
             return MISS;

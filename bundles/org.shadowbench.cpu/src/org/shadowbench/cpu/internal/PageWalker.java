@@ -119,7 +119,8 @@ final class PageWalker {
         }
         int perm = mmu.tlbPerm[slot];
         return String.format("slot %d: frame %#x %s %s%s%s", slot, mmu.tlbFrame[slot],
-                (perm & Mmu.WRITE_SUP) != 0 ? "RW" : "R-", (perm & Mmu.READ_USER) != 0 ? "user" : "kernel",
+                (perm & Mmu.WRITE_SUP) != 0 ? "RW" : (perm & Mmu.CODE_WRITE_SUP) != 0 ? "RW(code)" : "R-",
+                (perm & Mmu.READ_USER) != 0 ? "user" : "kernel",
                 (perm & Mmu.EXEC_SUP) != 0 ? "" : " NX", (perm & Mmu.GLOBAL) != 0 ? " global" : "");
     }
 

@@ -108,7 +108,7 @@ final class TlbChecker {
                     (pte & Mmu.PAE_FRAME) >>> 12));
         }
         int allowed = mmu.shadowPermissions(mmu.lastShadowPde, pte, cpu.paePaging());
-        if ((perm & ~allowed & ~Mmu.GLOBAL) != 0) {
+        if ((Mmu.grantedByShadow(perm) & ~allowed & ~Mmu.GLOBAL) != 0) {
             problems.add(String.format("TLB slot %d for %#x grants %#x, more than the shadow entries' %#x", slot, linear, perm,
                     allowed));
         }
