@@ -1,6 +1,7 @@
 package org.shadowbench.cpu.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -301,15 +302,29 @@ class ShadowMmuTest {
     void aPageTableWriteRetiresTranslationCachesEvenAfterTheTlbEntryWasEvicted() {
         long pte = windowOnMarkedPages(0x3);
         f.set(Register.EBX, (int) pte);
-        // mov eax, [WINDOW] (its translation cache now holds page A's frame); mov ecx, [0], whose page shares
-        // WINDOW's TLB slot and evicts it; mov dword [ebx], PAGE_B | 3: the pool clears the shadow entry
-        // mapping A, which the TLB no longer holds.
-        f.exec("a1 00 00 00 02 8b 0d 00 00 00 00 c7 03 03 10 50 00");
+        // mov eax, [WINDOW] (its translation cache now holds page A's frame); mov ecx, [0x2000], whose page
+        // shares WINDOW's TLB slot and evicts it; mov dword [ebx], PAGE_B | 3: the pool clears the shadow
+        // entry mapping A, which the TLB no longer holds.
+        f.exec("a1 00 00 00 02 8b 0d 00 20 00 00");
+        assertNull(f.cpu.walk(WINDOW).tlb(), "the load at 0x2000 evicts WINDOW's TLB entry");
+        f.exec("a1 00 00 00 02 8b 0d 00 20 00 00 c7 03 03 10 50 00");
         assertEquals(0xaaaa, f.reg(Register.EAX));
         assertEquals(List.of(), f.cpu.check(), "no translation cache still holds A's frame");
         // The same instruction again: through its cache it would still read A.
         f.exec("a1 00 00 00 02");
         assertEquals(0xbbbb, f.reg(Register.EAX));
+    }
+
+    @Test
+    void pagesThirtyTwoMegabytesApartKeepTheirTlbEntries() {
+        windowOnMarkedPages(0x3);
+        // mov ecx, 50 ; mov ebx, 0 ; again: mov eax, [ebx] ; xor ebx, WINDOW ; dec ecx ; jnz again: one load
+        // alternating between page 0 and WINDOW, whose page numbers agree in their low twelve bits.
+        f.exec("b9 32 00 00 00 bb 00 00 00 00 8b 03 81 f3 00 00 00 02 49 75 f5");
+        long fillsBefore = f.cpu.statistics().tlbFills();
+        f.exec("b9 32 00 00 00 bb 00 00 00 00 8b 03 81 f3 00 00 00 02 49 75 f5");
+        assertEquals(0, f.cpu.statistics().tlbFills() - fillsBefore, "both stay in the TLB: no refills");
+        assertEquals(0xaaaa, f.reg(Register.EAX), "the fiftieth load was from WINDOW");
     }
 
     @Test

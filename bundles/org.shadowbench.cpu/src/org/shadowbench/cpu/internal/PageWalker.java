@@ -113,7 +113,7 @@ final class PageWalker {
     }
 
     private String tlbEntry(int linear) {
-        int slot = (linear >>> 12) & Mmu.TLB_MASK;
+        int slot = Mmu.slotOf(linear);
         if (mmu.tlbPage[slot] != linear >>> 12) {
             return null;
         }

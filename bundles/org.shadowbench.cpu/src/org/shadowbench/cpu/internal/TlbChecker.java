@@ -85,8 +85,8 @@ final class TlbChecker {
         int linear = page << 12;
         int frame = mmu.tlbFrame[slot];
         int perm = mmu.tlbPerm[slot];
-        if ((page & Mmu.TLB_MASK) != slot) {
-            problems.add(String.format("TLB slot %d holds page %#x, which belongs in slot %d", slot, linear, page & Mmu.TLB_MASK));
+        if (Mmu.slotOf(linear) != slot) {
+            problems.add(String.format("TLB slot %d holds page %#x, which belongs in slot %d", slot, linear, Mmu.slotOf(linear)));
         }
         if (mmu.tlbBacking[slot] != frames.backing(frame) || mmu.tlbOffset[slot] != frames.backingOffset(frame)) {
             problems.add(String.format("TLB slot %d for %#x: host array or offset is not frame %#x's", slot, linear, frame));
