@@ -158,7 +158,8 @@ final class Mmu {
                 valid++;
                 int perm = tlbPerm[i];
                 out.append(String.format("%08x -> frame %#x %s%s%s%s%n", tlbPage[i] << 12, tlbFrame[i],
-                        (perm & WRITE_SUP) != 0 ? "RW" : (perm & CODE_WRITE_SUP) != 0 ? "RW(code)" : "R-", (perm & READ_USER) != 0 ? " user" : " kernel",
+                        (perm & WRITE_SUP) != 0 ? "RW" : (perm & CODE_WRITE_SUP) != 0 ? "RW(code)" : "R-",
+                        (perm & READ_USER) != 0 ? " user" : " kernel",
                         (perm & EXEC_SUP) != 0 ? "" : " NX", (perm & GLOBAL) != 0 ? " global" : ""));
             }
         }
