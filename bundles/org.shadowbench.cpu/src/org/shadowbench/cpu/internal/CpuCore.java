@@ -271,12 +271,13 @@ public final class CpuCore implements Cpu, PoolHooks {
         @Override
         public void pageMappingInvalidated(long gcPhysPage) {
             RamRange range = memory.rangeAt(gcPhysPage);
-            PageType type = range == null ? PageType.INVALID : range.pageType(range.pageIndex(gcPhysPage));
+            int index = range == null ? -1 : range.pageIndex(gcPhysPage);
+            PageType type = range == null ? PageType.INVALID : range.pageType(index);
             if (type == PageType.INVALID || type == PageType.MMIO) {
                 mmu.flushTlb(false);
                 return;
             }
-            mmu.dropFrame(range.hostFrame(range.pageIndex(gcPhysPage)));
+            mmu.dropFrame(range.hostFrame(index));
         }
 
         @Override

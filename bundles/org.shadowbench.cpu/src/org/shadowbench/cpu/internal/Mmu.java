@@ -150,17 +150,20 @@ final class Mmu {
 
     // ================================================================================= invalidation
 
+    /** A TLB entry's permissions as the dump and the page walk show them: "RW user", "R- kernel NX global", ... */
+    static String rights(int perm) {
+        return ((perm & WRITE_SUP) != 0 ? "RW" : (perm & CODE_WRITE_SUP) != 0 ? "RW(code)" : "R-")
+                + ((perm & READ_USER) != 0 ? " user" : " kernel") + ((perm & EXEC_SUP) != 0 ? "" : " NX")
+                + ((perm & GLOBAL) != 0 ? " global" : "");
+    }
+
     /** Writes the valid entries, one per line. */
     void dump(Appendable out) throws java.io.IOException {
         int valid = 0;
         for (int i = 0; i < TLB_SIZE; i++) {
             if (tlbPage[i] != -1) {
                 valid++;
-                int perm = tlbPerm[i];
-                out.append(String.format("%08x -> frame %#x %s%s%s%s%n", tlbPage[i] << 12, tlbFrame[i],
-                        (perm & WRITE_SUP) != 0 ? "RW" : (perm & CODE_WRITE_SUP) != 0 ? "RW(code)" : "R-",
-                        (perm & READ_USER) != 0 ? " user" : " kernel",
-                        (perm & EXEC_SUP) != 0 ? "" : " NX", (perm & GLOBAL) != 0 ? " global" : ""));
+                out.append(String.format("%08x -> frame %#x %s%n", tlbPage[i] << 12, tlbFrame[i], rights(tlbPerm[i])));
             }
         }
         out.append(String.format("%d of %d TLB entries valid; %d hits, %d fills, %d flushes; %d MMIO accesses without a walk%n",
@@ -277,7 +280,7 @@ final class Mmu {
     private int[] evictedInEpoch = new int[0];
 
     /** The current translation epoch without its privilege bit, never 0. */
-    private int epochStamp() {
+    int epochStamp() {
         return cpu.translationEpoch | 1;
     }
 

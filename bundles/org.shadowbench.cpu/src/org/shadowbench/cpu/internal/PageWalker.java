@@ -117,11 +117,7 @@ final class PageWalker {
         if (mmu.tlbPage[slot] != linear >>> 12) {
             return null;
         }
-        int perm = mmu.tlbPerm[slot];
-        return String.format("slot %d: frame %#x %s %s%s%s", slot, mmu.tlbFrame[slot],
-                (perm & Mmu.WRITE_SUP) != 0 ? "RW" : (perm & Mmu.CODE_WRITE_SUP) != 0 ? "RW(code)" : "R-",
-                (perm & Mmu.READ_USER) != 0 ? "user" : "kernel",
-                (perm & Mmu.EXEC_SUP) != 0 ? "" : " NX", (perm & Mmu.GLOBAL) != 0 ? " global" : "");
+        return String.format("slot %d: frame %#x %s", slot, mmu.tlbFrame[slot], Mmu.rights(mmu.tlbPerm[slot]));
     }
 
     /** Why the shadow side is what it is, in the order the trap handler decides. */

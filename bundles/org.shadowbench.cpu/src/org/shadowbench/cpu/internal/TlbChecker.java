@@ -55,7 +55,7 @@ final class TlbChecker {
         if (cpu.globalPagesEnabled()) {
             return;
         }
-        int stamp = cpu.translationEpoch | 1;
+        int stamp = mmu.epochStamp();
         cpu.fetch.forEachCached(i -> {
             if (i.memoryPage != -1 && (i.memoryEpoch | 1) == stamp) {
                 int linear = cpu.segBase[i.segment] + (i.memoryPage << 12);
