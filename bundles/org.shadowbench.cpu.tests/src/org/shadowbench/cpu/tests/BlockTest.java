@@ -12,8 +12,8 @@ import org.shadowbench.cpu.internal.CpuCore;
 
 /**
  * Compiled blocks in the situations the run loop watches between instructions: an exception raised by
- * an instruction in the middle of a block, a store that rewrites the block's own later bytes, and a
- * patched jump the block followed to its old target. Each
+ * an instruction in the middle of a block, a store that rewrites the block's own later bytes, a
+ * patched jump the block followed to its old target, and a patched operand the block holds as a constant. Each
  * runs on a machine that compiles blocks early and on one with the general executor only, which must
  * end identically, besides the architectural result asserted here.
  */
@@ -74,6 +74,25 @@ class BlockTest {
             f.exec(code);
             assertEquals(100, f.reg(Register.EAX));
             assertEquals(50, f.reg(Register.EBX));
+            assertEquals(99, f.reg(Register.EDX));
+        }
+        assertSameEnd();
+    }
+
+    @Test
+    void anOperandTheBlockHoldsAsAConstantChangesOnceItsBytesArePatched() {
+        // The loop's block holds P's immediate as a constant. When ECX reaches 51 the immediate is patched
+        // from 1 to 2 and P is entered directly, so that it is decoded anew there with the same operation
+        // and length. The block entered at the loop again must add 2 from then on.
+        String code = "b9 64 00 00 00 31 c0 31 db 31 d2" // mov ecx, 100 ; xor eax, eax ; xor ebx, ebx ; xor edx, edx
+                + " 42 be 01 00 00 00 01 f3 40" // loop (11): inc edx ; P: mov esi, 1 ; add ebx, esi ; inc eax
+                + " 83 f9 33 75 0a" // cmp ecx, 51 ; jne skip
+                + " c6 05 0d 00 01 00 02 49 eb e9" // mov byte [P + 1], 2 ; dec ecx ; jmp P
+                + " 49 75 e5"; // skip: dec ecx ; jnz loop
+        for (CpuFixture f : new CpuFixture[] { blocks, general }) {
+            f.exec(code);
+            assertEquals(100, f.reg(Register.EAX));
+            assertEquals(50 * 1 + 50 * 2, f.reg(Register.EBX));
             assertEquals(99, f.reg(Register.EDX));
         }
         assertSameEnd();

@@ -62,13 +62,14 @@ final class BlockCompiler {
         int n = insns.length;
         FastPath.Op[] ops = new FastPath.Op[n];
         int[] shapes = new int[n];
-        int[] displacements = new int[n];
+        long[] bytes = new long[2 * n];
         int lastByte = 0;
         for (int k = 0; k < n; k++) {
             Insn i = insns[k];
             ops[k] = i.fast;
             shapes[k] = CompiledBlock.shape(i);
-            displacements[k] = CompiledBlock.displacement(i);
+            bytes[2 * k] = i.bytesLow;
+            bytes[2 * k + 1] = i.bytesHigh;
             int end = starts[k] + i.length + i.fusedLength - 1;
             if (k == 0 || Integer.compareUnsigned(end, lastByte) > 0) {
                 lastByte = end;
@@ -81,7 +82,7 @@ final class BlockCompiler {
         block.starts = starts;
         block.ops = ops;
         block.shapes = shapes;
-        block.displacements = displacements;
+        block.bytes = bytes;
         block.instructionCount = pass.full;
         block.lastByte = lastByte;
         block.backing = backing;
@@ -110,8 +111,9 @@ final class BlockCompiler {
             file.field(ClassFileWriter.ACC_FINAL, field(k), INSN_TYPE);
         }
         constructor(file, n);
-        // Locals: this, the CPU, the fast path, the count on entry and the limit (two slots each).
-        Code code = file.method(0, "run", RUN_TYPE, 8, 7);
+        // Locals: this, the CPU, the fast path, the count on entry and the limit (two slots each). The
+        // deepest stack is an operation's call: six arguments, the last one's offset taking three more.
+        Code code = file.method(0, "run", RUN_TYPE, 10, 7);
         // Where a fused Jcc that must run on its own leaves (see fusedJcc).
         Label putOff = new Label();
         int retired = 0;
@@ -124,7 +126,9 @@ final class BlockCompiler {
             code.op(ClassFileWriter.ALOAD_1).pushInt(starts[k]).field(ClassFileWriter.PUTFIELD, CPU, "startEip", "I");
             code.field(ClassFileWriter.GETSTATIC, OP, i.fast.name(), "L" + OP + ";");
             code.op(ClassFileWriter.ALOAD_2).op(ClassFileWriter.ALOAD_0).field(ClassFileWriter.GETFIELD, file.thisName(), field(k), INSN_TYPE);
-            code.invoke(ClassFileWriter.INVOKEVIRTUAL, OP, "run", "(L" + FAST_PATH + ";" + INSN_TYPE + ")V");
+            code.pushInt(i.fastA).pushInt(i.fastB).pushInt(i.immediate);
+            offset(code, i);
+            code.invoke(ClassFileWriter.INVOKEVIRTUAL, OP, "run", "(L" + FAST_PATH + ";" + INSN_TYPE + "IIII)V");
             storeCount(code, ++retired);
             boolean mayRaiseAttention = !REGISTER_ONLY.contains(i.fast);
             if (i.fusedLength != 0) {
@@ -210,6 +214,31 @@ final class BlockCompiler {
             code.branch(ClassFileWriter.GOTO, labels[j]);
             code.place(leave).pushInt(exit).op(ClassFileWriter.IRETURN);
         }
+    }
+
+    /**
+     * {@link FastPath#offset} with the instruction's displacement, registers and scale as constants: the
+     * registers it names are read, the always-zero slot is not.
+     */
+    private static void offset(Code code, Insn i) {
+        code.pushInt(i.displacement);
+        if (i.eaBase != FastPath.ZERO_REGISTER) {
+            register(code, i.eaBase);
+            code.op(ClassFileWriter.IADD);
+        }
+        if (i.eaIndex != FastPath.ZERO_REGISTER) {
+            register(code, i.eaIndex);
+            if (i.scale != 0) {
+                code.pushInt(i.scale).op(ClassFileWriter.ISHL);
+            }
+            code.op(ClassFileWriter.IADD);
+        }
+    }
+
+    /** {@code fastPath.gpr[number]}. */
+    private static void register(Code code, int number) {
+        code.op(ClassFileWriter.ALOAD_2).field(ClassFileWriter.GETFIELD, FAST_PATH, "gpr", "[I").pushInt(number)
+                .op(ClassFileWriter.IALOAD);
     }
 
     /** Returns {@code exit} if the instruction just run raised attention. */

@@ -33,8 +33,11 @@ final class ClassFileWriter {
     static final int ALOAD_0 = 0x2a;
     static final int ALOAD_1 = 0x2b;
     static final int ALOAD_2 = 0x2c;
+    static final int IALOAD = 0x2e;
     static final int AALOAD = 0x32;
+    static final int IADD = 0x60;
     static final int LADD = 0x61;
+    static final int ISHL = 0x78;
     static final int LCMP = 0x94;
     static final int IFEQ = 0x99;
     static final int IFNE = 0x9a;

@@ -24,11 +24,14 @@ abstract class CompiledBlock {
     Insn[] insns;
     /** Each instruction's EIP (for faults: {@link CpuCore#startEip} names the faulting one). */
     int[] starts;
-    /** Each instruction's operation, length and fused Jcc when compiled: a re-decode must leave them. */
+    /**
+     * Each instruction's operation, {@link #shape} and bytes (two words each, as {@link Insn#bytesLow} and
+     * {@link Insn#bytesHigh}) when compiled: a re-decode must leave them, since the block's code holds the
+     * instruction's operands, displacements and targets as constants, and those follow from the bytes.
+     */
     FastPath.Op[] ops;
-    /** Each instruction's {@link #shape} and {@link #displacement}. */
     int[] shapes;
-    int[] displacements;
+    long[] bytes;
     /**
      * Instructions retired by a pass from the head to the end, fused Jcc's included: the most a run
      * retires before it either leaves or branches back (where it looks at the limit again).
@@ -56,7 +59,7 @@ abstract class CompiledBlock {
 
     /**
      * Whether the block still holds in the current code generation: each instruction is the entry it was
-     * compiled from (same operation, length and fused Jcc) over bytes unchanged since it was decoded, and
+     * compiled from (same operation, length, fused Jcc and bytes) over bytes unchanged since it was decoded, and
      * the block lies within CS's limit. Entries found unchanged are marked verified, as the fetch would.
      */
     boolean revalidate(CpuCore cpu) {
@@ -67,7 +70,7 @@ abstract class CompiledBlock {
         Insn[] list = insns;
         for (int k = 0; k < list.length; k++) {
             Insn i = list[k];
-            if (i.fast != ops[k] || shape(i) != shapes[k] || displacement(i) != displacements[k]) {
+            if (i.fast != ops[k] || shape(i) != shapes[k] || i.bytesLow != bytes[2 * k] || i.bytesHigh != bytes[2 * k + 1]) {
                 return false;
             }
             if (i.verifiedGeneration != now) {
@@ -84,14 +87,6 @@ abstract class CompiledBlock {
     /** An instruction's length, its fused Jcc's and the Jcc's condition, in one int. */
     static int shape(Insn i) {
         return i.length | i.fusedLength << 8 | (i.fusedLength != 0 ? i.fusedCondition << 16 : 0);
-    }
-
-    /**
-     * The displacement the block's code depends on: its fused Jcc's, or a direct JMP's or CALL's, whose
-     * target the block may go on at.
-     */
-    static int displacement(Insn i) {
-        return i.fusedLength != 0 ? i.fusedDisplacement : i.fast == FastPath.Op.JMP || i.fast == FastPath.Op.CALL ? i.immediate : 0;
     }
 
     /** The instruction starting at {@code eip}, or null if none of the block's does. */

@@ -604,6 +604,11 @@ public final class CpuCore implements Cpu, PoolHooks {
         return readLinear(updateAddress, size);
     }
 
+    /** The linear address {@link #readRmForUpdate} last read from. */
+    int updateAddress() {
+        return updateAddress;
+    }
+
     /** Completes {@link #readRmForUpdate}. */
     void writeRmUpdate(Insn i, int size, int value) {
         if (i.mod == 3) {
@@ -828,7 +833,7 @@ public final class CpuCore implements Cpu, PoolHooks {
                         gpr[i.fastA] = fastPath.offset(i);
                     } else {
                         startEip = start;
-                        fast.run(fastPath, i);
+                        fastPath.run(i);
                     }
                     ip = fast.branches ? eip : next;
                     if (i.fusedLength != 0) {
@@ -945,7 +950,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         FastPath.Op fast = i.fast;
         if (fast != null) {
             startEip = start;
-            fast.run(fastPath, i);
+            fastPath.run(i);
         } else {
             executeGeneral(i, start);
         }

@@ -36,6 +36,8 @@ final class FastPath {
     final DataMoves moves;
     final StringOps strings;
     final SystemOps system;
+    /** Where {@link #readForUpdate} found its operand in the instruction's cached frame, or -1. */
+    private int updateAt = -1;
 
     /** Shares the general executor's helpers: the operations both run are one implementation. */
     FastPath(CpuCore cpu, Executor executor) {
@@ -218,529 +220,530 @@ final class FastPath {
     enum Op {
         ADD_RR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.add(r[i.fastA], r[i.fastB]);
+                r[a] = p.add(r[a], r[b]);
             }
         },
         OR_RR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.logic(r[i.fastA] | r[i.fastB]);
+                r[a] = p.logic(r[a] | r[b]);
             }
         },
         AND_RR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.logic(r[i.fastA] & r[i.fastB]);
+                r[a] = p.logic(r[a] & r[b]);
             }
         },
         SUB_RR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.sub(r[i.fastA], r[i.fastB]);
+                r[a] = p.sub(r[a], r[b]);
             }
         },
         XOR_RR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.logic(r[i.fastA] ^ r[i.fastB]);
+                r[a] = p.logic(r[a] ^ r[b]);
             }
         },
         CMP_RR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                p.sub(r[i.fastA], r[i.fastB]);
+                p.sub(r[a], r[b]);
             }
         },
         TEST_RR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                p.logic(r[i.fastA] & r[i.fastB]);
+                p.logic(r[a] & r[b]);
             }
         },
         ADD_RM {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.add(r[i.fastA], p.read32(i));
+                r[a] = p.add(r[a], p.read32(i, ea));
             }
         },
         OR_RM {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.logic(r[i.fastA] | p.read32(i));
+                r[a] = p.logic(r[a] | p.read32(i, ea));
             }
         },
         AND_RM {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.logic(r[i.fastA] & p.read32(i));
+                r[a] = p.logic(r[a] & p.read32(i, ea));
             }
         },
         SUB_RM {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.sub(r[i.fastA], p.read32(i));
+                r[a] = p.sub(r[a], p.read32(i, ea));
             }
         },
         XOR_RM {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.logic(r[i.fastA] ^ p.read32(i));
+                r[a] = p.logic(r[a] ^ p.read32(i, ea));
             }
         },
         CMP_RM {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                p.sub(r[i.fastA], p.read32(i));
+                p.sub(r[a], p.read32(i, ea));
             }
         },
         ADD_RI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.add(r[i.fastA], i.immediate);
+                r[a] = p.add(r[a], imm);
             }
         },
         OR_RI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.logic(r[i.fastA] | i.immediate);
+                r[a] = p.logic(r[a] | imm);
             }
         },
         AND_RI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.logic(r[i.fastA] & i.immediate);
+                r[a] = p.logic(r[a] & imm);
             }
         },
         SUB_RI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.sub(r[i.fastA], i.immediate);
+                r[a] = p.sub(r[a], imm);
             }
         },
         XOR_RI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.logic(r[i.fastA] ^ i.immediate);
+                r[a] = p.logic(r[a] ^ imm);
             }
         },
         CMP_RI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                p.sub(r[i.fastA], i.immediate);
+                p.sub(r[a], imm);
             }
         },
         CMP_MR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                p.sub(p.read32(i), r[i.fastA]);
+                p.sub(p.read32(i, ea), r[a]);
             }
         },
         CMP_MI {
             @Override
-            void run(FastPath p, Insn i) {
-                p.sub(p.read32(i), i.immediate);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.sub(p.read32(i, ea), imm);
             }
         },
         CMP_M8I {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.load8(i);
-                p.flags.set(Flags.SUB, 1, value, i.immediate, value - i.immediate);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.load8(i, ea);
+                p.flags.set(Flags.SUB, 1, value, imm, value - imm);
             }
         },
         TEST_MR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                p.logic(p.read32(i) & r[i.fastA]);
+                p.logic(p.read32(i, ea) & r[a]);
             }
         },
         MOV_RR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = r[i.fastB];
+                r[a] = r[b];
             }
         },
         MOV_RM {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.read32(i);
+                r[a] = p.read32(i, ea);
             }
         },
         MOV_MR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                p.store32(i, r[i.fastA]);
+                p.store32(i, ea, r[a]);
             }
         },
         MOV_M8R {
             @Override
-            void run(FastPath p, Insn i) {
-                p.store8(i, p.cpu.reg8(i.fastA));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.store8(i, ea, p.cpu.reg8(a));
             }
         },
         MOV_R8M {
             @Override
-            void run(FastPath p, Insn i) {
-                p.cpu.setReg8(i.fastA, p.load8(i));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.cpu.setReg8(a, p.load8(i, ea));
             }
         },
         MOV_MI {
             @Override
-            void run(FastPath p, Insn i) {
-                p.store32(i, i.immediate);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.store32(i, ea, imm);
             }
         },
         MOV_M8I {
             @Override
-            void run(FastPath p, Insn i) {
-                p.store8(i, i.immediate);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.store8(i, ea, imm);
             }
         },
         MOV_RI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = i.immediate;
+                r[a] = imm;
             }
         },
         LEA {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.offset(i);
+                r[a] = ea;
             }
         },
         MOVZX_RM8 {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.load8(i);
+                r[a] = p.load8(i, ea);
             }
         },
         MOVZX_RR8 {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.cpu.reg8(i.fastB);
+                r[a] = p.cpu.reg8(b);
             }
         },
         MOVZX_RM16 {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.load16(i);
+                r[a] = p.load16(i, ea);
             }
         },
         INC_R {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                int value = r[i.fastA];
+                int value = r[a];
                 p.flags.setIncDec(Flags.INC, 4, value, value + 1);
-                r[i.fastA] = value + 1;
+                r[a] = value + 1;
             }
         },
         DEC_R {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                int value = r[i.fastA];
+                int value = r[a];
                 p.flags.setIncDec(Flags.DEC, 4, value, value - 1);
-                r[i.fastA] = value - 1;
+                r[a] = value - 1;
             }
         },
         PUSH_R {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
                 p.cpu.current = i;
-                p.cpu.push(4, r[i.fastA]);
+                p.cpu.push(4, r[a]);
             }
         },
         POP_R {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
                 int value = p.cpu.pop(4);
-                r[i.fastA] = value;
+                r[a] = value;
             }
         },
         JCC(true) {
             @Override
-            void run(FastPath p, Insn i) {
-                if (p.flags.condition(i.fastA)) {
-                    p.cpu.jumpNear(p.cpu.eip + i.immediate);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                // In a block the condition is a constant, which holds folds to one comparison.
+                if (p.flags.holds(a)) {
+                    p.cpu.jumpNear(p.cpu.eip + imm);
                 }
             }
         },
         JMP(true) {
             @Override
-            void run(FastPath p, Insn i) {
-                p.cpu.jumpNear(p.cpu.eip + i.immediate);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.cpu.jumpNear(p.cpu.eip + imm);
             }
         },
         ADD_MR {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
-                p.cpu.writeRmUpdate(i, 4, p.add(value, p.gpr[i.fastA]));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
+                p.writeUpdate(i, ea, p.add(value, p.gpr[a]));
             }
         },
         OR_MR {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
-                p.cpu.writeRmUpdate(i, 4, p.logic(value | p.gpr[i.fastA]));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
+                p.writeUpdate(i, ea, p.logic(value | p.gpr[a]));
             }
         },
         AND_MR {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
-                p.cpu.writeRmUpdate(i, 4, p.logic(value & p.gpr[i.fastA]));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
+                p.writeUpdate(i, ea, p.logic(value & p.gpr[a]));
             }
         },
         SUB_MR {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
-                p.cpu.writeRmUpdate(i, 4, p.sub(value, p.gpr[i.fastA]));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
+                p.writeUpdate(i, ea, p.sub(value, p.gpr[a]));
             }
         },
         XOR_MR {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
-                p.cpu.writeRmUpdate(i, 4, p.logic(value ^ p.gpr[i.fastA]));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
+                p.writeUpdate(i, ea, p.logic(value ^ p.gpr[a]));
             }
         },
         ADD_MI {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
-                p.cpu.writeRmUpdate(i, 4, p.add(value, i.immediate));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
+                p.writeUpdate(i, ea, p.add(value, imm));
             }
         },
         OR_MI {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
-                p.cpu.writeRmUpdate(i, 4, p.logic(value | i.immediate));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
+                p.writeUpdate(i, ea, p.logic(value | imm));
             }
         },
         AND_MI {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
-                p.cpu.writeRmUpdate(i, 4, p.logic(value & i.immediate));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
+                p.writeUpdate(i, ea, p.logic(value & imm));
             }
         },
         SUB_MI {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
-                p.cpu.writeRmUpdate(i, 4, p.sub(value, i.immediate));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
+                p.writeUpdate(i, ea, p.sub(value, imm));
             }
         },
         XOR_MI {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
-                p.cpu.writeRmUpdate(i, 4, p.logic(value ^ i.immediate));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
+                p.writeUpdate(i, ea, p.logic(value ^ imm));
             }
         },
         INC_M {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
                 p.flags.setIncDec(Flags.INC, 4, value, value + 1);
-                p.cpu.writeRmUpdate(i, 4, value + 1);
+                p.writeUpdate(i, ea, value + 1);
             }
         },
         DEC_M {
             @Override
-            void run(FastPath p, Insn i) {
-                int value = p.readForUpdate(i);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                int value = p.readForUpdate(i, ea);
                 p.flags.setIncDec(Flags.DEC, 4, value, value - 1);
-                p.cpu.writeRmUpdate(i, 4, value - 1);
+                p.writeUpdate(i, ea, value - 1);
             }
         },
         SHL_RI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.shifts.shl32(r[i.fastA], i.fastB);
+                r[a] = p.shifts.shl32(r[a], b);
             }
         },
         SHR_RI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.shifts.shr32(r[i.fastA], i.fastB);
+                r[a] = p.shifts.shr32(r[a], b);
             }
         },
         SAR_RI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.shifts.sar32(r[i.fastA], i.fastB);
+                r[a] = p.shifts.sar32(r[a], b);
             }
         },
         IMUL_RR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.arithmetic.multiplyTruncated(4, r[i.fastA], r[i.fastB]);
+                r[a] = p.arithmetic.multiplyTruncated(4, r[a], r[b]);
             }
         },
         IMUL_RM {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.arithmetic.multiplyTruncated(4, r[i.fastA], p.read32(i));
+                r[a] = p.arithmetic.multiplyTruncated(4, r[a], p.read32(i, ea));
             }
         },
         IMUL_RRI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = p.arithmetic.multiplyTruncated(4, r[i.fastB], i.immediate);
+                r[a] = p.arithmetic.multiplyTruncated(4, r[b], imm);
             }
         },
         IMUL_RMI {
             @Override
-            void run(FastPath p, Insn i) {
-                p.gpr[i.fastA] = p.arithmetic.multiplyTruncated(4, p.read32(i), i.immediate);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.gpr[a] = p.arithmetic.multiplyTruncated(4, p.read32(i, ea), imm);
             }
         },
         MOVSX_RR8 {
             @Override
-            void run(FastPath p, Insn i) {
-                p.gpr[i.fastA] = (byte) p.cpu.reg8(i.fastB);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.gpr[a] = (byte) p.cpu.reg8(b);
             }
         },
         MOVSX_RM8 {
             @Override
-            void run(FastPath p, Insn i) {
-                p.gpr[i.fastA] = (byte) p.load8(i);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.gpr[a] = (byte) p.load8(i, ea);
             }
         },
         MOVSX_RR16 {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = (short) r[i.fastB];
+                r[a] = (short) r[b];
             }
         },
         MOVSX_RM16 {
             @Override
-            void run(FastPath p, Insn i) {
-                p.gpr[i.fastA] = (short) p.load16(i);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.gpr[a] = (short) p.load16(i, ea);
             }
         },
         MOVZX_RR16 {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 int[] r = p.gpr;
-                r[i.fastA] = r[i.fastB] & 0xffff;
+                r[a] = r[b] & 0xffff;
             }
         },
         CMP8_RR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 CpuCore cpu = p.cpu;
-                p.sub8(cpu.reg8(i.fastA), cpu.reg8(i.fastB));
+                p.sub8(cpu.reg8(a), cpu.reg8(b));
             }
         },
         CMP8_MR {
             @Override
-            void run(FastPath p, Insn i) {
-                p.sub8(p.load8(i), p.cpu.reg8(i.fastA));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.sub8(p.load8(i, ea), p.cpu.reg8(a));
             }
         },
         CMP8_RM {
             @Override
-            void run(FastPath p, Insn i) {
-                p.sub8(p.cpu.reg8(i.fastA), p.load8(i));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.sub8(p.cpu.reg8(a), p.load8(i, ea));
             }
         },
         CMP8_RI {
             @Override
-            void run(FastPath p, Insn i) {
-                p.sub8(p.cpu.reg8(i.fastA), i.immediate);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.sub8(p.cpu.reg8(a), imm);
             }
         },
         TEST8_RR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 CpuCore cpu = p.cpu;
-                p.test8(cpu.reg8(i.fastA), cpu.reg8(i.fastB));
+                p.test8(cpu.reg8(a), cpu.reg8(b));
             }
         },
         TEST8_MR {
             @Override
-            void run(FastPath p, Insn i) {
-                p.test8(p.load8(i), p.cpu.reg8(i.fastA));
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.test8(p.load8(i, ea), p.cpu.reg8(a));
             }
         },
         TEST8_RI {
             @Override
-            void run(FastPath p, Insn i) {
-                p.test8(p.cpu.reg8(i.fastA), i.immediate);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.test8(p.cpu.reg8(a), imm);
             }
         },
         TEST8_MI {
             @Override
-            void run(FastPath p, Insn i) {
-                p.test8(p.load8(i), i.immediate);
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
+                p.test8(p.load8(i, ea), imm);
             }
         },
         PUSH_I {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 p.cpu.current = i;
-                p.cpu.push(4, i.immediate);
+                p.cpu.push(4, imm);
             }
         },
         CALL(true) {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 // The target is checked before the push, so a fault leaves ESP as it was.
                 CpuCore cpu = p.cpu;
                 int returnAddress = cpu.eip;
-                cpu.jumpNear(returnAddress + i.immediate);
+                cpu.jumpNear(returnAddress + imm);
                 cpu.current = i;
                 cpu.push(4, returnAddress);
             }
         },
         RET(true) {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 CpuCore cpu = p.cpu;
                 cpu.jumpNear(cpu.peek(0, 4));
                 p.gpr[CpuCore.ESP] = cpu.movedStackPointer(4);
@@ -748,7 +751,7 @@ final class FastPath {
         },
         NOP {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 // Nothing to do.
             }
         },
@@ -757,27 +760,27 @@ final class FastPath {
         // executor's own operations; being on the fast path keeps a burst going.
         PUSHF {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 p.cpu.current = i;
                 p.moves.pushFlags(4);
             }
         },
         LEAVE {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 p.moves.leave(4);
             }
         },
         MOVS8 {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 p.cpu.current = i;
                 p.strings.execute(i, StringOps.MOVS, 1);
             }
         },
         MOVS {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 p.cpu.current = i;
                 p.strings.execute(i, StringOps.MOVS, 4);
             }
@@ -785,13 +788,13 @@ final class FastPath {
         /** Clearing IF makes no run-loop check due, so the burst goes on (STI, which may, stays general). */
         CLI {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 p.system.cli();
             }
         },
         XCHG_MR {
             @Override
-            void run(FastPath p, Insn i) {
+            void run(FastPath p, Insn i, int a, int b, int imm, int ea) {
                 p.cpu.current = i;
                 p.moves.exchange(i);
             }
@@ -808,7 +811,14 @@ final class FastPath {
             this.branches = branches;
         }
 
-        abstract void run(FastPath p, Insn i);
+        /**
+         * Runs the instruction {@code i}. Its decoded operands come as arguments, so that a
+         * {@link CompiledBlock} can pass them as constants the JIT folds into the operation: {@code a} and
+         * {@code b} are {@link Insn#fastA} and {@link Insn#fastB} (register numbers, or a Jcc's condition),
+         * {@code imm} is {@link Insn#immediate}, and {@code ea} the memory operand's offset ({@link #offset},
+         * meaningless for an instruction without one).
+         */
+        abstract void run(FastPath p, Insn i, int a, int b, int imm, int ea);
     }
 
     int add(int dst, int src) {
@@ -836,27 +846,50 @@ final class FastPath {
         return result;
     }
 
-    /** The memory operand's offset: base, scaled index and displacement, the absent ones reading zero. */
+    /**
+     * The memory operand's offset: base, scaled index and displacement, the absent ones reading zero.
+     * Computed before the operation runs (by the run loop, or with the instruction's registers and
+     * displacement as constants by a {@link CompiledBlock}), which is right for every fast-path
+     * instruction: none changes a register before it addresses memory.
+     */
     int offset(Insn i) {
         return i.displacement + gpr[i.eaBase] + (gpr[i.eaIndex] << i.scale);
     }
 
-    int address(Insn i, int size, boolean write) {
-        return cpu.linear(i.segment, offset(i), size, write);
+    /** Runs a fast-path instruction with the operands it was decoded with (see {@link Op#run}). */
+    void run(Insn i) {
+        i.fast.run(this, i, i.fastA, i.fastB, i.immediate, offset(i));
     }
 
     /**
-     * Reads the memory operand of a read-modify-write instruction through the CPU's own pair
-     * ({@link CpuCore#readRmForUpdate}, {@link CpuCore#writeRmUpdate}), which checks the write first;
-     * the pool learns the instruction from {@link CpuCore#current}.
+     * Reads the memory operand of a read-modify-write instruction at {@code offset}, for
+     * {@link #writeUpdate} to write back: from the instruction's translation cache when it holds the
+     * page with write access, else through the CPU's own pair ({@link CpuCore#readRmForUpdate},
+     * {@link CpuCore#writeRmUpdate}), which checks the write first; the pool learns the instruction from
+     * {@link CpuCore#current}.
      */
-    int readForUpdate(Insn i) {
+    int readForUpdate(Insn i, int offset) {
+        int at = cached(i, offset, 4);
+        updateAt = at;
+        if (at >= 0) {
+            return (int) Mmu.INT.get(i.memoryBacking, at);
+        }
         cpu.current = i;
         return cpu.readRmForUpdate(i, 4);
     }
 
-    int read32(Insn i) {
-        int offset = offset(i);
+    /** Completes {@link #readForUpdate}. */
+    void writeUpdate(Insn i, int offset, int value) {
+        int at = updateAt;
+        if (at >= 0) {
+            Mmu.INT.set(i.memoryBacking, at, value);
+            return;
+        }
+        cpu.writeRmUpdate(i, 4, value);
+        remember(i, offset, cpu.updateAddress(), true);
+    }
+
+    int read32(Insn i, int offset) {
         int at = cached(i, offset, 4);
         if (at >= 0) {
             return (int) Mmu.INT.get(i.memoryBacking, at);
@@ -867,8 +900,7 @@ final class FastPath {
         return value;
     }
 
-    int load16(Insn i) {
-        int offset = offset(i);
+    int load16(Insn i, int offset) {
         int at = cached(i, offset, 2);
         if (at >= 0) {
             return (short) Mmu.SHORT.get(i.memoryBacking, at) & 0xffff;
@@ -879,8 +911,7 @@ final class FastPath {
         return value;
     }
 
-    int load8(Insn i) {
-        int offset = offset(i);
+    int load8(Insn i, int offset) {
         int at = cached(i, offset, 1);
         if (at >= 0) {
             return i.memoryBacking[at] & 0xff;
@@ -891,8 +922,7 @@ final class FastPath {
         return value;
     }
 
-    void store32(Insn i, int value) {
-        int offset = offset(i);
+    void store32(Insn i, int offset, int value) {
         int at = cached(i, offset, 4);
         if (at >= 0) {
             Mmu.INT.set(i.memoryBacking, at, value);
@@ -904,8 +934,7 @@ final class FastPath {
         remember(i, offset, linear, true);
     }
 
-    void store8(Insn i, int value) {
-        int offset = offset(i);
+    void store8(Insn i, int offset, int value) {
         int at = cached(i, offset, 1);
         if (at >= 0) {
             i.memoryBacking[at] = (byte) value;
