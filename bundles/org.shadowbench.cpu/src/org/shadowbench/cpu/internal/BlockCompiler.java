@@ -2,11 +2,14 @@ package org.shadowbench.cpu.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 import org.shadowbench.cpu.internal.ClassFileWriter.Code;
 import org.shadowbench.cpu.internal.ClassFileWriter.Label;
+import org.shadowbench.cpu.internal.ClassFileWriter.Member;
 
 /**
  * Translates a run of cached fast-path instructions into a {@link CompiledBlock}: a hidden class whose
@@ -34,6 +37,27 @@ final class BlockCompiler {
     private static final String RUN_TYPE = "(L" + CPU + ";L" + FAST_PATH + ";JJ)I";
     /** The local holding {@code run}'s limit (after this, the CPU, the fast path and the two slots of the count). */
     private static final int LIMIT = 5;
+
+    private static final String BLOCK = PACKAGE + "Block";
+
+    // The members a block's code names, each made once (see ClassFileWriter.Member).
+    private static final Member EIP = Member.field(CPU, "eip", "I");
+    private static final Member START_EIP = Member.field(CPU, "startEip", "I");
+    private static final Member INSTRUCTIONS = Member.field(CPU, "instructions", "J");
+    private static final Member ATTENTION = Member.field(CPU, "attention", "Z");
+    private static final Member CODE_LIMIT = Member.field(CPU, "codeLimit", "I");
+    private static final Member CPU_FLAGS = Member.field(CPU, "flags", "L" + FLAGS + ";");
+    private static final Member GPR = Member.field(FAST_PATH, "gpr", "[I");
+    private static final Member RUN = Member.method(OP, "run", "(L" + FAST_PATH + ";" + INSN_TYPE + "IIII)V");
+    private static final Member HOLDS = Member.method(FLAGS, "holds", "(I)Z");
+    private static final Member COMPARE_UNSIGNED = Member.method("java/lang/Integer", "compareUnsigned", "(II)I");
+    private static final Member BASE_CONSTRUCTOR = Member.method(BASE, "<init>", "()V");
+    /** Each operation's enum constant. */
+    private static final Member[] OPS = Arrays.stream(FastPath.Op.values())
+            .map(op -> Member.field(OP, op.name(), "L" + OP + ";")).toArray(Member[]::new);
+    /** The fields holding the block's instructions. */
+    private static final Member[] INSN_FIELDS = IntStream.range(0, MAX_INSTRUCTIONS)
+            .mapToObj(k -> Member.field(BLOCK, "i" + k, INSN_TYPE)).toArray(Member[]::new);
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
 
@@ -105,10 +129,10 @@ final class BlockCompiler {
     }
 
     private static byte[] bytecode(Insn[] insns, int[] starts, Pass pass) {
-        ClassFileWriter file = new ClassFileWriter(PACKAGE + "Block", BASE);
+        ClassFileWriter file = new ClassFileWriter(BLOCK, BASE);
         int n = insns.length;
         for (int k = 0; k < n; k++) {
-            file.field(ClassFileWriter.ACC_FINAL, field(k), INSN_TYPE);
+            file.field(ClassFileWriter.ACC_FINAL, INSN_FIELDS[k]);
         }
         constructor(file, n);
         // Locals: this, the CPU, the fast path, the count on entry and the limit (two slots each). The
@@ -122,13 +146,13 @@ final class BlockCompiler {
             boolean last = k == n - 1;
             int next = starts[k] + i.length;
             code.place(pass.labels[k]);
-            code.op(ClassFileWriter.ALOAD_1).pushInt(next).field(ClassFileWriter.PUTFIELD, CPU, "eip", "I");
-            code.op(ClassFileWriter.ALOAD_1).pushInt(starts[k]).field(ClassFileWriter.PUTFIELD, CPU, "startEip", "I");
-            code.field(ClassFileWriter.GETSTATIC, OP, i.fast.name(), "L" + OP + ";");
-            code.op(ClassFileWriter.ALOAD_2).op(ClassFileWriter.ALOAD_0).field(ClassFileWriter.GETFIELD, file.thisName(), field(k), INSN_TYPE);
+            code.op(ClassFileWriter.ALOAD_1).pushInt(next).field(ClassFileWriter.PUTFIELD, EIP);
+            code.op(ClassFileWriter.ALOAD_1).pushInt(starts[k]).field(ClassFileWriter.PUTFIELD, START_EIP);
+            code.field(ClassFileWriter.GETSTATIC, OPS[i.fast.ordinal()]);
+            code.op(ClassFileWriter.ALOAD_2).op(ClassFileWriter.ALOAD_0).field(ClassFileWriter.GETFIELD, INSN_FIELDS[k]);
             code.pushInt(i.fastA).pushInt(i.fastB).pushInt(i.immediate);
             offset(code, i);
-            code.invoke(ClassFileWriter.INVOKEVIRTUAL, OP, "run", "(L" + FAST_PATH + ";" + INSN_TYPE + "IIII)V");
+            code.invoke(ClassFileWriter.INVOKEVIRTUAL, RUN);
             storeCount(code, ++retired);
             boolean mayRaiseAttention = !REGISTER_ONLY.contains(i.fast);
             if (i.fusedLength != 0) {
@@ -142,7 +166,7 @@ final class BlockCompiler {
                 // Fell through if EIP is where the instruction ends, as the run loop tells it; only a Jcc
                 // that falls through goes on within the block.
                 Label fellThrough = new Label();
-                code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "eip", "I").pushInt(next)
+                code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, EIP).pushInt(next)
                         .branch(ClassFileWriter.IF_ICMPEQ, fellThrough);
                 if (i.fast == FastPath.Op.JCC || i.fast == FastPath.Op.JMP) {
                     // Branched, so to its one target: within the block it goes on there.
@@ -207,7 +231,7 @@ final class BlockCompiler {
             }
             Label leave = new Label();
             long moved = retired - before[j];
-            code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "attention", "Z").branch(ClassFileWriter.IFNE, leave);
+            code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, ATTENTION).branch(ClassFileWriter.IFNE, leave);
             code.op(ClassFileWriter.LLOAD_3).pushLong(moved + full).op(ClassFileWriter.LADD).local(ClassFileWriter.LLOAD, LIMIT)
                     .op(ClassFileWriter.LCMP).branch(ClassFileWriter.IFGT, leave);
             code.op(ClassFileWriter.LLOAD_3).pushLong(moved).op(ClassFileWriter.LADD).op(ClassFileWriter.LSTORE_3);
@@ -237,14 +261,14 @@ final class BlockCompiler {
 
     /** {@code fastPath.gpr[number]}. */
     private static void register(Code code, int number) {
-        code.op(ClassFileWriter.ALOAD_2).field(ClassFileWriter.GETFIELD, FAST_PATH, "gpr", "[I").pushInt(number)
+        code.op(ClassFileWriter.ALOAD_2).field(ClassFileWriter.GETFIELD, GPR).pushInt(number)
                 .op(ClassFileWriter.IALOAD);
     }
 
     /** Returns {@code exit} if the instruction just run raised attention. */
     private static void leaveOnAttention(Code code, int exit) {
         Label go = new Label();
-        code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "attention", "Z").branch(ClassFileWriter.IFEQ, go);
+        code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, ATTENTION).branch(ClassFileWriter.IFEQ, go);
         code.pushInt(exit).op(ClassFileWriter.IRETURN);
         code.place(go);
     }
@@ -261,10 +285,10 @@ final class BlockCompiler {
         int target = after + i.fusedDisplacement;
         Label notTaken = new Label();
         if (mayRaiseAttention) {
-            code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "attention", "Z").branch(ClassFileWriter.IFNE, putOff);
+            code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, ATTENTION).branch(ClassFileWriter.IFNE, putOff);
         }
-        code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "flags", "L" + FLAGS + ";").pushInt(i.fusedCondition)
-                .invoke(ClassFileWriter.INVOKEVIRTUAL, FLAGS, "holds", "(I)Z").branch(ClassFileWriter.IFEQ, notTaken);
+        code.op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU_FLAGS).pushInt(i.fusedCondition)
+                .invoke(ClassFileWriter.INVOKEVIRTUAL, HOLDS).branch(ClassFileWriter.IFEQ, notTaken);
         jumpTo(code, target, putOff, retired);
         int exit = k << 1 | (target == after ? 1 : 0);
         pass.goOn(code, target, retired, exit);
@@ -278,31 +302,27 @@ final class BlockCompiler {
 
     /** Sets EIP to {@code target} and counts the Jcc, unless the target lies beyond CS's limit. */
     private static void jumpTo(Code code, int target, Label putOff, int retired) {
-        code.pushInt(target).op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CPU, "codeLimit", "I")
-                .invoke(ClassFileWriter.INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I")
+        code.pushInt(target).op(ClassFileWriter.ALOAD_1).field(ClassFileWriter.GETFIELD, CODE_LIMIT)
+                .invoke(ClassFileWriter.INVOKESTATIC, COMPARE_UNSIGNED)
                 .branch(ClassFileWriter.IFGT, putOff);
-        code.op(ClassFileWriter.ALOAD_1).pushInt(target).field(ClassFileWriter.PUTFIELD, CPU, "eip", "I");
+        code.op(ClassFileWriter.ALOAD_1).pushInt(target).field(ClassFileWriter.PUTFIELD, EIP);
         storeCount(code, retired);
     }
 
     /** {@code cpu.instructions = count + retired}. */
     private static void storeCount(Code code, int retired) {
         code.op(ClassFileWriter.ALOAD_1).op(ClassFileWriter.LLOAD_3).pushLong(retired).op(ClassFileWriter.LADD)
-                .field(ClassFileWriter.PUTFIELD, CPU, "instructions", "J");
+                .field(ClassFileWriter.PUTFIELD, INSTRUCTIONS);
     }
 
     /** Stores each instruction of the array argument in a field of its own. */
     private static void constructor(ClassFileWriter file, int n) {
         Code init = file.method(ClassFileWriter.ACC_PUBLIC, "<init>", "([" + INSN_TYPE + ")V", 3, 2);
-        init.op(ClassFileWriter.ALOAD_0).invoke(ClassFileWriter.INVOKESPECIAL, BASE, "<init>", "()V");
+        init.op(ClassFileWriter.ALOAD_0).invoke(ClassFileWriter.INVOKESPECIAL, BASE_CONSTRUCTOR);
         for (int k = 0; k < n; k++) {
             init.op(ClassFileWriter.ALOAD_0).op(ClassFileWriter.ALOAD_1).pushInt(k).op(ClassFileWriter.AALOAD)
-                    .field(ClassFileWriter.PUTFIELD, file.thisName(), field(k), INSN_TYPE);
+                    .field(ClassFileWriter.PUTFIELD, INSN_FIELDS[k]);
         }
         init.op(ClassFileWriter.RETURN).finish();
-    }
-
-    private static String field(int k) {
-        return "i" + k;
     }
 }

@@ -69,8 +69,10 @@ final class ClassFileWriter {
     private final DataOutputStream poolOut = new DataOutputStream(pool);
     /** Entries already in the pool, by a key naming their tag and contents. */
     private final Map<String, Integer> poolIndex = new HashMap<>();
+    /** Integer and long constants already in the pool, by value. */
+    private final Map<Integer, Integer> intIndex = new HashMap<>();
+    private final Map<Long, Integer> longIndex = new HashMap<>();
     private int poolCount = 1;
-    private final String thisName;
     private final int thisClass;
     private final int superClass;
     private final List<byte[]> fields = new ArrayList<>();
@@ -78,22 +80,18 @@ final class ClassFileWriter {
 
     /** A class named {@code internalName} (slashes) extending {@code superName}. */
     ClassFileWriter(String internalName, String superName) {
-        thisName = internalName;
         thisClass = classEntry(internalName);
         superClass = classEntry(superName);
     }
 
-    String thisName() {
-        return thisName;
-    }
-
-    void field(int access, String name, String descriptor) {
+    /** Declares {@code field}, a field of this class. */
+    void field(int access, Member field) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         write(() -> {
             out.writeShort(access);
-            out.writeShort(utf8(name));
-            out.writeShort(utf8(descriptor));
+            out.writeShort(utf8(field.nameKey, field.name));
+            out.writeShort(utf8(field.typeKey, field.type));
             out.writeShort(0);
         });
         fields.add(bytes.toByteArray());
@@ -170,12 +168,14 @@ final class ClassFileWriter {
             return withIndex(LDC2_W, longConstant(value));
         }
 
-        Code field(int opcode, String owner, String fieldName, String type) {
-            return withIndex(opcode, member(TAG_FIELDREF, owner, fieldName, type));
+        /** A field instruction ({@code GETFIELD}, {@code PUTFIELD}, {@code GETSTATIC}) on {@code field}. */
+        Code field(int opcode, Member field) {
+            return withIndex(opcode, member(field));
         }
 
-        Code invoke(int opcode, String owner, String methodName, String type) {
-            return withIndex(opcode, member(TAG_METHODREF, owner, methodName, type));
+        /** An invocation of {@code method}. */
+        Code invoke(int opcode, Member method) {
+            return withIndex(opcode, member(method));
         }
 
         /** A branch to {@code target}, placed now or later. */
@@ -247,52 +247,125 @@ final class ClassFileWriter {
         }
     }
 
+    /**
+     * A field or method that code refers to, with the keys of its constant pool entries made once: the
+     * block compiler names the same few members hundreds of times a block, in code that runs too rarely
+     * for the JIT to compile it well.
+     */
+    static final class Member {
+        private final int tag;
+        private final String owner;
+        private final String name;
+        private final String type;
+        private final String ownerKey;
+        private final String classKey;
+        private final String nameKey;
+        private final String typeKey;
+        private final String nameAndTypeKey;
+        private final String key;
+
+        private Member(int tag, String owner, String name, String type) {
+            this.tag = tag;
+            this.owner = owner;
+            this.name = name;
+            this.type = type;
+            ownerKey = utf8Key(owner);
+            classKey = "C" + owner;
+            nameKey = utf8Key(name);
+            typeKey = utf8Key(type);
+            nameAndTypeKey = "N" + name + " " + type;
+            key = tag + owner + "." + name + " " + type;
+        }
+
+        /** The field {@code name} of type {@code type} (a descriptor) in the class {@code owner} (slashes). */
+        static Member field(String owner, String name, String type) {
+            return new Member(TAG_FIELDREF, owner, name, type);
+        }
+
+        /** The method {@code name} with descriptor {@code type} in the class {@code owner} (slashes). */
+        static Member method(String owner, String name, String type) {
+            return new Member(TAG_METHODREF, owner, name, type);
+        }
+    }
+
     /** A position in a method's code that branches go to. */
     static final class Label {
         private int position = -1;
     }
 
+    private static String utf8Key(String value) {
+        return "U" + value;
+    }
+
     private int utf8(String value) {
-        return entry("U" + value, 1, out -> {
+        return utf8(utf8Key(value), value);
+    }
+
+    private int utf8(String key, String value) {
+        return entry(key, 1, out -> {
             out.writeByte(TAG_UTF8);
             out.writeUTF(value);
         });
     }
 
     private int classEntry(String internalName) {
-        int nameIndex = utf8(internalName);
-        return entry("C" + internalName, 1, out -> {
+        return classEntry("C" + internalName, utf8Key(internalName), internalName);
+    }
+
+    private int classEntry(String key, String nameKey, String internalName) {
+        Integer known = poolIndex.get(key);
+        if (known != null) {
+            return known;
+        }
+        int nameIndex = utf8(nameKey, internalName);
+        return entry(key, 1, out -> {
             out.writeByte(TAG_CLASS);
             out.writeShort(nameIndex);
         });
     }
 
     private int constant(int tag, int value) {
-        return entry("I" + value, 1, out -> {
+        Integer known = intIndex.get(value);
+        if (known != null) {
+            return known;
+        }
+        int index = append(1, out -> {
             out.writeByte(tag);
             out.writeInt(value);
         });
+        intIndex.put(value, index);
+        return index;
     }
 
     private int longConstant(long value) {
+        Integer known = longIndex.get(value);
+        if (known != null) {
+            return known;
+        }
         // A long takes two constant pool slots (JVMS 4.4.5).
-        return entry("J" + value, 2, out -> {
+        int index = append(2, out -> {
             out.writeByte(TAG_LONG);
             out.writeLong(value);
         });
+        longIndex.put(value, index);
+        return index;
     }
 
-    private int member(int tag, String owner, String memberName, String type) {
-        int ownerIndex = classEntry(owner);
-        int nameIndex = utf8(memberName);
-        int typeIndex = utf8(type);
-        int nameAndType = entry("N" + memberName + " " + type, 1, out -> {
+    private int member(Member m) {
+        Integer known = poolIndex.get(m.key);
+        if (known != null) {
+            return known;
+        }
+        int ownerIndex = classEntry(m.classKey, m.ownerKey, m.owner);
+        int nameIndex = utf8(m.nameKey, m.name);
+        int typeIndex = utf8(m.typeKey, m.type);
+        int nameAndType = entry(m.nameAndTypeKey, 1, out -> {
             out.writeByte(TAG_NAME_AND_TYPE);
             out.writeShort(nameIndex);
             out.writeShort(typeIndex);
         });
-        return entry(tag + owner + "." + memberName + " " + type, 1, out -> {
-            out.writeByte(tag);
+        return entry(m.key, 1, out -> {
+            out.writeByte(m.tag);
             out.writeShort(ownerIndex);
             out.writeShort(nameAndType);
         });
@@ -302,15 +375,22 @@ final class ClassFileWriter {
         void to(DataOutputStream out) throws IOException;
     }
 
+    /** The index of the entry {@code key} names, written now if new. */
     private int entry(String key, int slots, PoolWrite write) {
         Integer known = poolIndex.get(key);
         if (known != null) {
             return known;
         }
+        int index = append(slots, write);
+        poolIndex.put(key, index);
+        return index;
+    }
+
+    /** Writes a new entry taking {@code slots} and returns its index. */
+    private int append(int slots, PoolWrite write) {
         int index = poolCount;
         write(() -> write.to(poolOut));
         poolCount += slots;
-        poolIndex.put(key, index);
         return index;
     }
 
