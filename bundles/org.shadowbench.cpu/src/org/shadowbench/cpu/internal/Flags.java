@@ -290,8 +290,26 @@ final class Flags {
             if (k == LOGIC) {
                 return holdsAfterLogic(cc);
             }
+            if (k != RESOLVED) {
+                return holdsAfterArithmetic(cc);
+            }
         }
         return condition(cc);
+    }
+
+    /**
+     * After any other 32-bit operation (ADD, INC, DEC, a shift, ...): ZF and SF come from the result, as
+     * in {@link #condition}, so a counted loop's {@code dec ecx; jnz} folds to one comparison too.
+     */
+    private boolean holdsAfterArithmetic(int cc) {
+        int r = result;
+        switch (cc) {
+            case 0x4: return r == 0;
+            case 0x5: return r != 0;
+            case 0x8: return r < 0;
+            case 0x9: return r >= 0;
+            default: return condition(cc);
+        }
     }
 
     private boolean holdsAfterCompare(int cc) {
