@@ -299,6 +299,30 @@ class ShadowMmuTest {
     }
 
     @Test
+    void aReadModifyWriteWhosePageBecameAPageTableReachesThePool() {
+        long pte = windowOnMarkedPages(0x3);
+        PoolStatistics before = f.pool.statistics();
+        // The OR lives in a routine of its own page, which the code written for each step leaves decoded,
+        // so that its translation cache is kept from one call to the next: or [ebx], ecx ; ret.
+        f.load(0x20000, "09 0b c3");
+        String callIt = "e8 fb ff 00 00";
+        f.set(Register.EBX, (int) pte);
+        f.set(Register.ECX, 0);
+        // Twice while the page table is still plain memory: the cache takes its page with write access.
+        // Then mov eax, [WINDOW] makes the pool shadow the table and watch it.
+        f.exec(callIt);
+        f.exec(callIt);
+        f.exec("a1 00 00 00 02");
+        assertEquals(0xaaaa, f.reg(Register.EAX));
+        // The same OR, now turning PAGE_A into PAGE_B: it must go through the pool, not through its cache.
+        f.set(Register.ECX, PAGE_B - PAGE_A);
+        f.exec(callIt + " 8b 15 00 00 00 02");
+        assertEquals(PAGE_B | 0x3, f.read(pte, 4) & ~0x60, "the OR landed (accessed and dirty bits aside)");
+        assertEquals(0xbbbb, f.reg(Register.EDX), "the pool cleared the shadow entry under the write");
+        assertEquals(before.monitorHandled() + 1, f.pool.statistics().monitorHandled());
+    }
+
+    @Test
     void aPageTableWriteRetiresTranslationCachesEvenAfterTheTlbEntryWasEvicted() {
         long pte = windowOnMarkedPages(0x3);
         f.set(Register.EBX, (int) pte);
