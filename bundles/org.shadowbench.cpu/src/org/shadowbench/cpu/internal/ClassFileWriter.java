@@ -318,37 +318,25 @@ final class ClassFileWriter {
             return known;
         }
         int nameIndex = utf8(nameKey, internalName);
-        return entry(key, 1, out -> {
+        return add(poolIndex, key, 1, out -> {
             out.writeByte(TAG_CLASS);
             out.writeShort(nameIndex);
         });
     }
 
     private int constant(int tag, int value) {
-        Integer known = intIndex.get(value);
-        if (known != null) {
-            return known;
-        }
-        int index = append(1, out -> {
+        return entry(intIndex, value, 1, out -> {
             out.writeByte(tag);
             out.writeInt(value);
         });
-        intIndex.put(value, index);
-        return index;
     }
 
     private int longConstant(long value) {
-        Integer known = longIndex.get(value);
-        if (known != null) {
-            return known;
-        }
         // A long takes two constant pool slots (JVMS 4.4.5).
-        int index = append(2, out -> {
+        return entry(longIndex, value, 2, out -> {
             out.writeByte(TAG_LONG);
             out.writeLong(value);
         });
-        longIndex.put(value, index);
-        return index;
     }
 
     private int member(Member m) {
@@ -364,7 +352,7 @@ final class ClassFileWriter {
             out.writeShort(nameIndex);
             out.writeShort(typeIndex);
         });
-        return entry(m.key, 1, out -> {
+        return add(poolIndex, m.key, 1, out -> {
             out.writeByte(m.tag);
             out.writeShort(ownerIndex);
             out.writeShort(nameAndType);
@@ -377,21 +365,22 @@ final class ClassFileWriter {
 
     /** The index of the entry {@code key} names, written now if new. */
     private int entry(String key, int slots, PoolWrite write) {
-        Integer known = poolIndex.get(key);
-        if (known != null) {
-            return known;
-        }
-        int index = append(slots, write);
-        poolIndex.put(key, index);
-        return index;
+        return entry(poolIndex, key, slots, write);
     }
 
-    /** Writes a new entry taking {@code slots} and returns its index. */
-    private int append(int slots, PoolWrite write) {
-        int index = poolCount;
+    /** The index {@code index} holds for {@code key}, or a new entry's, written now and recorded there. */
+    private <K> int entry(Map<K, Integer> index, K key, int slots, PoolWrite write) {
+        Integer known = index.get(key);
+        return known != null ? known : add(index, key, slots, write);
+    }
+
+    /** Writes a new entry taking {@code slots}, records its index under {@code key} and returns it. */
+    private <K> int add(Map<K, Integer> index, K key, int slots, PoolWrite write) {
+        int at = poolCount;
         write(() -> write.to(poolOut));
         poolCount += slots;
-        return index;
+        index.put(key, at);
+        return at;
     }
 
     private interface IoAction {

@@ -542,17 +542,16 @@ final class Mmu {
     }
 
     private void writePart(int linear, int size, long value) {
-        int slot = slotOf(linear);
         // A frame holding decoded instructions (xv6's user programs keep their globals beside their code):
         // the TLB entry says the write may go ahead once the code cache has seen it, so no walk is needed.
-        long physical = tlbPage[slot] == linear >>> 12 && (tlbPerm[slot] & writeMask << CODE_WRITE_SHIFT) != 0 ? CODE_WRITE
-                : resolve(linear, ACCESS_WRITE);
+        long physical = grantingSlot(linear, writeMask << CODE_WRITE_SHIFT) >= 0 ? CODE_WRITE : resolve(linear, ACCESS_WRITE);
         if (physical >= 0) {
             cpu.attention = true;
             physicalWriteLinear = linear;
             physicalWrite(physical, size, value);
             return;
         }
+        int slot = slotOf(linear);
         if (physical == CODE_WRITE && cpu.fetch.writeMayChangeCode(tlbFrame[slot], linear & 0xfff, size)) {
             cpu.codeWritten();
         }
