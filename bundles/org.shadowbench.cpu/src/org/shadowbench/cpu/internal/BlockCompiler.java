@@ -1,7 +1,6 @@
 package org.shadowbench.cpu.internal;
 
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -10,6 +9,7 @@ import java.util.stream.IntStream;
 import org.shadowbench.cpu.internal.ClassFileWriter.Code;
 import org.shadowbench.cpu.internal.ClassFileWriter.Label;
 import org.shadowbench.cpu.internal.ClassFileWriter.Member;
+import org.shadowbench.cpu.internal.ClassFileWriter.Symbol;
 
 /**
  * Translates a run of cached fast-path instructions into a {@link CompiledBlock}: a hidden class whose
@@ -39,6 +39,22 @@ final class BlockCompiler {
     private static final int LIMIT = 5;
 
     private static final String BLOCK = PACKAGE + "Block";
+    private static final String INSN_ARRAY = "[" + INSN_TYPE;
+    private static final String OBJECT_ARRAY = "[Ljava/lang/Object;";
+    private static final String LOOKUP_TYPE = "Ljava/lang/invoke/MethodHandles$Lookup;";
+
+    private static final Symbol BLOCK_CLASS = Symbol.of(BLOCK);
+    private static final Symbol BASE_CLASS = Symbol.of(BASE);
+    private static final Symbol RUN_NAME = Symbol.of("run");
+    private static final Symbol RUN_DESCRIPTOR = Symbol.of(RUN_TYPE);
+    private static final Symbol INIT_NAME = Symbol.of("<init>");
+    private static final Symbol INIT_DESCRIPTOR = Symbol.of("(" + INSN_ARRAY + ")V");
+    private static final Symbol CLINIT_NAME = Symbol.of("<clinit>");
+    private static final Symbol CLINIT_DESCRIPTOR = Symbol.of("()V");
+    private static final Symbol INSN_ARRAY_CLASS = Symbol.of(INSN_ARRAY);
+    private static final Symbol OBJECT_ARRAY_CLASS = Symbol.of(OBJECT_ARRAY);
+    /** The name {@code MethodHandles.classData} asks for; any name serves for a class's one datum. */
+    private static final Symbol CLASS_DATA_NAME = Symbol.of("_");
 
     // The members a block's code names, each made once (see ClassFileWriter.Member).
     private static final Member EIP = Member.field(CPU, "eip", "I");
@@ -52,6 +68,10 @@ final class BlockCompiler {
     private static final Member HOLDS = Member.method(FLAGS, "holds", "(I)Z");
     private static final Member COMPARE_UNSIGNED = Member.method("java/lang/Integer", "compareUnsigned", "(II)I");
     private static final Member BASE_CONSTRUCTOR = Member.method(BASE, "<init>", "()V");
+    private static final Member BLOCK_CONSTRUCTOR = Member.method(BLOCK, "<init>", "(" + INSN_ARRAY + ")V");
+    private static final Member LOOKUP_METHOD = Member.method("java/lang/invoke/MethodHandles", "lookup", "()" + LOOKUP_TYPE);
+    private static final Member CLASS_DATA = Member.method("java/lang/invoke/MethodHandles", "classData",
+            "(" + LOOKUP_TYPE + "Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;");
     /** Each operation's enum constant. */
     private static final Member[] OPS = Arrays.stream(FastPath.Op.values())
             .map(op -> Member.field(OP, op.name(), "L" + OP + ";")).toArray(Member[]::new);
@@ -116,28 +136,37 @@ final class BlockCompiler {
         return block;
     }
 
+    /**
+     * Defines the class and returns its one instance, which its static initializer makes from the
+     * instructions handed over as class data and puts back there. Creating it through a constructor
+     * handle instead cost a method handle, its member resolution and an invoker per block, all in code
+     * still cold while a guest warms up.
+     */
     private static CompiledBlock define(byte[] bytes, Insn[] insns) {
+        Object[] handOver = {insns, null};
         try {
-            MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
-            return (CompiledBlock) hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, Insn[].class))
-                    .invoke(insns);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
+            LOOKUP.defineHiddenClassWithClassData(bytes, handOver, true);
+        } catch (IllegalAccessException e) {
             throw new IllegalStateException("compiled block could not be defined", e);
         }
+        CompiledBlock block = (CompiledBlock) handOver[1];
+        // The class keeps its data: let it hold neither the instructions nor the block it made.
+        handOver[0] = null;
+        handOver[1] = null;
+        return block;
     }
 
     private static byte[] bytecode(Insn[] insns, int[] starts, Pass pass) {
-        ClassFileWriter file = new ClassFileWriter(BLOCK, BASE);
+        ClassFileWriter file = new ClassFileWriter(BLOCK_CLASS, BASE_CLASS);
         int n = insns.length;
         for (int k = 0; k < n; k++) {
             file.field(ClassFileWriter.ACC_FINAL, INSN_FIELDS[k]);
         }
         constructor(file, n);
+        staticInitializer(file);
         // Locals: this, the CPU, the fast path, the count on entry and the limit (two slots each). The
         // deepest stack is an operation's call: six arguments, the last one's offset taking three more.
-        Code code = file.method(0, "run", RUN_TYPE, 10, 7);
+        Code code = file.method(0, RUN_NAME, RUN_DESCRIPTOR, 10, 7);
         // Where a fused Jcc that must run on its own leaves (see fusedJcc).
         Label putOff = new Label();
         int retired = 0;
@@ -317,12 +346,27 @@ final class BlockCompiler {
 
     /** Stores each instruction of the array argument in a field of its own. */
     private static void constructor(ClassFileWriter file, int n) {
-        Code init = file.method(ClassFileWriter.ACC_PUBLIC, "<init>", "([" + INSN_TYPE + ")V", 3, 2);
+        Code init = file.method(ClassFileWriter.ACC_PUBLIC, INIT_NAME, INIT_DESCRIPTOR, 3, 2);
         init.op(ClassFileWriter.ALOAD_0).invoke(ClassFileWriter.INVOKESPECIAL, BASE_CONSTRUCTOR);
         for (int k = 0; k < n; k++) {
             init.op(ClassFileWriter.ALOAD_0).op(ClassFileWriter.ALOAD_1).pushInt(k).op(ClassFileWriter.AALOAD)
                     .field(ClassFileWriter.PUTFIELD, INSN_FIELDS[k]);
         }
         init.op(ClassFileWriter.RETURN).finish();
+    }
+
+    /**
+     * {@code Object[] data = (Object[]) MethodHandles.classData(MethodHandles.lookup(), "_", Object[].class);
+     * data[1] = new Block((Insn[]) data[0]);}: the class makes its instance as it is defined (see {@link #define}).
+     */
+    private static void staticInitializer(ClassFileWriter file) {
+        Code clinit = file.method(ClassFileWriter.ACC_STATIC, CLINIT_NAME, CLINIT_DESCRIPTOR, 6, 1);
+        clinit.invoke(ClassFileWriter.INVOKESTATIC, LOOKUP_METHOD).pushString(CLASS_DATA_NAME).pushClass(OBJECT_ARRAY_CLASS)
+                .invoke(ClassFileWriter.INVOKESTATIC, CLASS_DATA).type(ClassFileWriter.CHECKCAST, OBJECT_ARRAY_CLASS)
+                .op(ClassFileWriter.ASTORE_0);
+        clinit.op(ClassFileWriter.ALOAD_0).op(ClassFileWriter.ICONST_1).type(ClassFileWriter.NEW, BLOCK_CLASS)
+                .op(ClassFileWriter.DUP).op(ClassFileWriter.ALOAD_0).op(ClassFileWriter.ICONST_0).op(ClassFileWriter.AALOAD)
+                .type(ClassFileWriter.CHECKCAST, INSN_ARRAY_CLASS).invoke(ClassFileWriter.INVOKESPECIAL, BLOCK_CONSTRUCTOR)
+                .op(ClassFileWriter.AASTORE).op(ClassFileWriter.RETURN).finish();
     }
 }
