@@ -127,4 +127,26 @@ class PoolCheckerTest {
     void leakedExtent() {
         assertDetects("extent", b -> setInt(field(b.f.pool, "extents"), "freeHead", 0xffff));
     }
+
+    /** A page mapped by two tables keeps them in an extent list, which must name exactly those two. */
+    @Test
+    void extentListNamingTheWrongTable() {
+        assertDetects("lists tables", b -> {
+            b.f.guestPte32(0x110000, 0, 0x200000 | 3);
+            b.f.map(b.other, 0, 0x200000, true);
+            b.f.assertConsistent();
+            int tracking = b.f.tracking(0x200000);
+            assertTrue(PageTracking.isPhysExt(tracking), PageTracking.describe(tracking));
+            int[] tables = (int[]) field(field(b.f.pool, "extents"), "tables");
+            int extent = PageTracking.index(tracking);
+            boolean replaced = false;
+            for (int slot = 3 * extent; slot < 3 * extent + 3; slot++) {
+                if (tables[slot] == b.other) {
+                    tables[slot] = b.pt;
+                    replaced = true;
+                }
+            }
+            assertTrue(replaced, "the extent lists the second table");
+        });
+    }
 }

@@ -1,13 +1,13 @@
 package org.shadowbench.pool.internal;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import org.shadowbench.handlers.HandlerKind;
 import org.shadowbench.handlers.PhysicalHandler;
 import org.shadowbench.memory.FrameUse;
+import org.shadowbench.memory.PageDescriptor;
 import org.shadowbench.memory.PageTracking;
 import org.shadowbench.memory.PhysicalMemory;
 import org.shadowbench.memory.RamRange;
@@ -25,6 +25,8 @@ import org.shadowbench.pool.ShadowPagePool;
  */
 final class PoolChecker {
     private static final int MAX_PROBLEMS = 100;
+    /** The longest extent list of a tracked page (a longer one overflows instead, see physExtInsert). */
+    private static final int MAX_EXTENTS = 16;
     private final ShadowPagePoolImpl pool;
     private final List<String> problems = new ArrayList<>();
 
@@ -337,28 +339,36 @@ final class PoolChecker {
                             pool.entryFrameAddress(page, entry) >>> 12, guest, range.hostFrame(index)));
                 }
                 if (count == keys.length) {
-                    keys = java.util.Arrays.copyOf(keys, count * 2);
+                    keys = Arrays.copyOf(keys, count * 2);
                 }
                 keys[count++] = (range.pageAddress(index) >>> 12) << 16 | page;
             }
         }
-        java.util.Arrays.sort(keys, 0, count);
+        Arrays.sort(keys, 0, count);
         boolean[] extentUsed = new boolean[pool.extents.capacity()];
+        // The tracking words are read a chunk at a time into one array and scanned there: a clean page
+        // (untracked, unmapped, most of a large guest's RAM) then costs a load and two comparisons.
+        long[] words = new long[RamRange.CHUNK_PAGES * PageDescriptor.WORDS];
         int next = 0;
         for (RamRange range : pool.memory.ranges()) {
-            for (int index = 0; index < range.pageCount(); index++) {
-                long pageNumber = range.pageAddress(index) >>> 12;
-                while (next < count && keys[next] >>> 16 < pageNumber) {
-                    next++; // references to pages of earlier ranges were checked there (ranges are in order)
-                }
-                Map<Integer, Integer> refs = Map.of();
-                if (next < count && keys[next] >>> 16 == pageNumber) {
-                    refs = new HashMap<>();
-                    for (; next < count && keys[next] >>> 16 == pageNumber; next++) {
-                        refs.merge((int) (keys[next] & 0xffff), 1, Integer::sum);
+            long firstPage = range.first() >>> 12;
+            for (int chunk = 0; chunk < range.chunkCount(); chunk++) {
+                range.copyChunk(chunk, words);
+                int base = chunk * RamRange.CHUNK_PAGES;
+                int pages = Math.min(RamRange.CHUNK_PAGES, range.pageCount() - base);
+                for (int k = 0; k < pages; k++) {
+                    long pageNumber = firstPage + base + k;
+                    while (next < count && keys[next] >>> 16 < pageNumber) {
+                        next++; // references to pages of earlier ranges were checked there (ranges are in order)
+                    }
+                    int from = next;
+                    while (next < count && keys[next] >>> 16 == pageNumber) {
+                        next++;
+                    }
+                    if (next > from || PageDescriptor.tracking(words[PageDescriptor.WORDS * k + 1]) != 0) {
+                        checkTrackingWord(range, base + k, tablesOf(keys, from, next), extentUsed);
                     }
                 }
-                checkTrackingWord(range, index, refs, extentUsed);
             }
         }
         int free = 0;
@@ -382,31 +392,38 @@ final class PoolChecker {
         return String.format("guest page %#x (%s)", range.pageAddress(index), PageTracking.describe(tracking));
     }
 
-    private void checkTrackingWord(RamRange range, int index, Map<Integer, Integer> refs, boolean[] extentUsed) {
-        int tracking = range.tracking(index);
-        if (tracking == 0 && refs.isEmpty()) {
-            return; // the common case, before any formatting
+    /** The shadow tables of a run of keys (see {@link #checkTracking}), in ascending order, one per reference. */
+    private static int[] tablesOf(long[] keys, int from, int to) {
+        int[] tables = new int[to - from];
+        for (int k = from; k < to; k++) {
+            tables[k - from] = (int) (keys[k] & 0xffff);
         }
-        int total = refs.values().stream().mapToInt(Integer::intValue).sum();
+        return tables;
+    }
+
+    /** Compares a guest page's tracking word with {@code tables}, the shadow tables mapping it, ascending. */
+    private void checkTrackingWord(RamRange range, int index, int[] tables, boolean[] extentUsed) {
+        int tracking = range.tracking(index);
         if (tracking == 0) {
-            if (total != 0) {
-                problem(trackedPage(range, index, tracking) + " is untracked but mapped by " + refs);
+            if (tables.length != 0) {
+                problem(trackedPage(range, index, tracking) + " is untracked but mapped by tables " + Arrays.toString(tables));
             }
             return;
         }
         if (!PageTracking.isPhysExt(tracking)) {
-            if (PageTracking.refs(tracking) != 1 || total != 1 || refs.getOrDefault(PageTracking.index(tracking), 0) != 1) {
-                problem(trackedPage(range, index, tracking) + " is mapped by " + refs);
+            if (PageTracking.refs(tracking) != 1 || tables.length != 1 || tables[0] != PageTracking.index(tracking)) {
+                problem(trackedPage(range, index, tracking) + " is mapped by tables " + Arrays.toString(tables));
             }
             return;
         }
         if (PageTracking.isOverflowed(tracking)) {
             return;
         }
-        Map<Integer, Integer> listed = new HashMap<>();
+        int[] listed = new int[MAX_EXTENTS * PhysExtents.SLOTS];
+        int count = 0;
         int steps = 0;
         for (int e = PageTracking.index(tracking); e != PhysExtents.NIL; e = pool.extents.next[e]) {
-            if (e >= extentUsed.length || extentUsed[e] || ++steps > 16) {
+            if (e >= extentUsed.length || extentUsed[e] || ++steps > MAX_EXTENTS) {
                 problem(trackedPage(range, index, tracking) + " has a broken or shared extent list at " + e);
                 return;
             }
@@ -414,12 +431,15 @@ final class PoolChecker {
             for (int s = 0; s < PhysExtents.SLOTS; s++) {
                 int table = pool.extents.slot(e, s);
                 if (table != ShadowPagePool.NIL_INDEX) {
-                    listed.merge(table, 1, Integer::sum);
+                    listed[count++] = table;
                 }
             }
         }
-        if (!listed.equals(refs)) {
-            problem(trackedPage(range, index, tracking) + " lists " + listed + " but is mapped by " + refs);
+        listed = Arrays.copyOf(listed, count);
+        Arrays.sort(listed);
+        if (!Arrays.equals(listed, tables)) {
+            problem(trackedPage(range, index, tracking) + " lists tables " + Arrays.toString(listed) + " but is mapped by "
+                    + Arrays.toString(tables));
         }
         if (range.first() == PhysicalMemory.NIL_ADDRESS) {
             problem(trackedPage(range, index, tracking) + " is tracked but not mapped");
