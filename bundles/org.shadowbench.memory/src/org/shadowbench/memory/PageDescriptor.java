@@ -19,6 +19,11 @@ public final class PageDescriptor {
     public static final int STATE_SHIFT = 21;
     public static final int HANDLER_SHIFT = 24;
     public static final int ENGINE_SHIFT = 26;
+    /** The fields' bits in their word, for {@link RamRange#nextPageUnlike}. */
+    public static final long TRACKING_MASK = 0xffffL;
+    public static final long TYPE_MASK = 0x1fL << TYPE_SHIFT;
+    public static final long STATE_MASK = 0x7L << STATE_SHIFT;
+    public static final long HANDLER_MASK = 0x3L << HANDLER_SHIFT;
 
     private PageDescriptor() {
     }

@@ -8,7 +8,8 @@
  * is the surface for code that only looks.
  *
  * <p>1.0.0: the static {@code PhysicalMemory.create} methods gave way to the factory (a major change);
- * the read-only surface was split off.
+ * the read-only surface was split off. 1.1.0: {@code RamRange.nextPageUnlike} and the field masks of
+ * {@code PageDescriptor}, so that the consistency checkers visit only the pages not in a clean state.
  */
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.shadowbench.memory;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.shadowbench.handlers.HandlerKind;
+import org.shadowbench.memory.PageDescriptor;
 import org.shadowbench.memory.PageHandlerState;
 import org.shadowbench.memory.PageType;
 import org.shadowbench.memory.PhysicalMemory;
@@ -18,6 +19,10 @@ import org.shadowbench.memory.RamRange;
 final class RegistryChecker {
     private static final int MAX_PROBLEMS = 100;
     private static final long OFFSET_MASK = PhysicalMemory.PAGE_OFFSET_MASK;
+    /** A RAM page without handlers, which {@link #checkPage} passes at once; most of a guest's pages. */
+    private static final long PLAIN_RAM_MASK = PageDescriptor.HANDLER_MASK | PageDescriptor.TYPE_MASK;
+    private static final long PLAIN_RAM = (long) PageHandlerState.NONE.code() << PageDescriptor.HANDLER_SHIFT
+            | (long) PageType.RAM.code() << PageDescriptor.TYPE_SHIFT;
 
     private final PhysicalHandlerRegistryImpl registry;
     private final PhysicalMemory memory;
@@ -56,8 +61,10 @@ final class RegistryChecker {
             problems.add("the look-up cache holds " + hit + ", which is not registered");
         }
         for (RamRange range : memory.ranges()) {
-            for (int index = 0; index < range.pageCount() && problems.size() < MAX_PROBLEMS; index++) {
-                checkPage(range, index);
+            int index = 0;
+            while (problems.size() < MAX_PROBLEMS
+                    && (index = range.nextPageUnlike(index, PLAIN_RAM_MASK, PLAIN_RAM)) < range.pageCount()) {
+                checkPage(range, index++);
             }
         }
         return problems.size() > MAX_PROBLEMS ? problems.subList(0, MAX_PROBLEMS) : problems;

@@ -115,6 +115,21 @@ public final class RamRangeImpl implements RamRange {
         System.arraycopy(words, 2 * firstPage, destination, 0, 2 * pages);
     }
 
+    @Override
+    public int nextPageUnlike(int from, long mask, long word1) {
+        return nextPageUnlike(from, 0, 0, mask, word1);
+    }
+
+    /** {@link #nextPageUnlike(int, long, long)} over both words of the descriptor. */
+    int nextPageUnlike(int from, long mask0, long word0, long mask1, long word1) {
+        for (int index = Math.max(0, from); index < pageCount; index++) {
+            if ((words[2 * index] & mask0) != word0 || (words[2 * index + 1] & mask1) != word1) {
+                return index;
+            }
+        }
+        return pageCount;
+    }
+
     private void changed(int index) {
         version++;
         chunkVersions[index / CHUNK_PAGES]++;

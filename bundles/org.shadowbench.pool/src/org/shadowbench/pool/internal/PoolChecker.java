@@ -346,29 +346,30 @@ final class PoolChecker {
         }
         Arrays.sort(keys, 0, count);
         boolean[] extentUsed = new boolean[pool.extents.capacity()];
-        // The tracking words are read a chunk at a time into one array and scanned there: a clean page
-        // (untracked, unmapped, most of a large guest's RAM) then costs a load and two comparisons.
-        long[] words = new long[RamRange.CHUNK_PAGES * PageDescriptor.WORDS];
+        // Visited: the pages some entry maps (a run of keys) and the pages whose tracking word is set; the
+        // rest of RAM, untracked and unmapped, is skipped by the range itself without a call per page.
         int next = 0;
         for (RamRange range : pool.memory.ranges()) {
             long firstPage = range.first() >>> 12;
-            for (int chunk = 0; chunk < range.chunkCount(); chunk++) {
-                range.copyChunk(chunk, words);
-                int base = chunk * RamRange.CHUNK_PAGES;
-                int pages = Math.min(RamRange.CHUNK_PAGES, range.pageCount() - base);
-                for (int k = 0; k < pages; k++) {
-                    long pageNumber = firstPage + base + k;
-                    while (next < count && keys[next] >>> 16 < pageNumber) {
-                        next++; // references to pages of earlier ranges were checked there (ranges are in order)
-                    }
-                    int from = next;
-                    while (next < count && keys[next] >>> 16 == pageNumber) {
-                        next++;
-                    }
-                    if (next > from || PageDescriptor.tracking(words[PageDescriptor.WORDS * k + 1]) != 0) {
-                        checkTrackingWord(range, base + k, tablesOf(keys, from, next), extentUsed);
-                    }
+            int pages = range.pageCount();
+            int tracked = -1;
+            for (int index = 0; index < pages; index++) {
+                while (next < count && keys[next] >>> 16 < firstPage + index) {
+                    next++; // references to pages of earlier ranges were checked there (ranges are in order)
                 }
+                long mappedPage = next < count ? keys[next] >>> 16 : Long.MAX_VALUE;
+                if (tracked < index) {
+                    tracked = range.nextPageUnlike(index, PageDescriptor.TRACKING_MASK, 0);
+                }
+                index = (int) Math.min(tracked, Math.min(pages, mappedPage - firstPage));
+                if (index == pages) {
+                    break;
+                }
+                int from = next;
+                while (next < count && keys[next] >>> 16 == firstPage + index) {
+                    next++;
+                }
+                checkTrackingWord(range, index, tablesOf(keys, from, next), extentUsed);
             }
         }
         int free = 0;
