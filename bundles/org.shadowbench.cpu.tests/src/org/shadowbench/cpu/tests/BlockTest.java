@@ -158,6 +158,35 @@ class BlockTest {
      * 99 times (EDX, the 51st pass going on at the patched instruction directly), {@code ebx} from the part
      * the patch changes; then both must end alike.
      */
+    @Test
+    void aBlockEnteredFromTheOneBeforeItRunsAgainOnlyWhileItsCodeHolds() {
+        // Each pass runs two blocks: A, the loop's head through the CALL into f and its RET, and B, after the
+        // call, whose taken JNZ leaves for A again. Each goes on to the other without the run loop's look-up.
+        // Between two runs the host patches B's immediate from 1 to 2: the chain from A must not enter the
+        // old B, though the EIP and the translation epoch are the same.
+        String code = "b9 e8 03 00 00 31 db 31 c0" // mov ecx, 1000 ; xor ebx, ebx ; xor eax, eax
+                + " 40 e8 0b 00 00 00" // loop (9): inc eax ; call f
+                + " 81 c3 01 00 00 00 49 75 f1 f4 90" // B (15): add ebx, 1 ; dec ecx ; jnz loop ; hlt ; nop
+                + " 01 c2 c3"; // f (26): add edx, eax ; ret
+        CpuCore core = (CpuCore) blocks.cpu;
+        for (CpuFixture f : new CpuFixture[] { blocks, general }) {
+            f.load(CpuFixture.CODE, code);
+            f.cpu.setEip(CpuFixture.CODE);
+            assertEquals(StopReason.INSTRUCTION_LIMIT, f.cpu.run(3000));
+        }
+        assertEquals(general.reg(Register.EBX), blocks.reg(Register.EBX));
+        long chained = core.chainedBlockRuns();
+        assertTrue(chained > 100, "blocks entered from the block before: " + chained);
+        int passes = blocks.reg(Register.EBX);
+        for (CpuFixture f : new CpuFixture[] { blocks, general }) {
+            f.load(CpuFixture.CODE + 17, "02");
+            assertEquals(StopReason.HALTED, f.cpu.run(100_000));
+        }
+        assertEquals(passes + 2 * (1000 - passes), blocks.reg(Register.EBX));
+        assertTrue(core.chainedBlockRuns() > chained + 100, "the new B is chained to in turn: " + core.chainedBlockRuns());
+        assertSameEnd();
+    }
+
     private void runPatchedLoop(String code, int ebx) {
         for (CpuFixture f : new CpuFixture[] { blocks, general }) {
             f.exec(code);

@@ -44,6 +44,13 @@ abstract class CompiledBlock {
     int[] at;
     /** The code generation in which every instruction was last found unchanged. */
     long generation;
+    /**
+     * By {@link #run}'s exit: the block that ran next last time, and the link key (translation epoch and
+     * EIP, see {@link InstructionFetch#linkKey}) under which the run loop found it. Null until a block
+     * has followed this one.
+     */
+    private CompiledBlock[] successors;
+    private long[] successorKeys;
 
     /**
      * Runs the instructions from the first, whose EIP must be {@link #headEip}. Before each one it sets
@@ -82,6 +89,27 @@ abstract class CompiledBlock {
         }
         generation = now;
         return true;
+    }
+
+    /**
+     * The block that followed {@code exit} last time, if it was found under {@code key}: within one
+     * translation epoch an EIP leads to one frame and offset, so to the same first instruction, whose
+     * block it still is while that block's code generation is current (a new one takes a code change).
+     * The caller checks the generation and the limit; null if none.
+     */
+    CompiledBlock successor(int exit, long key) {
+        CompiledBlock[] next = successors;
+        return next != null && successorKeys[exit] == key ? next[exit] : null;
+    }
+
+    /** Records that {@code next} ran after {@code exit}, found under {@code key}. */
+    void follow(int exit, long key, CompiledBlock next) {
+        if (successors == null) {
+            successors = new CompiledBlock[2 * insns.length];
+            successorKeys = new long[2 * insns.length];
+        }
+        successors[exit] = next;
+        successorKeys[exit] = key;
     }
 
     /** An instruction's length, its fused Jcc's and the Jcc's condition, in one int. */

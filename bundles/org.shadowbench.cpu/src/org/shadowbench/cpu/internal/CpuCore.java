@@ -188,6 +188,8 @@ public final class CpuCore implements Cpu, PoolHooks {
     /** Instructions retired in compiled blocks, and how often one was entered. */
     long blockInstructions;
     long blockRuns;
+    /** Of those, the runs entered straight from the block before (see {@link CompiledBlock#successor}). */
+    long chainedRuns;
     final Segments segments;
     final Events events;
     final TaskSwitch taskSwitch;
@@ -777,6 +779,9 @@ public final class CpuCore implements Cpu, PoolHooks {
         Insn previous = null;
         boolean fellThrough = false;
         CompiledBlock block = null;
+        // The block the loop left last, and by which exit, while no instruction has run since.
+        CompiledBlock left = null;
+        int leftBy = 0;
         do {
             int start = ip;
             Insn i = previous == null ? null : fetch.linked(previous, fellThrough, start);
@@ -800,11 +805,30 @@ public final class CpuCore implements Cpu, PoolHooks {
                 if (block != null) {
                     if (block.headEip == start && count + block.instructionCount <= limit) {
                         if (block.generation == codeGeneration || block.revalidate(this)) {
+                            if (left != null) {
+                                left.follow(leftBy, fetch.linkKey(start), block);
+                            }
                             int exit = block.run(this, fastPath, count, limit);
                             blockInstructions += instructions - count;
                             blockRuns++;
                             count = instructions;
                             ip = eip;
+                            // From block to block while the one that followed this exit last time still
+                            // holds: the same EIP in the same epoch, its code generation current.
+                            CompiledBlock next;
+                            while (exit != CompiledBlock.NO_LINK && !attention && count < limit
+                                    && (next = block.successor(exit, fetch.linkKey(ip))) != null
+                                    && next.generation == codeGeneration && count + next.instructionCount <= limit) {
+                                block = next;
+                                exit = block.run(this, fastPath, count, limit);
+                                blockInstructions += instructions - count;
+                                blockRuns++;
+                                chainedRuns++;
+                                count = instructions;
+                                ip = eip;
+                            }
+                            left = exit == CompiledBlock.NO_LINK ? null : block;
+                            leftBy = exit;
                             previous = exit == CompiledBlock.NO_LINK ? null : block.insns[exit >> 1];
                             fellThrough = (exit & 1) != 0;
                             block = null;
@@ -816,6 +840,7 @@ public final class CpuCore implements Cpu, PoolHooks {
                     }
                     block = null;
                 }
+                left = null;
                 int next = codeSize == 4 ? start + i.length : (start + i.length) & 0xffff;
                 eip = next;
                 FastPath.Op fast = i.fast;
@@ -886,6 +911,11 @@ public final class CpuCore implements Cpu, PoolHooks {
             i.heat = -Math.min(16 * blockThreshold, 1 << 24);
         }
         return i.block;
+    }
+
+    /** The block runs entered straight from the block before, without the run loop's look-up. */
+    public long chainedBlockRuns() {
+        return chainedRuns;
     }
 
     /**

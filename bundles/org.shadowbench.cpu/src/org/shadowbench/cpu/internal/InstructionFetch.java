@@ -148,7 +148,7 @@ final class InstructionFetch {
     }
 
     /** A link's key: the translation epoch it was made in and the EIP it led to. */
-    private long linkKey(int ip) {
+    long linkKey(int ip) {
         return (long) cpu.translationEpoch << 32 | ip & 0xffff_ffffL;
     }
 
