@@ -353,7 +353,8 @@ final class PoolChecker {
             long firstPage = range.first() >>> 12;
             int pages = range.pageCount();
             int tracked = -1;
-            for (int index = 0; index < pages; index++) {
+            int index = 0;
+            while (index < pages) {
                 while (next < count && keys[next] >>> 16 < firstPage + index) {
                     next++; // references to pages of earlier ranges were checked there (ranges are in order)
                 }
@@ -361,6 +362,7 @@ final class PoolChecker {
                 if (tracked < index) {
                     tracked = range.nextPageUnlike(index, PageDescriptor.TRACKING_MASK, 0);
                 }
+                // The next page to visit: the next one mapped or the next one tracked, whichever comes first.
                 index = (int) Math.min(tracked, Math.min(pages, mappedPage - firstPage));
                 if (index == pages) {
                     break;
@@ -370,6 +372,7 @@ final class PoolChecker {
                     next++;
                 }
                 checkTrackingWord(range, index, tablesOf(keys, from, next), extentUsed);
+                index++;
             }
         }
         int free = 0;
