@@ -3,6 +3,8 @@ package org.shadowbench.cli;
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +35,9 @@ final class TerminalMode implements AutoCloseable {
 
     /** Raw mode when standard input is a terminal; otherwise a mode that changes nothing. */
     static TerminalMode rawIfInteractive() {
+        if (!mayBeTerminal()) {
+            return new TerminalMode(null);
+        }
         String saved = stty(List.of("-g"));
         if (saved == null || saved.isBlank()) {
             return new TerminalMode(null);
@@ -65,6 +70,20 @@ final class TerminalMode implements AutoCloseable {
 
     private void restore() {
         stty(List.of(saved));
+    }
+
+    /**
+     * Whether standard input may be a terminal. Where {@code /proc} names what it is, a pipe, a socket, a
+     * file or {@code /dev/null} is not, and a scripted or benchmarked run is spared starting stty; where
+     * it cannot tell, stty decides.
+     */
+    private static boolean mayBeTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            return target.startsWith("/dev/") && !target.equals("/dev/null");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return true;
+        }
     }
 
     /** Runs stty on the inherited standard input; its output, or null when it failed (not a terminal). */

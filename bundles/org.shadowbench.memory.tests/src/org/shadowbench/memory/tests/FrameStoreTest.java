@@ -120,6 +120,34 @@ class FrameStoreTest {
     }
 
     @Test
+    void framesHandedOutButNeverTouchedTakeNoHostMemory() {
+        // 4 GiB of frames: with an array made per chunk as frames are handed out this cannot fit the
+        // test JVM's 2 GiB heap; only the frames touched below get one.
+        int count = 1 << 20;
+        FrameStore store = new FrameStore(count + 1);
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < count; i++) {
+            last = store.allocate(FrameUse.MMIO2);
+            if (first < 0) {
+                first = last;
+            }
+        }
+        assertEquals(count + 1, store.framesInUse());
+        int touched = last - 1; // the last frame of a chunk; last starts the next one
+        store.write(touched, 0xff8, 8, 0x1122334455667788L);
+        assertEquals(0x1122334455667788L, store.read(touched, 0xff8, 8));
+        assertTrue(store.isZeroFilled(first), "an untouched frame reads as zeros");
+        assertTrue(store.isZeroFilled(last), "so does the first frame of the chunk after the touched one");
+        assertEquals(0, store.read(touched - 1, 0xff8, 8), "a neighbour of a touched frame is zero too");
+        assertSame(store.backing(touched), store.backing(touched - 1), "the array made for a chunk serves all its frames");
+        store.release(first);
+        int again = store.allocate(FrameUse.GUEST);
+        assertEquals(first, again);
+        assertTrue(store.isZeroFilled(again), "a frame freed before it was ever touched comes back zeroed");
+    }
+
+    @Test
     void copyAndBulkTransfers() {
         FrameStore store = new FrameStore(8);
         int a = store.allocate(FrameUse.GUEST);

@@ -13,7 +13,9 @@ import org.shadowbench.memory.PgmStatus;
 /**
  * Host frames in 1 MiB byte arrays of 256 frames each, with per-frame use and reference count in
  * primitive arrays. Freed frames go on a stack and are zeroed when handed out again; fresh chunk
- * memory is zero already.
+ * memory is zero already. A chunk's array is made when one of its frames is first read, written or
+ * asked for its backing, not when the frame is handed out: frames a device allocates up front and the
+ * guest never touches (most of a VGA's 8 MiB of VRAM) cost no host memory and no time.
  */
 public final class FrameStore implements HostFrameStore {
     static final int CHUNK_SHIFT = 8;
@@ -56,8 +58,11 @@ public final class FrameStore implements HostFrameStore {
         int frame;
         if (freeCount > 0) {
             frame = freeStack[--freeCount];
-            int base = backingOffset(frame);
-            Arrays.fill(chunks[frame >>> CHUNK_SHIFT], base, base + FRAME_SIZE, (byte) 0);
+            byte[] chunk = chunks[frame >>> CHUNK_SHIFT];
+            if (chunk != null) {
+                int base = backingOffset(frame);
+                Arrays.fill(chunk, base, base + FRAME_SIZE, (byte) 0);
+            }
         } else {
             frame = bound++;
             ensureCapacity(frame);
@@ -75,14 +80,22 @@ public final class FrameStore implements HostFrameStore {
         if (chunk >= chunks.length) {
             chunks = Arrays.copyOf(chunks, Math.max(chunk + 1, chunks.length * 2));
         }
-        if (chunks[chunk] == null) {
-            chunks[chunk] = new byte[CHUNK_BYTES];
-        }
         if (frame >= uses.length) {
             int length = Math.max(frame + 1, uses.length * 2);
             uses = Arrays.copyOf(uses, length);
             refs = Arrays.copyOf(refs, length);
         }
+    }
+
+    /** The array holding the frame's bytes, made on first use. */
+    private byte[] chunk(int frame) {
+        int index = frame >>> CHUNK_SHIFT;
+        byte[] chunk = chunks[index];
+        if (chunk == null) {
+            chunk = new byte[CHUNK_BYTES];
+            chunks[index] = chunk;
+        }
+        return chunk;
     }
 
     private void checkOwned(int frame, String operation) {
@@ -149,8 +162,8 @@ public final class FrameStore implements HostFrameStore {
 
     @Override
     public long read(int frame, int offset, int size) {
-        byte[] chunk = chunks[frame >>> CHUNK_SHIFT];
         int at = backingOffset(frame) + checkOffset(offset, size);
+        byte[] chunk = chunk(frame);
         return switch (size) {
             case 1 -> chunk[at] & 0xffL;
             case 2 -> (short) SHORT.get(chunk, at) & 0xffffL;
@@ -162,8 +175,8 @@ public final class FrameStore implements HostFrameStore {
     @Override
     public void write(int frame, int offset, int size, long value) {
         checkWritable(frame);
-        byte[] chunk = chunks[frame >>> CHUNK_SHIFT];
         int at = backingOffset(frame) + checkOffset(offset, size);
+        byte[] chunk = chunk(frame);
         switch (size) {
             case 1 -> chunk[at] = (byte) value;
             case 2 -> SHORT.set(chunk, at, (short) value);
@@ -197,32 +210,31 @@ public final class FrameStore implements HostFrameStore {
     @Override
     public void readBytes(int frame, int offset, byte[] dst, int dstOffset, int length) {
         checkSpan(offset, length);
-        System.arraycopy(chunks[frame >>> CHUNK_SHIFT], backingOffset(frame) + offset, dst, dstOffset, length);
+        System.arraycopy(chunk(frame), backingOffset(frame) + offset, dst, dstOffset, length);
     }
 
     @Override
     public void writeBytes(int frame, int offset, byte[] src, int srcOffset, int length) {
         checkWritable(frame);
         checkSpan(offset, length);
-        System.arraycopy(src, srcOffset, chunks[frame >>> CHUNK_SHIFT], backingOffset(frame) + offset, length);
+        System.arraycopy(src, srcOffset, chunk(frame), backingOffset(frame) + offset, length);
     }
 
     @Override
     public void copyFrame(int from, int to) {
         checkWritable(to);
-        System.arraycopy(chunks[from >>> CHUNK_SHIFT], backingOffset(from), chunks[to >>> CHUNK_SHIFT],
-                backingOffset(to), FRAME_SIZE);
+        System.arraycopy(chunk(from), backingOffset(from), chunk(to), backingOffset(to), FRAME_SIZE);
     }
 
     @Override
     public boolean isZeroFilled(int frame) {
         int base = backingOffset(frame);
-        return Arrays.mismatch(chunks[frame >>> CHUNK_SHIFT], base, base + FRAME_SIZE, ZEROS, 0, FRAME_SIZE) < 0;
+        return Arrays.mismatch(chunk(frame), base, base + FRAME_SIZE, ZEROS, 0, FRAME_SIZE) < 0;
     }
 
     @Override
     public byte[] backing(int frame) {
-        return chunks[frame >>> CHUNK_SHIFT];
+        return chunk(frame);
     }
 
     @Override
