@@ -71,6 +71,33 @@ class VgaTextTest {
     }
 
     @Test
+    void aRefreshReArmsOnlyAHandlerThatLetAPageGo() throws GuestLoadException {
+        // M: loop M ; jmp M (ECX wraps): never touches video memory
+        run("e2 fe eb fc", 4_000_000);
+        long refreshes = machine.submit(m -> vga.refreshes()).join();
+        assertTrue(refreshes >= 2, "a 60 Hz refresh in 40 ms of virtual time: " + refreshes);
+        assertEquals(0, machine.submit(m -> m.registry().statistics().resets()).join(),
+                "no page was let go, so no refresh resets a handler");
+
+        Machine drawing = new Machine(MachineConfiguration.defaults().withRam(4L << 20));
+        VgaText screen = new VgaText();
+        drawing.attach(screen);
+        try {
+            // L: inc byte [0xb8000] ; mov ecx, 20000 ; M: loop M ; jmp L
+            drawing.loadFlat(HexFormat.of().parseHex("fe0500800b00b9204e0000e2feebf2"), 0x10000);
+            drawing.start();
+            drawing.run(4_000_000, Duration.ofSeconds(30)).join();
+            long drawn = drawing.submit(m -> screen.refreshes()).join();
+            long resets = drawing.submit(m -> m.registry().statistics().resets()).join();
+            assertTrue(drawn >= 2 && resets >= drawn - 1 && resets <= drawn,
+                    "the text page is written between refreshes: " + resets + " resets, " + drawn + " refreshes");
+            assertEquals(List.of(), drawing.submit(Machine::check).join());
+        } finally {
+            drawing.close();
+        }
+    }
+
+    @Test
     void attributesFollowTheCrtcStartAddress() throws GuestLoadException {
         // mov edi, 0xb8000 ; mov ecx, 2000 ; mov ax, 0x1e41 ('A' yellow on blue) ; rep stosw ;
         // mov dx, 0x3d4 ; mov ax, 0x500d (start address low byte: 80, one row down) ; out dx, ax ; hlt
