@@ -87,7 +87,9 @@ public interface ReadOnlyCpu {
     /**
      * Checks the CPU's own caches against the structures they cache: the TLB against the shadow
      * tables (rights, frames, decoded-code frames never writable, every valid slot reachable by a
-     * flush). Call between instructions, on the emulation thread.
+     * flush), the translation caches against the TLB, and the links between cached instructions and
+     * compiled blocks against the code cache (none made in the current translation epoch leads to an
+     * entry it no longer holds). Call between instructions, on the emulation thread.
      *
      * @return the violations found, empty when consistent
      */

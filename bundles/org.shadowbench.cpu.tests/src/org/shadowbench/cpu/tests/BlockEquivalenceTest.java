@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,7 @@ class BlockEquivalenceTest {
                         RandomPrograms.memory(blocks, CpuFixture.DATA, 0x2000), "data after " + where);
                 assertArrayEquals(RandomPrograms.memory(general, CpuFixture.STACK - 0x1000, 0x1000),
                         RandomPrograms.memory(blocks, CpuFixture.STACK - 0x1000, 0x1000), "stack after " + where);
+                assertEquals(List.of(), blocks.cpu.check(), "the CPU's caches after " + where);
                 boolean faulted = blocks.cpu.eip() != CpuFixture.CODE + HexFormat.of().parseHex(program).length + 1;
                 if (faulted && blocks.cpu.statistics().blockInstructions() > inBlocksBefore) {
                     faultedInBlocks++;

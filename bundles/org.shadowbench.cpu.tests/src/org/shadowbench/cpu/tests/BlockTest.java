@@ -3,6 +3,13 @@ package org.shadowbench.cpu.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
 import org.junit.jupiter.api.Test;
 import org.shadowbench.cpu.Cpu;
 import org.shadowbench.cpu.Register;
@@ -185,6 +192,88 @@ class BlockTest {
         assertEquals(passes + 2 * (1000 - passes), blocks.reg(Register.EBX));
         assertTrue(core.chainedBlockRuns() > chained + 100, "the new B is chained to in turn: " + core.chainedBlockRuns());
         assertSameEnd();
+    }
+
+    @Test
+    void theCheckerSeesALinkOrSuccessorLeadingWhereTheCodeCacheDoesNot() throws ReflectiveOperationException {
+        // The two blocks of the test above, run until each has gone on to the other.
+        String code = "b9 e8 03 00 00 31 db 31 c0 40 e8 0b 00 00 00 81 c3 01 00 00 00 49 75 f1 f4 90 01 c2 c3";
+        CpuCore core = (CpuCore) blocks.cpu;
+        blocks.load(CpuFixture.CODE, code);
+        blocks.cpu.setEip(CpuFixture.CODE);
+        assertEquals(StopReason.INSTRUCTION_LIMIT, blocks.cpu.run(3000));
+        assertEquals(List.of(), blocks.cpu.check());
+
+        // Behind the run loop's back, through the package's own members: a block's successor swapped for
+        // a block that starts elsewhere, then an instruction's link pointed at an entry outside the cache.
+        List<Object> cached = new ArrayList<>();
+        Object fetch = field(core, "fetch");
+        invoke(fetch, "forEachCached", new Class<?>[] { Consumer.class }, (Consumer<Object>) cached::add);
+        Object chained = null;
+        int exit = -1;
+        for (Object insn : cached) {
+            Object block = field(insn, "block");
+            int exits = block == null ? 0 : (int) invoke(block, "exits", new Class<?>[0]);
+            for (int e = 0; e < exits && chained == null; e++) {
+                Object next = invoke(block, "successorAt", new Class<?>[] { int.class }, e);
+                if (next != null && next != block) {
+                    chained = block;
+                    exit = e;
+                }
+            }
+        }
+        assertTrue(chained != null, "a block went on to the other");
+        Class<?> blockType = chained.getClass().getSuperclass();
+        Object successor = invoke(chained, "successorAt", new Class<?>[] { int.class }, exit);
+        long key = (long) invoke(chained, "successorKeyAt", new Class<?>[] { int.class }, exit);
+        Class<?>[] follow = { int.class, long.class, blockType };
+        invoke(chained, "follow", follow, exit, key, chained);
+        assertTrue(blocks.cpu.check().toString().contains("goes on at"), blocks.cpu.check().toString());
+        invoke(chained, "follow", follow, exit, key, successor);
+        assertEquals(List.of(), blocks.cpu.check());
+
+        Object linked = cached.stream().filter(i -> field(i, "next") != null).findFirst().orElseThrow();
+        Object target = field(linked, "next");
+        Constructor<?> fresh = linked.getClass().getDeclaredConstructor();
+        fresh.setAccessible(true);
+        setField(linked, "next", fresh.newInstance());
+        assertTrue(blocks.cpu.check().toString().contains("an entry the code cache no longer holds"),
+                blocks.cpu.check().toString());
+        setField(linked, "next", target);
+        assertEquals(List.of(), blocks.cpu.check());
+    }
+
+    private static Object field(Object owner, String name) {
+        try {
+            Field field = owner.getClass().getDeclaredField(name);
+            field.setAccessible(true);
+            return field.get(owner);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void setField(Object owner, String name, Object value) throws ReflectiveOperationException {
+        Field field = owner.getClass().getDeclaredField(name);
+        field.setAccessible(true);
+        field.set(owner, value);
+    }
+
+    private static Object invoke(Object owner, String name, Class<?>[] types, Object... arguments)
+            throws ReflectiveOperationException {
+        Class<?> type = owner.getClass();
+        while (true) {
+            try {
+                Method method = type.getDeclaredMethod(name, types);
+                method.setAccessible(true);
+                return method.invoke(owner, arguments);
+            } catch (NoSuchMethodException e) {
+                type = type.getSuperclass();
+                if (type == null) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void runPatchedLoop(String code, int ebx) {

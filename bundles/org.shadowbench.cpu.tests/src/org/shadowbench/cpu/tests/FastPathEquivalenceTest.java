@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,7 @@ class FastPathEquivalenceTest {
                     "data after " + where);
             assertArrayEquals(RandomPrograms.memory(general, CpuFixture.STACK - 0x1000, 0x1000),
                     RandomPrograms.memory(fast, CpuFixture.STACK - 0x1000, 0x1000), "stack after " + where);
+            assertEquals(List.of(), fast.cpu.check(), "the CPU's caches after " + where);
             if (fast.cpu.eip() != CpuFixture.CODE + HexFormat.of().parseHex(program).length + 1) {
                 faulted++;
             }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.shadowbench.cpu.Cpu;
 import org.shadowbench.cpu.CpuTracer;
 import org.shadowbench.cpu.Register;
+import org.shadowbench.cpu.SegmentRegister;
 import org.shadowbench.cpu.StopReason;
 import org.shadowbench.handlers.AccessOutcome;
 import org.shadowbench.handlers.AccessType;
@@ -320,6 +321,23 @@ class ShadowMmuTest {
         assertEquals(PAGE_B | 0x3, f.read(pte, 4) & ~0x60, "the OR landed (accessed and dirty bits aside)");
         assertEquals(0xbbbb, f.reg(Register.EDX), "the pool cleared the shadow entry under the write");
         assertEquals(before.monitorHandled() + 1, f.pool.statistics().monitorHandled());
+    }
+
+    @Test
+    void anEntryDecodedAnewKeepsNoTranslationCacheFromTheInstructionBefore() {
+        // DS based at DATA, and a UD2 first, so that the #UD handler's page already holds code (a frame
+        // becoming code starts a new translation epoch). Then mov [ebp], al at CODE, EBP in the data page:
+        // its translation cache holds that page through SS, in the epoch that lasts through the test.
+        f.cpu.loadSegment(SegmentRegister.DS, CpuFixture.SMALL_DATA);
+        assertEquals(StopReason.HALTED, f.run("0f 0b"));
+        f.assertInHandler(6);
+        f.set(Register.EBP, CpuFixture.DATA + 0x100);
+        f.exec("88 45 00");
+        // The same entry decoded anew from LOCK CMP dword [edi + 0x5c], 0x34, which the decoder refuses
+        // half-way (#UD): read through DS, the old cache would name the page DATA above the data page.
+        assertEquals(StopReason.HALTED, f.run("f0 83 7f 5c 34 f4"));
+        f.assertInHandler(6);
+        assertEquals(List.of(), f.cpu.check());
     }
 
     @Test

@@ -102,6 +102,21 @@ abstract class CompiledBlock {
         return next != null && successorKeys[exit] == key ? next[exit] : null;
     }
 
+    /** How many exits may have a successor recorded (for the consistency checker). */
+    int exits() {
+        return successors == null ? 0 : successors.length;
+    }
+
+    /** The successor recorded for an exit, whatever its key; null if none. */
+    CompiledBlock successorAt(int exit) {
+        return successors[exit];
+    }
+
+    /** The key the successor of an exit was recorded under. */
+    long successorKeyAt(int exit) {
+        return successorKeys[exit];
+    }
+
     /** Records that {@code next} ran after {@code exit}, found under {@code key}. */
     void follow(int exit, long key, CompiledBlock next) {
         if (successors == null) {

@@ -1337,6 +1337,7 @@ public final class CpuCore implements Cpu, PoolHooks {
         List<String> problems = new ArrayList<>();
         mmu.checkTlb(problems);
         mmu.shadow.check(problems);
+        new LinkChecker(this).check(problems);
         return problems;
     }
 

@@ -37,7 +37,7 @@ final class InstructionFetch {
     final BlockCompiler blockCompiler = new BlockCompiler();
 
     /** Instructions by EIP, for what links miss (see {@link #recall}); direct-mapped. */
-    private static final int RECALL_SIZE = 4096;
+    static final int RECALL_SIZE = 4096;
     private static final int RECALL_MASK = RECALL_SIZE - 1;
     private final Insn[] recalled = new Insn[RECALL_SIZE];
     private final long[] recalledKeys = new long[RECALL_SIZE];
@@ -88,11 +88,14 @@ final class InstructionFetch {
         CodeCache.forget(target);
         // Until remembered below, nothing may take the entry for verified (links, recall).
         target.verifiedGeneration = -1;
-        // A new decode may have another length or target: the old links and block no longer hold.
+        // A new decode may have another length or target: the old links and block no longer hold. Nor
+        // does the old operand's translation cache, which the fast path's selection would drop, but a
+        // decode that fails half-way (#UD) never gets there and leaves it with the new segment.
         target.next = null;
         target.taken = null;
         target.block = null;
         target.heat = 0;
+        target.memoryPage = -1;
         Insn[] entries = fetchEntries;
         byte[] backing = fetchBacking;
         int base = fetchBase;
@@ -145,6 +148,16 @@ final class InstructionFetch {
         int slot = (ip ^ ip >>> 12) & RECALL_MASK;
         recalled[slot] = i;
         recalledKeys[slot] = linkKey(ip);
+    }
+
+    /** The instruction in a slot of the recall table, for the consistency checker. */
+    Insn recalledAt(int slot) {
+        return recalled[slot];
+    }
+
+    /** The link key a slot of the recall table was filled under. */
+    long recalledKeyAt(int slot) {
+        return recalledKeys[slot];
     }
 
     /** A link's key: the translation epoch it was made in and the EIP it led to. */
