@@ -10,7 +10,7 @@ import org.shadowbench.machine.Machine;
 
 /**
  * The runner's window on the CPU's slow paths: {@code --trace handlers|pool|faults} lines on
- * standard error, and with {@code --check-traps} the three consistency checkers after every
+ * standard error, and with {@code --check-traps} the four consistency checkers after every
  * trap-handler call (the first violation pauses the guest and fails the run).
  */
 final class RunTracer implements CpuTracer {
