@@ -21,5 +21,5 @@ fail() {
 grep -q '^Shadowbench demo guest' "$scratch/out" || fail "the demo guest's banner is missing"
 grep -Eq '^demo: [1-9][0-9]* passed, 0 failed' "$scratch/out" || fail "the demo guest's own checks did not all pass"
 grep -q 'demo.elf exited with code 0' "$scratch/err" || fail "the demo guest did not exit through the shutdown port"
-grep -q 'consistency: page model, handler registry, pool and TLB all clean' "$scratch/err" || fail "the consistency checkers were not clean"
+grep -q 'consistency: page model, handler registry, pool and CPU caches all clean' "$scratch/err" || fail "the consistency checkers were not clean"
 echo "check-main-job: releng/run-demo.sh ran the demo guest to its end: $(grep -E '^demo: ' "$scratch/out")"

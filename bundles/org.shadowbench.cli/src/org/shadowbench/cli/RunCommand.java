@@ -168,7 +168,7 @@ final class RunCommand {
         }
         if (problems.isEmpty()) {
             if (!options.quiet) {
-                err.println("  consistency: page model, handler registry, pool and TLB all clean"
+                err.println("  consistency: page model, handler registry, pool and CPU caches all clean"
                         + (options.checkTraps ? " after every trap" : ""));
             }
         } else {

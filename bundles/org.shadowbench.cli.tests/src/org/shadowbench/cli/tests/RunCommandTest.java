@@ -55,7 +55,7 @@ class RunCommandTest {
                 "event totals and the last events: " + report);
         assertTrue(report.contains("--- walk 0xb8000\nlinear 0x000b8000, guest paging PAE\n"), report);
         assertTrue(report.contains("aliased to device memory"), "the VGA text page is an MMIO2 alias: " + report);
-        assertTrue(report.contains("consistency: page model, handler registry, pool and TLB all clean"), report);
+        assertTrue(report.contains("consistency: page model, handler registry, pool and CPU caches all clean"), report);
     }
 
     @Test
