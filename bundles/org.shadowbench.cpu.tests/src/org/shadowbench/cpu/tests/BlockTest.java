@@ -2,10 +2,11 @@ package org.shadowbench.cpu.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.shadowbench.memory.tests.Internals.field;
+import static org.shadowbench.memory.tests.Internals.invoke;
+import static org.shadowbench.memory.tests.Internals.setField;
 
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -241,39 +242,6 @@ class BlockTest {
                 blocks.cpu.check().toString());
         setField(linked, "next", target);
         assertEquals(List.of(), blocks.cpu.check());
-    }
-
-    private static Object field(Object owner, String name) {
-        try {
-            Field field = owner.getClass().getDeclaredField(name);
-            field.setAccessible(true);
-            return field.get(owner);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void setField(Object owner, String name, Object value) throws ReflectiveOperationException {
-        Field field = owner.getClass().getDeclaredField(name);
-        field.setAccessible(true);
-        field.set(owner, value);
-    }
-
-    private static Object invoke(Object owner, String name, Class<?>[] types, Object... arguments)
-            throws ReflectiveOperationException {
-        Class<?> type = owner.getClass();
-        while (true) {
-            try {
-                Method method = type.getDeclaredMethod(name, types);
-                method.setAccessible(true);
-                return method.invoke(owner, arguments);
-            } catch (NoSuchMethodException e) {
-                type = type.getSuperclass();
-                if (type == null) {
-                    throw e;
-                }
-            }
-        }
     }
 
     private void runPatchedLoop(String code, int ebx) {

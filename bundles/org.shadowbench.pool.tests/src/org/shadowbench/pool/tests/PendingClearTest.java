@@ -3,10 +3,9 @@ package org.shadowbench.pool.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Field;
-
 import org.junit.jupiter.api.Test;
 import org.shadowbench.memory.PgmStatus;
+import org.shadowbench.memory.tests.Internals;
 import org.shadowbench.pool.Allocation;
 import org.shadowbench.pool.PoolConfiguration;
 import org.shadowbench.pool.PoolKind;
@@ -20,13 +19,7 @@ class PendingClearTest {
     private static final int PD = ShadowPagePool.ROOT_32BIT_PD;
 
     private static void requestClear(ShadowPagePool pool) {
-        try {
-            Field field = pool.getClass().getDeclaredField("clearPool");
-            field.setAccessible(true);
-            field.setBoolean(pool, true);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        Internals.setField(pool, "clearPool", true);
     }
 
     @Test

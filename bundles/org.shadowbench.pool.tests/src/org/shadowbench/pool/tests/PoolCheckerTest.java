@@ -1,8 +1,9 @@
 package org.shadowbench.pool.tests;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.shadowbench.memory.tests.Internals.field;
+import static org.shadowbench.memory.tests.Internals.setField;
 
-import java.lang.reflect.Field;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -32,26 +33,6 @@ class PoolCheckerTest {
 
         int[] array(String name) {
             return (int[]) field(f.pool, name);
-        }
-    }
-
-    private static Object field(Object target, String name) {
-        try {
-            Field field = target.getClass().getDeclaredField(name);
-            field.setAccessible(true);
-            return field.get(target);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void setInt(Object target, String name, int value) {
-        try {
-            Field field = target.getClass().getDeclaredField(name);
-            field.setAccessible(true);
-            field.setInt(target, value);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
         }
     }
 
@@ -102,7 +83,7 @@ class PoolCheckerTest {
 
     @Test
     void modifiedCountOff() {
-        assertDetects("the count says", b -> setInt(b.f.pool, "modifiedCount", 5));
+        assertDetects("the count says", b -> setField(b.f.pool, "modifiedCount", 5));
     }
 
     @Test
@@ -112,7 +93,7 @@ class PoolCheckerTest {
 
     @Test
     void usedCountOff() {
-        assertDetects("used pages", b -> setInt(b.f.pool, "usedPages", 7));
+        assertDetects("used pages", b -> setField(b.f.pool, "usedPages", 7));
     }
 
     @Test
@@ -125,7 +106,7 @@ class PoolCheckerTest {
 
     @Test
     void leakedExtent() {
-        assertDetects("extent", b -> setInt(field(b.f.pool, "extents"), "freeHead", 0xffff));
+        assertDetects("extent", b -> setField(field(b.f.pool, "extents"), "freeHead", 0xffff));
     }
 
     /** A page mapped by two tables keeps them in an extent list, which must name exactly those two. */
