@@ -61,8 +61,8 @@ final class LinkChecker {
         }
     }
 
-    /** Whether a key was made since the last invalidation (at either privilege, see InstructionFetch). */
+    /** Whether a key was made since the last invalidation, at either privilege (as the TLB's checker asks). */
     private boolean currentEpoch(long key) {
-        return (int) (key >>> 32) >>> 1 == cpu.translationEpoch >>> 1;
+        return ((int) (key >>> 32) | 1) == cpu.mmu.epochStamp();
     }
 }
